@@ -1,0 +1,77 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from parindex.units.models import UnitGroup
+
+
+class Framework(models.Model):
+    """One year's scored checklist for one unit group (bộ chỉ số).
+
+    The tree lives in Node rows; `engine_framework()` in services turns it into the pure
+    engine's structure, which is the single source of the arithmetic.
+    """
+
+    class Ranking(models.TextChoices):
+        COMPETITION = "competition", _("Xếp hạng cạnh tranh (1, 2, 2, 4)")
+        DENSE = "dense", _("Xếp hạng liền (1, 2, 2, 3)")
+
+    code = models.SlugField(_("mã"), max_length=100, unique=True)
+    name = models.CharField(_("tên"), max_length=255)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    unit_group = models.ForeignKey(
+        UnitGroup, verbose_name=_("nhóm đơn vị"), on_delete=models.PROTECT, related_name="frameworks"
+    )
+    ranking = models.CharField(
+        _("cách xếp hạng"), max_length=16, choices=Ranking.choices, default=Ranking.COMPETITION
+    )
+    # Highest first: [{"code": "tot", "label": "Tốt", "min": "80"}, …]; min is an index percentage.
+    bands = models.JSONField(_("xếp loại"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-year", "code"]
+        verbose_name = _("bộ chỉ số")
+        verbose_name_plural = _("bộ chỉ số")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Node(models.Model):
+    """A field, criterion or sub-criterion. Leaves carry a rule; parents' max is the sum."""
+
+    class Kind(models.TextChoices):
+        ORDINARY = "", _("Thường")
+        BONUS = "bonus", _("Điểm thưởng")
+        PENALTY = "penalty", _("Điểm phạt")
+
+    framework = models.ForeignKey(
+        Framework, verbose_name=_("bộ chỉ số"), on_delete=models.CASCADE, related_name="nodes"
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name=_("mục cha"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="children",
+    )
+    position = models.PositiveIntegerField(_("thứ tự"))
+    depth = models.PositiveSmallIntegerField(_("cấp"), default=0)
+    code = models.CharField(_("mã"), max_length=32)
+    title = models.TextField(_("tên"))
+    kind = models.CharField(_("loại khối"), max_length=16, choices=Kind.choices, blank=True, default="")
+    max_points = models.DecimalField(_("điểm tối đa"), max_digits=9, decimal_places=4)
+    # Only leaves have a rule, e.g. {"kind": "levels", "levels": [...]}; see shared formats.
+    rule = models.JSONField(_("cách chấm"), null=True, blank=True)
+    guide = models.TextField(_("hướng dẫn chấm"), blank=True)
+
+    class Meta:
+        ordering = ["framework", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="node_code_unique_in_framework"),
+        ]
+        verbose_name = _("tiêu chí")
+        verbose_name_plural = _("tiêu chí")
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.title}"
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.rule is not None

@@ -1,0 +1,1 @@
+"""Shared fixtures. Engine tests (tests/engine) need no database."""
