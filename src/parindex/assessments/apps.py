@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class AssessmentsConfig(AppConfig):
     name = "parindex.assessments"
-    verbose_name = _("Kỳ đánh giá")
+    verbose_name = _("Assessment rounds")

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class DemoConfig(AppConfig):
     name = "parindex.demo"
-    verbose_name = _("Dữ liệu mẫu")
+    verbose_name = _("Demo data")

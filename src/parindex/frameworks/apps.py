@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class FrameworksConfig(AppConfig):
     name = "parindex.frameworks"
-    verbose_name = _("Bộ chỉ số")
+    verbose_name = _("Frameworks")

@@ -12,25 +12,25 @@ class Framework(models.Model):
     """
 
     class Ranking(models.TextChoices):
-        COMPETITION = "competition", _("Xếp hạng cạnh tranh (1, 2, 2, 4)")
-        DENSE = "dense", _("Xếp hạng liền (1, 2, 2, 3)")
+        COMPETITION = "competition", _("Competition ranking (1, 2, 2, 4)")
+        DENSE = "dense", _("Dense ranking (1, 2, 2, 3)")
 
-    code = models.SlugField(_("mã"), max_length=100, unique=True)
-    name = models.CharField(_("tên"), max_length=255)
-    year = models.PositiveSmallIntegerField(_("năm"))
+    code = models.SlugField(_("code"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    year = models.PositiveSmallIntegerField(_("year"))
     unit_group = models.ForeignKey(
-        UnitGroup, verbose_name=_("nhóm đơn vị"), on_delete=models.PROTECT, related_name="frameworks"
+        UnitGroup, verbose_name=_("unit group"), on_delete=models.PROTECT, related_name="frameworks"
     )
     ranking = models.CharField(
-        _("cách xếp hạng"), max_length=16, choices=Ranking.choices, default=Ranking.COMPETITION
+        _("ranking"), max_length=16, choices=Ranking.choices, default=Ranking.COMPETITION
     )
     # Highest first: [{"code": "tot", "label": "Tốt", "min": "80"}, …]; min is an index percentage.
-    bands = models.JSONField(_("xếp loại"), default=list, blank=True)
+    bands = models.JSONField(_("bands"), default=list, blank=True)
 
     class Meta:
         ordering = ["-year", "code"]
-        verbose_name = _("bộ chỉ số")
-        verbose_name_plural = _("bộ chỉ số")
+        verbose_name = _("framework")
+        verbose_name_plural = _("frameworks")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
@@ -40,34 +40,34 @@ class Node(models.Model):
     """A field, criterion or sub-criterion. Leaves carry a rule; parents' max is the sum."""
 
     class Kind(models.TextChoices):
-        ORDINARY = "", _("Thường")
-        BONUS = "bonus", _("Điểm thưởng")
-        PENALTY = "penalty", _("Điểm phạt")
+        ORDINARY = "", _("Ordinary")
+        BONUS = "bonus", _("Bonus")
+        PENALTY = "penalty", _("Penalty")
 
     framework = models.ForeignKey(
-        Framework, verbose_name=_("bộ chỉ số"), on_delete=models.CASCADE, related_name="nodes"
+        Framework, verbose_name=_("framework"), on_delete=models.CASCADE, related_name="nodes"
     )
     parent = models.ForeignKey(
-        "self", verbose_name=_("mục cha"), on_delete=models.CASCADE, null=True, blank=True,
+        "self", verbose_name=_("parent"), on_delete=models.CASCADE, null=True, blank=True,
         related_name="children",
     )
-    position = models.PositiveIntegerField(_("thứ tự"))
-    depth = models.PositiveSmallIntegerField(_("cấp"), default=0)
-    code = models.CharField(_("mã"), max_length=32)
-    title = models.TextField(_("tên"))
-    kind = models.CharField(_("loại khối"), max_length=16, choices=Kind.choices, blank=True, default="")
-    max_points = models.DecimalField(_("điểm tối đa"), max_digits=9, decimal_places=4)
+    position = models.PositiveIntegerField(_("position"))
+    depth = models.PositiveSmallIntegerField(_("depth"), default=0)
+    code = models.CharField(_("code"), max_length=32)
+    title = models.TextField(_("name"))
+    kind = models.CharField(_("block kind"), max_length=16, choices=Kind.choices, blank=True, default="")
+    max_points = models.DecimalField(_("max points"), max_digits=9, decimal_places=4)
     # Only leaves have a rule, e.g. {"kind": "levels", "levels": [...]}; see shared formats.
-    rule = models.JSONField(_("cách chấm"), null=True, blank=True)
-    guide = models.TextField(_("hướng dẫn chấm"), blank=True)
+    rule = models.JSONField(_("rule"), null=True, blank=True)
+    guide = models.TextField(_("scoring guide"), blank=True)
 
     class Meta:
         ordering = ["framework", "position"]
         constraints = [
             models.UniqueConstraint(fields=["framework", "code"], name="node_code_unique_in_framework"),
         ]
-        verbose_name = _("tiêu chí")
-        verbose_name_plural = _("tiêu chí")
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
 
     def __str__(self) -> str:
         return f"{self.code}. {self.title}"

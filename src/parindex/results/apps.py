@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class ResultsConfig(AppConfig):
     name = "parindex.results"
-    verbose_name = _("Kết quả")
+    verbose_name = _("Results")
