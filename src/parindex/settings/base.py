@@ -13,6 +13,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # The repository root when running from a checkout; holds var/ (database, uploads) and examples/.
 BASE_DIR = Path(os.environ.get("PARINDEX_HOME", PACKAGE_DIR.parent.parent)).resolve()
 VAR_DIR = Path(os.environ.get("PARINDEX_VAR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded SQLite database and uploads live here
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -130,3 +131,4 @@ STORAGES = {
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+AXES_LOCKOUT_TEMPLATE = "registration/locked.html"

@@ -1,0 +1,19 @@
+"""Show scores as published: two places, rounded half-up, in the reader's number format
+(78,30 in Vietnamese, 78.30 in English)."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+
+TWO_PLACES = Decimal("0.01")
+
+
+@register.filter
+def points(value):
+    if value is None or value == "":
+        return "–"
+    rounded = Decimal(value).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+    return number_format(rounded, decimal_pos=2)
