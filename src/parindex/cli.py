@@ -10,8 +10,11 @@ import sys
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parindex.settings.dev")
-    if len(argv) > 1 and not argv[1].startswith("-"):
-        argv[1] = argv[1].replace("-", "_")
+    # The command name (and the one after `help`) may be spelt with hyphens.
+    name_positions = [1, 2] if len(argv) > 2 and argv[1] == "help" else [1]
+    for position in name_positions:
+        if len(argv) > position and not argv[position].startswith("-"):
+            argv[position] = argv[position].replace("-", "_")
     argv[0] = "parindex"
     from django.core.management import execute_from_command_line
 
