@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "parindex.units",
     "parindex.frameworks",
     "parindex.assessments",
+    "parindex.surveys",
     "parindex.results",
     "parindex.demo",
 ]
