@@ -7,6 +7,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("assessments/", include("parindex.assessments.urls")),
     path("survey/", include("parindex.surveys.urls")),
     path("", include("parindex.results.urls")),
 ]
