@@ -1,0 +1,20 @@
+"""A leader opens the results page, switches year and language, in a real browser."""
+
+import pytest
+from django.core.management import call_command
+
+
+@pytest.mark.django_db(transaction=True)
+def test_results_page_year_and_language(live_server, page):
+    call_command("demo", stdout=open("/dev/null", "w"))
+    page.goto(live_server.url)
+    assert page.locator("html").get_attribute("lang") == "vi"
+    page.get_by_role("link", name="Năm 2021").click()
+    first_district = page.locator("#group-huyen tbody tr").first
+    assert "Ia Grai" in first_district.inner_text()
+    assert "78,30" in first_district.inner_text()
+    page.select_option("#language-form select", "en")
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "78.30" in page.locator("#group-huyen tbody tr").first.inner_text()
+    assert page.get_by_role("heading", name="Administrative Reform Index results").is_visible()

@@ -1,0 +1,63 @@
+"""The home page publishes each unit group's ranking, in Vietnamese first, English on request."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from parindex.assessments.models import Round
+
+
+@pytest.fixture
+def demo(db):
+    call_command("demo", stdout=open("/dev/null", "w"))
+
+
+def rows(html: str, unit_code: str) -> str:
+    start = html.index(f'data-unit="{unit_code}"')
+    return html[start : html.index("</tr>", start)]
+
+
+def test_latest_round_ranking_in_vietnamese(client, demo):
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'lang="vi"' in html
+    assert "Kết quả Chỉ số cải cách hành chính" in html
+    ia_grai = rows(html, "IAGRAI")
+    assert "80,94" in ia_grai  # 2022: Ia Grai first with 80.94, Vietnamese decimal comma
+    assert ">1<" in ia_grai
+
+
+def test_2021_ranking_shows_the_published_numbers(client, demo):
+    round_2021 = Round.objects.get(year=2021)
+    html = client.get(reverse("home"), {"round": round_2021.code}).content.decode()
+    assert "197/QĐ-UBND" in html
+    ia_grai = rows(html, "IAGRAI")
+    for published in ["78,30", "10,26", "2,38", "7,93", "4,97", "11,54", "26,72"]:
+        assert published in ia_grai
+    assert "76,96" in rows(html, "PLEIKU")
+    assert "76,40" in rows(html, "KONGCHRO")
+    assert ">17<" in rows(html, "CHUPRONG") and "71,47" in rows(html, "CHUPRONG")
+    assert "95,44" in rows(html, "STTTT") and ">1<" in rows(html, "STTTT")
+    assert "72,48" in rows(html, "SYT") and ">20<" in rows(html, "SYT")
+
+
+def test_english_on_request(client, demo):
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("home")).content.decode()
+    assert 'lang="en"' in html
+    assert "Administrative Reform Index results" in html
+    assert "80.94" in rows(html, "IAGRAI")
+
+
+def test_unpublished_round_is_not_shown(client, demo):
+    Round.objects.update(published_on=None)
+    response = client.get(reverse("home"))
+    assert "Chưa có kết quả nào được công bố" in response.content.decode()
+    assert client.get(reverse("home"), {"round": "gialai-2021"}).status_code == 404
+
+
+def test_query_count_does_not_grow_with_units(client, demo, django_assert_max_num_queries):
+    # Two published rounds, 37 units and ~100 criteria each: still a handful of queries.
+    with django_assert_max_num_queries(20):
+        client.get(reverse("home"), {"round": "gialai-2021"})
