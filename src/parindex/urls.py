@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("assessments/", include("parindex.assessments.urls")),
     path("survey/", include("parindex.surveys.urls")),
+    path("awards/", include("parindex.awards.urls")),
     path("", include("parindex.results.urls")),
 ]
 if settings.DEBUG:

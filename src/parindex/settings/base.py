@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "parindex.assessments",
     "parindex.surveys",
     "parindex.results",
+    "parindex.awards",
     "parindex.demo",
 ]
 
