@@ -1,0 +1,161 @@
+"""How fast is `compute()` next to the simplest SQL aggregate over the same points?
+
+A synthetic national case: N units × M leaves covering every rule kind, with NA and missing
+leaves and a bonus and a penalty block. Prints ratios measured in this run (best of a few
+repetitions), not absolute claims: the target is compute() within 2× of SQLite's GROUP BY.
+
+    .venv/bin/python bench/engine.py [--units 5000] [--leaves 120] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sqlite3
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from parindex.engine.compute import UnitInfo, compute  # noqa: E402
+from parindex.engine.framework import framework_from_dict  # noqa: E402
+from parindex.engine.values import leaf_points, parse_value  # noqa: E402
+
+KINDS = ("points", "yes_no", "levels", "count", "ratio", "ratio_prop", "survey")
+
+
+def rule_for(kind: str) -> dict:
+    if kind == "levels":
+        return {"kind": "levels", "levels": [
+            {"label": "100%", "fraction": 1}, {"label": "80-<100%", "fraction": Decimal("0.5")},
+            {"label": "<80%", "fraction": 0}]}
+    if kind == "count":
+        return {"kind": "count", "per_item": Decimal("0.25")}
+    if kind == "ratio":
+        return {"kind": "ratio", "bands": [
+            {"min": 1, "fraction": 1}, {"min": Decimal("0.95"), "fraction": Decimal("0.5")},
+            {"min": 0, "fraction": 0}]}
+    if kind == "ratio_prop":
+        return {"kind": "ratio", "proportional": True}
+    return {"kind": kind}
+
+
+def synthetic_framework(n_leaves: int, n_fields: int = 10) -> dict:
+    """n_leaves leaves: all but four in ordinary fields, two in a bonus and two in a penalty."""
+    ordinary = n_leaves - 4
+    fields = [{"code": str(f + 1), "title": f"Lĩnh vực {f + 1}", "children": []}
+              for f in range(n_fields)]
+    for i in range(ordinary):
+        kind = KINDS[i % len(KINDS)]
+        field = fields[i % n_fields]
+        field["children"].append({
+            "code": f"{field['code']}.{len(field['children']) + 1}",
+            "title": f"Tiêu chí {i}", "max": 2, "rule": rule_for(kind)})
+    blocks = [
+        {"code": "T", "title": "Điểm thưởng", "kind": "bonus", "children": [
+            {"code": "T.1", "title": "Sáng kiến", "max": 1, "rule": rule_for("count")},
+            {"code": "T.2", "title": "Khen thưởng", "max": 1, "rule": rule_for("yes_no")}]},
+        {"code": "P", "title": "Điểm trừ", "kind": "penalty", "children": [
+            {"code": "P.1", "title": "Vi phạm", "max": 2, "rule": rule_for("count")},
+            {"code": "P.2", "title": "Chậm báo cáo", "max": 1, "rule": rule_for("yes_no")}]},
+    ]
+    return {"code": "bench", "name": "Bench", "year": 2024, "unit_group": "xa",
+            "ranking": "competition",
+            "bands": [{"code": "tot", "label": "Tốt", "min": 80},
+                      {"code": "yeu", "label": "Yếu", "min": 0}],
+            "nodes": fields + blocks}
+
+
+def raw_value(rng: random.Random, leaf) -> str:
+    """A plausible value as typed in a scores file; a few NA."""
+    if rng.random() < 0.02:
+        return "NA"
+    kind = leaf.rule.kind
+    if kind == "points" or kind == "survey":
+        return str(Decimal(rng.randint(0, 8)) / 4)
+    if kind == "yes_no":
+        return rng.choice(("có", "không", "yes", "no"))
+    if kind == "levels":
+        return rng.choice(("100%", "80-<100%", "<80%"))
+    if kind == "count":
+        return str(rng.randint(0, 6))
+    denominator = rng.randint(20, 60)
+    return f"{rng.randint(denominator * 9 // 10, denominator)}/{denominator}"
+
+
+def best_of(repeat: int, run) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=5000)
+    parser.add_argument("--leaves", type=int, default=120)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    if args.leaves < 12:
+        parser.error("--leaves must be at least 12 (every rule kind plus the blocks)")
+
+    rng = random.Random(2024)
+    fw = framework_from_dict(synthetic_framework(args.leaves))
+    leaves = list(fw.leaves().values())
+    units = [UnitInfo(f"U{u:05d}", f"Xã {u}", "xa") for u in range(args.units)]
+    raw = {
+        unit.code: {leaf.code: raw_value(rng, leaf) for leaf in leaves
+                    if rng.random() >= 0.01}  # about 1% of leaves missing
+        for unit in units
+    }
+    cells = sum(len(row) for row in raw.values())
+
+    parsed: dict = {}
+
+    def parse_all() -> None:
+        parsed.clear()
+        for unit, row in raw.items():
+            parsed[unit] = {code: parse_value(fw.leaves()[code], text) for code, text in row.items()}
+
+    parse_time = best_of(1, parse_all)
+    # compute() keeps its per-value memos on the framework: the first run on a fresh framework
+    # pays for scoring each distinct value, later runs (a recompute after an edit) do not.
+    cold_time = min(
+        best_of(1, lambda: compute(framework_from_dict(synthetic_framework(args.leaves)),
+                                   parsed, units))
+        for _ in range(args.repeat)
+    )
+    compute_time = best_of(args.repeat, lambda: compute(fw, parsed, units))
+
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE scores (unit TEXT NOT NULL, leaf TEXT NOT NULL, points REAL)")
+    db.executemany(
+        "INSERT INTO scores VALUES (?, ?, ?)",
+        ((unit, code, None if (p := leaf_points(fw.leaves()[code], value)) is None else float(p))
+         for unit, row in parsed.items() for code, value in row.items()),
+    )
+    # Covering index: the aggregate reads the index alone, in unit order.
+    db.execute("CREATE INDEX scores_unit_points ON scores (unit, points)")
+    db.execute("ANALYZE")
+    query = "SELECT unit, SUM(points) FROM scores GROUP BY unit"
+    sql_time = best_of(args.repeat, lambda: db.execute(query).fetchall())
+
+    print(f"{args.units} units × {len(leaves)} leaves = {cells} values "
+          f"(best of {args.repeat})")
+    print(f"  parse_value, all raw strings : {parse_time * 1000:8.1f} ms  "
+          f"({parse_time / sql_time:.1f}× the SQL aggregate)")
+    print(f"  compute(), fresh framework   : {cold_time * 1000:8.1f} ms")
+    print(f"  compute(), memos warm        : {compute_time * 1000:8.1f} ms")
+    print(f"  SQLite SUM … GROUP BY unit   : {sql_time * 1000:8.1f} ms")
+    for label, seconds in (("fresh", cold_time), ("warm", compute_time)):
+        ratio = seconds / sql_time
+        verdict = "within" if ratio <= 2 else "OUTSIDE"
+        print(f"  engine ({label}) / SQL = {ratio:.2f}  ({verdict} the 2× target)")
+
+
+if __name__ == "__main__":
+    main()
