@@ -1,3 +1,6 @@
+from __future__ import annotations
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +21,18 @@ class Round(models.Model):
     frameworks = models.ManyToManyField(Framework, verbose_name=_("framework"), related_name="rounds")
     published_on = models.DateField(_("published on"), null=True, blank=True)
     decision_number = models.CharField(_("decision number"), max_length=64, blank=True)
+    # The cycle's deadlines (inclusive, in the organiser's time zone); empty = no deadline.
+    self_deadline = models.DateField(_("self-assessment deadline"), null=True, blank=True)
+    appraisal_deadline = models.DateField(_("appraisal round 1 deadline"), null=True, blank=True)
+    explanation_deadline = models.DateField(_("explanation deadline"), null=True, blank=True)
+    final_deadline = models.DateField(_("appraisal round 2 deadline"), null=True, blank=True)
+    approval_deadline = models.DateField(_("approval deadline"), null=True, blank=True)
+    # Set when the council approves: the appraised scores are then final and read by results.
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("approved by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
 
     class Meta:
         ordering = ["-year", "code"]
@@ -42,6 +57,13 @@ class Score(models.Model):
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.APPRAISED)
     value = models.CharField(_("value"), max_length=64)
     note = models.TextField(_("note"), blank=True)
+    # Optimistic locking: a save names the version it started from; a stale one is refused.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, null=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("updated by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
 
     class Meta:
         constraints = [
@@ -52,3 +74,221 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id}/{self.node_id} {self.stage}: {self.value}"
+
+
+class Sheet(models.Model):
+    """One unit's assessment sheet in a round, scored on its group's framework.
+
+    The values live in Score rows keyed by (round, unit); the sheet carries the lifecycle.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Self-assessment")
+        SUBMITTED = "submitted", _("Submitted, in appraisal")
+        EXPLANATION = "explanation", _("Explanation requested")
+        EXPLAINED = "explained", _("Explained, in final appraisal")
+        FINALISED = "finalised", _("Appraisal finalised")
+        APPROVED = "approved", _("Approved")
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("assessment round"), on_delete=models.CASCADE, related_name="sheets"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="sheets"
+    )
+    framework = models.ForeignKey(
+        Framework, verbose_name=_("framework"), on_delete=models.PROTECT, related_name="sheets"
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.DRAFT
+    )
+    # The first self-assessment edit; empty means "not started" on the progress board.
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+
+    class Meta:
+        ordering = ["round", "unit__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "unit"], name="one_sheet_per_unit_and_round"),
+        ]
+        verbose_name = _("assessment sheet")
+        verbose_name_plural = _("assessment sheets")
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.unit}"
+
+
+class Assignment(models.Model):
+    """An appraiser's share of a round: one unit's sheet, optionally only one field of it."""
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("assessment round"), on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("appraiser"), on_delete=models.CASCADE,
+        related_name="appraisal_assignments",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+"
+    )
+    # Code of a top-level field; empty = the whole sheet.
+    field_code = models.CharField(_("field"), max_length=32, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "user", "unit", "field_code"], name="one_assignment_per_share"
+            ),
+        ]
+        verbose_name = _("appraisal assignment")
+        verbose_name_plural = _("appraisal assignments")
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.unit} {self.field_code}".strip()
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    # Grouped by round and unit so an operator can find a unit's binder on disk or in a bucket.
+    return f"evidence/{instance.sheet.round.code}/{instance.sheet.unit.code}/{filename}"
+
+
+class Evidence(models.Model):
+    """A file proving a self score (tài liệu kiểm chứng), or supporting an explanation.
+
+    Removing evidence only marks it removed: the file and the record stay for the history.
+    """
+
+    sheet = models.ForeignKey(
+        Sheet, verbose_name=_("assessment sheet"), on_delete=models.CASCADE,
+        related_name="evidence",
+    )
+    node = models.ForeignKey(
+        Node, verbose_name=_("criterion"), on_delete=models.PROTECT, related_name="+"
+    )
+    request = models.ForeignKey(
+        "ExplanationRequest", verbose_name=_("explanation request"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="evidence",
+    )
+    file = models.FileField(_("file"), upload_to=evidence_path, max_length=300)
+    name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size"))
+    content_type = models.CharField(_("content type"), max_length=100)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("removed by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ExplanationRequest(models.Model):
+    """An appraiser's question on one sub-criterion, and the unit's answer (giải trình)."""
+
+    sheet = models.ForeignKey(
+        Sheet, verbose_name=_("assessment sheet"), on_delete=models.CASCADE,
+        related_name="requests",
+    )
+    node = models.ForeignKey(
+        Node, verbose_name=_("criterion"), on_delete=models.PROTECT, related_name="+"
+    )
+    question = models.TextField(_("request"))
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answer = models.TextField(_("explanation"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("answered by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        verbose_name = _("explanation request")
+        verbose_name_plural = _("explanation requests")
+
+    def __str__(self) -> str:
+        return f"{self.sheet} · {self.node.code}"
+
+
+class HistoryQuerySet(models.QuerySet):
+    """History is append-only: bulk updates and deletes through the ORM are refused."""
+
+    def update(self, **kwargs):
+        raise TypeError("history rows are never updated")
+
+    def delete(self):
+        raise TypeError("history rows are never deleted")
+
+
+class Change(models.Model):
+    """One recorded change: who, when, what (old → new) and why. Append-only."""
+
+    class Kind(models.TextChoices):
+        SCORE = "score", _("Score")
+        NOTE = "note", _("Note")
+        EVIDENCE = "evidence", _("Evidence")
+        REQUEST = "request", _("Explanation request")
+        EXPLANATION = "explanation", _("Explanation")
+        STATE = "state", _("State")
+        ASSIGNMENT = "assignment", _("Assignment")
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("assessment round"), on_delete=models.PROTECT,
+        related_name="changes",
+    )
+    sheet = models.ForeignKey(
+        Sheet, verbose_name=_("assessment sheet"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="changes",
+    )
+    # Code, not a key: history must outlive any later edit of the framework's rows.
+    node_code = models.CharField(_("criterion"), max_length=32, blank=True)
+    stage = models.CharField(_("stage"), max_length=16, blank=True)
+    kind = models.CharField(_("change"), max_length=16, choices=Kind.choices)
+    old = models.TextField(_("old value"), blank=True)
+    new = models.TextField(_("new value"), blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+
+    objects = HistoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["sheet", "node_code"], name="change_sheet_node")]
+        verbose_name = _("change")
+        verbose_name_plural = _("history")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.node_code}: {self.old} → {self.new}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("history rows are never updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("history rows are never deleted")

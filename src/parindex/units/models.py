@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -55,3 +56,37 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Role(models.Model):
+    """What one person may do in one unit. Rounds belong to an organising unit, so the
+    organiser-side roles (manager, appraiser, council member) are held in that unit and the
+    unit-side roles (officer, head) in the assessed unit; a viewer reads wherever they hold it."""
+
+    class Kind(models.TextChoices):
+        MANAGER = "manager", _("Round manager")
+        OFFICER = "officer", _("Unit officer")
+        HEAD = "head", _("Unit head")
+        APPRAISER = "appraiser", _("Appraiser")
+        COUNCIL = "council", _("Council member")
+        VIEWER = "viewer", _("Viewer")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+        related_name="unit_roles",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="roles"
+    )
+    kind = models.CharField(_("role"), max_length=16, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["unit", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "kind"], name="one_role_kind_per_unit"),
+        ]
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_kind_display()} · {self.unit}"
