@@ -1,0 +1,258 @@
+"""Writes for results: compute a round into stored snapshots, publish them, correct them.
+
+The arithmetic is the engine's (through `results.selectors.round_results`); this module only
+records what the engine was given and what it returned, and guards the publication rules:
+
+- `compute_round` stores a new draft version per framework of the round (replacing drafts);
+- `publish` freezes the drafts; a published snapshot never changes;
+- `correct` recomputes a published round into a new published version that names its reason
+  and the version it supersedes; the old version stays visible.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parindex.assessments.models import Round, Score
+from parindex.engine.compute import ResultSet, UnitInfo, compute, round2
+from parindex.engine.framework import framework_from_dict, framework_to_dict
+from parindex.engine.values import parse_value
+from parindex.results.models import ResultRow, ResultSnapshot
+from parindex.results.selectors import round_results
+
+APPRAISED = Score.Stage.APPRAISED.value
+SELF = Score.Stage.SELF.value
+
+
+def _plain(data):
+    """Decimals as strings, recursively, so the framework dict is JSON."""
+    if isinstance(data, dict):
+        return {key: _plain(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [_plain(value) for value in data]
+    if isinstance(data, Decimal):
+        return str(data)
+    return data
+
+
+def _dec(value: Decimal) -> str:
+    return str(round2(value))
+
+
+def _fields(result) -> dict:
+    return {
+        code: {"achieved": _dec(f.achieved), "max": _dec(f.max), "index": _dec(f.index)}
+        for code, f in result.fields.items()
+    }
+
+
+def _exact(value: Decimal) -> str:
+    """Exact, without trailing zeros or exponent: 2.00000 → "2", 0.6250 → "0.625"."""
+    return format(value.normalize(), "f")
+
+
+def _points(result) -> dict:
+    return {code: None if p is None else _exact(p) for code, p in result.points.items()}
+
+
+def _raw_values(round: Round) -> dict[int, dict[str, dict[str, dict[str, str]]]]:
+    """{framework id: {stage: {unit code: {leaf code: raw value}}}} in one query."""
+    values: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(dict)))
+    rows = Score.objects.filter(round=round).values_list(
+        "node__framework_id", "stage", "unit__code", "node__code", "value"
+    )
+    for framework_id, stage, unit_code, leaf_code, raw in rows:
+        values[framework_id][stage][unit_code][leaf_code] = raw
+    return values
+
+
+def _with_derived(result_set: ResultSet, raw: dict[str, dict[str, str]]) -> dict:
+    """The raw values, plus the points of leaves scored without a Score row (survey-derived),
+    so that the recorded inputs alone reproduce the results."""
+    recorded = {unit: dict(values) for unit, values in raw.items()}
+    for result in result_set.results:
+        missing = set(result.missing)
+        unit_values = recorded.setdefault(result.unit_code, {})
+        for code, points in result.points.items():
+            if code not in unit_values and code not in missing:
+                unit_values[code] = "NA" if points is None else _exact(points)
+    return {unit: values for unit, values in recorded.items() if values}
+
+
+@transaction.atomic
+def compute_round(round: Round, user=None) -> list[ResultSnapshot]:
+    """Compute every framework of the round and store each as a new draft version.
+
+    Earlier drafts of the round are discarded; published versions are untouched. A constant
+    number of queries whatever the number of units and criteria.
+    """
+    appraised = round_results(round, stage=APPRAISED)
+    self_results = {fw.pk: rs for fw, rs in round_results(round, stage=SELF)}
+    raw = _raw_values(round)
+
+    ResultSnapshot.objects.filter(round=round, published_at__isnull=True).delete()
+    latest = dict(
+        ResultSnapshot.objects.filter(round=round)
+        .values("framework_id")
+        .annotate(v=Max("version"))
+        .values_list("framework_id", "v")
+    )
+
+    snapshots, rows = [], []
+    for framework, result_set in appraised:
+        stage_values = raw.get(framework.pk, {})
+        has_self = bool(stage_values.get(SELF))
+        self_by_code = self_results[framework.pk].by_code() if has_self else {}
+        snapshot = ResultSnapshot(
+            round=round,
+            framework=framework,
+            version=latest.get(framework.pk, 0) + 1,
+            computed_by=user,
+            structure=_plain(framework_to_dict(result_set.framework)),
+            inputs={
+                "units": [[r.unit_code, r.unit_name] for r in result_set.results],
+                "values": {
+                    APPRAISED: _with_derived(result_set, stage_values.get(APPRAISED, {})),
+                    **(
+                        {SELF: _with_derived(self_results[framework.pk], stage_values[SELF])}
+                        if has_self else {}
+                    ),
+                },
+            },
+        )
+        snapshots.append(snapshot)
+        for result in result_set.results:
+            own = self_by_code.get(result.unit_code)
+            rows.append(
+                ResultRow(
+                    snapshot=snapshot,
+                    unit_code=result.unit_code,
+                    unit_name=result.unit_name,
+                    rank=result.rank,
+                    achieved=round2(result.achieved),
+                    max=round2(result.max),
+                    index=round2(result.index),
+                    band=result.band or "",
+                    fields=_fields(result),
+                    points=_points(result),
+                    missing=list(result.missing),
+                    self_achieved=round2(own.achieved) if own else None,
+                    self_index=round2(own.index) if own else None,
+                    self_fields=_fields(own) if own else {},
+                    self_points=_points(own) if own else {},
+                )
+            )
+    ResultSnapshot.objects.bulk_create(snapshots)
+    ResultRow.objects.bulk_create(rows, batch_size=500)
+    return snapshots
+
+
+@transaction.atomic
+def publish(
+    round: Round,
+    user=None,
+    published_on: datetime.date | None = None,
+    decision_number: str | None = None,
+) -> list[ResultSnapshot]:
+    """Freeze the round's drafts (one per framework). The first publication of a round only:
+    once published, a change is a correction with a reason (`correct`)."""
+    drafts = list(ResultSnapshot.objects.filter(round=round, published_at__isnull=True))
+    if not drafts:
+        raise ValidationError(_("Compute the results before publishing them."))
+    if ResultSnapshot.objects.filter(round=round, published_at__isnull=False).exists():
+        raise ValidationError(
+            _("These results are already published; publish a correction with its reason.")
+        )
+    _freeze(drafts, user)
+    _mark_round(round, published_on, decision_number)
+    return drafts
+
+
+@transaction.atomic
+def correct(round: Round, reason: str, user=None) -> list[ResultSnapshot]:
+    """Recompute a published round from its current scores into new published versions that
+    supersede the current ones and say why. The superseded versions stay readable."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("A correction needs its reason."))
+    current = {
+        s.framework_id: s
+        for s in ResultSnapshot.objects.current().filter(round=round).select_for_update()
+    }
+    if not current:
+        raise ValidationError(_("Only published results can be corrected."))
+    snapshots = compute_round(round, user=user)
+    for snapshot in snapshots:
+        snapshot.reason = reason
+        snapshot.supersedes = current.get(snapshot.framework_id)
+    _freeze(snapshots, user, fields=["reason", "supersedes"])
+    return snapshots
+
+
+def _freeze(snapshots: list[ResultSnapshot], user, fields: list[str] = ()) -> None:
+    now = timezone.now()
+    for snapshot in snapshots:
+        snapshot.published_at = now
+        snapshot.published_by = user
+        snapshot.save(update_fields=["published_at", "published_by", *fields])
+
+
+def _mark_round(round: Round, published_on, decision_number) -> None:
+    changed = []
+    if published_on is not None or round.published_on is None:
+        round.published_on = published_on or timezone.localdate()
+        changed.append("published_on")
+    if decision_number is not None:
+        round.decision_number = decision_number
+        changed.append("decision_number")
+    if changed:
+        round.save(update_fields=changed)
+
+
+def publish_demo_rounds() -> list[Round]:
+    """Store and publish the snapshots of every round marked published that has none yet
+    (the demo's 2021 and 2022 rounds); their dates and decision numbers are kept."""
+    done = []
+    rounds = Round.objects.filter(published_on__isnull=False).exclude(
+        result_snapshots__published_at__isnull=False
+    )
+    for round in rounds.distinct().order_by("year", "code"):
+        compute_round(round)
+        publish(round)
+        done.append(round)
+    return done
+
+
+def verify(snapshot: ResultSnapshot) -> list[str]:
+    """Recompute a snapshot from its recorded inputs alone; the differences found (none when
+    the stored rows are exactly what the engine returns for those inputs)."""
+    framework = framework_from_dict(snapshot.structure, source=str(snapshot))
+    leaves = framework.leaves()
+    units = [UnitInfo(code, name, framework.unit_group) for code, name in snapshot.inputs["units"]]
+    values = {
+        unit: {code: parse_value(leaves[code], raw) for code, raw in unit_values.items()}
+        for unit, unit_values in snapshot.inputs["values"].get(APPRAISED, {}).items()
+    }
+    result_set = compute(framework, values, units=units)
+    stored = {row.unit_code: row for row in snapshot.rows.all()}
+    problems = []
+    for result in result_set.results:
+        row = stored.pop(result.unit_code, None)
+        if row is None:
+            problems.append(f"{result.unit_code}: not stored")
+            continue
+        expected = (result.rank, round2(result.achieved), round2(result.max),
+                    round2(result.index), result.band or "", _fields(result), _points(result))
+        got = (row.rank, row.achieved, row.max, row.index, row.band, row.fields, row.points)
+        if expected != got:
+            problems.append(f"{result.unit_code}: stored {got[:5]} but computed {expected[:5]}")
+    problems.extend(f"{code}: stored but not computed" for code in stored)
+    return problems
