@@ -1,0 +1,239 @@
+"""Every permission decision of parindex, in one place.
+
+Views, exports and services ask these functions and never look at roles themselves, so the
+rules below are the whole access story (and tests/test_policy.py is its specification):
+
+- A person holds roles in units (units.Role). Rounds belong to an organising unit: the round
+  manager, council members and viewers held *there* see the whole round; the manager runs it
+  (sheets, assignments, reopening) and the council approves it.
+- Unit officers and heads see only their own unit's sheets; officers and heads fill in the sheet,
+  only the head submits it. A viewer held in an assessed unit reads that unit's sheets.
+- Appraisers see only the sheets they are assigned to (a whole sheet or one field of it), once
+  the sheet is submitted, and score only what they are assigned.
+- Nobody edits a locked stage: self scores only while the sheet is a draft, explanations only in
+  the explanation round before its deadline, appraised scores only in the two appraisal rounds,
+  and nothing after the council's approval.
+
+Sheets that a person may not see are looked up through `visible_sheets`, so a guessed URL or id
+answers "not found" exactly as a missing one does.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from parindex.assessments.models import Assignment, Evidence, Round, Sheet
+from parindex.units.models import Role
+
+K = Role.Kind
+S = Sheet.State
+WHOLE_SHEET = ""
+ROUND_WIDE = (K.MANAGER, K.COUNCIL, K.VIEWER)
+UNIT_SIDE = (K.OFFICER, K.HEAD, K.VIEWER)
+
+
+# --------------------------------------------------------------------------- who holds what
+
+
+def roles(user) -> dict[int, set[str]]:
+    """unit id → role kinds of `user`; one query, cached on the user object for the request."""
+    if not user.is_authenticated:
+        return {}
+    cached = getattr(user, "_parindex_roles", None)
+    if cached is None:
+        cached = defaultdict(set)
+        for unit_id, kind in Role.objects.filter(user=user).values_list("unit_id", "kind"):
+            cached[unit_id].add(kind)
+        user._parindex_roles = cached
+    return cached
+
+
+def has_role(user, unit_id: int | None, *kinds: str) -> bool:
+    return unit_id is not None and bool(roles(user).get(unit_id, set()) & set(kinds))
+
+
+def _assigned_fields(user, round: Round) -> dict[int, set[str]]:
+    """unit id → field codes (WHOLE_SHEET for all) assigned to `user` in `round`; cached."""
+    if not user.is_authenticated:
+        return {}
+    cache = user.__dict__.setdefault("_parindex_assignments", {})
+    if round.pk not in cache:
+        shares = defaultdict(set)
+        for unit_id, field in Assignment.objects.filter(round=round, user=user).values_list(
+            "unit_id", "field_code"
+        ):
+            shares[unit_id].add(field)
+        cache[round.pk] = shares
+    return cache[round.pk]
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+# --------------------------------------------------------------------------- rounds
+
+
+def sees_whole_round(user, round: Round) -> bool:
+    return user.is_superuser or has_role(user, round.organiser_id, *ROUND_WIDE)
+
+
+def can_manage_round(user, round: Round) -> bool:
+    return user.is_superuser or has_role(user, round.organiser_id, K.MANAGER)
+
+
+def can_manage_organiser(user, organiser_id: int | None) -> bool:
+    """May open rounds for this organising unit."""
+    return user.is_superuser or has_role(user, organiser_id, K.MANAGER)
+
+
+def can_view_progress(user, round: Round) -> bool:
+    return sees_whole_round(user, round)
+
+
+def can_view_round_history(user, round: Round) -> bool:
+    return sees_whole_round(user, round)
+
+
+def can_approve_round(user, round: Round) -> bool:
+    """The council approves an unapproved round (the workflow checks every sheet is final)."""
+    if round.approved_at is not None:
+        return False
+    return user.is_superuser or has_role(user, round.organiser_id, K.COUNCIL)
+
+
+def visible_rounds(user) -> QuerySet[Round]:
+    rounds = Round.objects.all()
+    if user.is_superuser:
+        return rounds
+    if not user.is_authenticated:
+        return rounds.none()
+    units = roles(user)
+    wide = [unit for unit, kinds in units.items() if kinds & set(ROUND_WIDE)]
+    own = [unit for unit, kinds in units.items() if kinds & set(UNIT_SIDE)]
+    return rounds.filter(
+        Q(organiser_id__in=wide)
+        | Q(sheets__unit_id__in=own)
+        | Q(assignments__user=user)
+    ).distinct()
+
+
+# --------------------------------------------------------------------------- sheets
+
+
+def visible_sheets(user, round: Round) -> QuerySet[Sheet]:
+    """The sheets of `round` that `user` may open; everything else is "not found"."""
+    sheets = Sheet.objects.filter(round=round)
+    if sees_whole_round(user, round):
+        return sheets
+    if not user.is_authenticated:
+        return sheets.none()
+    own = [unit for unit, kinds in roles(user).items() if kinds & set(UNIT_SIDE)]
+    assigned = list(_assigned_fields(user, round))
+    return sheets.filter(Q(unit_id__in=own) | (Q(unit_id__in=assigned) & ~Q(state=S.DRAFT)))
+
+
+def can_view_sheet(user, sheet: Sheet) -> bool:
+    if sees_whole_round(user, sheet.round) or has_role(user, sheet.unit_id, *UNIT_SIDE):
+        return True
+    return sheet.state != S.DRAFT and sheet.unit_id in _assigned_fields(user, sheet.round)
+
+
+def _open(sheet: Sheet) -> bool:
+    return sheet.round.approved_at is None
+
+
+def is_unit_member(user, sheet: Sheet) -> bool:
+    """Officers and heads of the sheet's unit: the people who fill it in and explain it."""
+    return has_role(user, sheet.unit_id, K.OFFICER, K.HEAD)
+
+
+def can_edit_self(user, sheet: Sheet) -> bool:
+    """Self scores, notes and evidence: the unit's officers and head, while it is a draft."""
+    return _open(sheet) and sheet.state == S.DRAFT and is_unit_member(user, sheet)
+
+
+def can_submit(user, sheet: Sheet) -> bool:
+    """The unit head submits the draft, and re-submits after the explanation round."""
+    return (
+        _open(sheet)
+        and sheet.state in (S.DRAFT, S.EXPLANATION)
+        and has_role(user, sheet.unit_id, K.HEAD)
+    )
+
+
+def explanation_open(sheet: Sheet) -> bool:
+    deadline = sheet.round.explanation_deadline
+    return deadline is None or _today() <= deadline
+
+
+def can_explain(user, sheet: Sheet) -> bool:
+    """Answer explanation requests and add supplementary evidence, before the deadline."""
+    return (
+        _open(sheet)
+        and sheet.state == S.EXPLANATION
+        and is_unit_member(user, sheet)
+        and explanation_open(sheet)
+    )
+
+
+def can_reopen(user, sheet: Sheet) -> bool:
+    """The manager reopens a submitted sheet (with a reason) before appraisal has finished."""
+    return _open(sheet) and sheet.state == S.SUBMITTED and can_manage_round(user, sheet.round)
+
+
+def appraisal_fields(user, sheet: Sheet) -> set[str]:
+    """Field codes `user` appraises on this sheet; {WHOLE_SHEET} means every field."""
+    return _assigned_fields(user, sheet.round).get(sheet.unit_id, set())
+
+
+def is_appraiser(user, sheet: Sheet) -> bool:
+    return bool(appraisal_fields(user, sheet))
+
+
+def can_appraise(user, sheet: Sheet, field_code: str | None = None) -> bool:
+    """Set appraised scores and remarks: assigned appraisers in appraisal rounds 1 and 2.
+
+    With `field_code`, only for a leaf of that field; without, for any part of the sheet.
+    """
+    if not (_open(sheet) and sheet.state in (S.SUBMITTED, S.EXPLAINED)):
+        return False
+    fields = appraisal_fields(user, sheet)
+    if field_code is None or WHOLE_SHEET in fields:
+        return bool(fields)
+    return field_code in fields
+
+
+def can_request_explanation(user, sheet: Sheet, field_code: str | None = None) -> bool:
+    """Explanations are asked for in appraisal round 1 only; round 2 sets final scores."""
+    return sheet.state == S.SUBMITTED and can_appraise(user, sheet, field_code)
+
+
+def can_finalise(user, sheet: Sheet) -> bool:
+    """Close the appraisal (round 1 without requests, or round 2): whole-sheet appraisers."""
+    return (
+        _open(sheet)
+        and sheet.state in (S.SUBMITTED, S.EXPLAINED)
+        and WHOLE_SHEET in appraisal_fields(user, sheet)
+    )
+
+
+def can_view_evidence(user, evidence: Evidence) -> bool:
+    return can_view_sheet(user, evidence.sheet)
+
+
+def visible_evidence(user, round: Round) -> QuerySet[Evidence]:
+    return Evidence.objects.filter(sheet__in=visible_sheets(user, round))
+
+
+def appraisal_queue(user, round: Round) -> QuerySet[Sheet]:
+    """Sheets waiting for this appraiser (or for anyone, for the manager)."""
+    waiting = (S.SUBMITTED, S.EXPLAINED)
+    sheets = Sheet.objects.filter(round=round, state__in=waiting)
+    if can_manage_round(user, round):
+        return sheets
+    return sheets.filter(unit_id__in=list(_assigned_fields(user, round)))

@@ -1,0 +1,89 @@
+"""A small round with every role, built through the public services (no demo data needed)."""
+
+from __future__ import annotations
+
+import datetime
+from types import SimpleNamespace
+
+from django.contrib.auth import get_user_model
+
+from parindex.assessments import workflow
+from parindex.assessments.models import Sheet
+from parindex.frameworks.services import import_framework
+from parindex.units.models import Role, Unit, UnitGroup
+from tests.frameworks.factories import mini_framework
+
+PASSWORD = "Cchc-2023-demo!"
+# A value per leaf of mini_framework(fields=2) that earns points, and the note for the leaves
+# that have no evidence.
+FILLED = {
+    "1.1": "yes", "1.2": "80-<100%", "1.3.1": "96/100", "1.3.2": "1",
+    "2.1": "không", "2.2": "100%", "2.3.1": "NA", "2.3.2": "1,25",
+    "T.1": "3", "P.1": "0.5",
+}
+
+
+def make_user(username: str, unit: Unit | None = None, *kinds: str):
+    user = get_user_model().objects.create_user(username, password=PASSWORD)
+    for kind in kinds:
+        Role.objects.create(user=user, unit=unit, kind=kind)
+    return user
+
+
+def build_cycle(units: int = 2, fields: int = 2, code: str = "r2023") -> SimpleNamespace:
+    tinh = UnitGroup.objects.get_or_create(code="tinh", defaults={"name": "Tỉnh"})[0]
+    huyen = UnitGroup.objects.get_or_create(code="huyen", defaults={"name": "Huyện"})[0]
+    organiser = Unit.objects.get_or_create(
+        code="SNV", defaults={"name": "Sở Nội vụ", "group": tinh}
+    )[0]
+    assessed = [
+        Unit.objects.create(code=f"H{i:02d}", name=f"UBND huyện {i}", group=huyen)
+        for i in range(1, units + 1)
+    ]
+    framework = import_framework(mini_framework(code=f"{code}-huyen", year=2023, fields=fields))
+    K = Role.Kind
+    c = SimpleNamespace(organiser=organiser, units=assessed, framework=framework)
+    c.manager = make_user(f"{code}-manager", organiser, K.MANAGER)
+    c.council = make_user(f"{code}-council", organiser, K.COUNCIL)
+    c.viewer = make_user(f"{code}-viewer", organiser, K.VIEWER)
+    c.appraiser = make_user(f"{code}-appraiser", organiser, K.APPRAISER)
+    c.field_appraiser = make_user(f"{code}-appraiser-f1", organiser, K.APPRAISER)
+    c.officer = make_user(f"{code}-officer1", assessed[0], K.OFFICER)
+    c.head = make_user(f"{code}-head1", assessed[0], K.HEAD)
+    c.unit_viewer = make_user(f"{code}-uviewer1", assessed[0], K.VIEWER)
+    c.other_officer = make_user(f"{code}-officer2", assessed[1], K.OFFICER)
+    c.other_head = make_user(f"{code}-head2", assessed[1], K.HEAD)
+    c.outsider = make_user(f"{code}-outsider")
+    c.round = workflow.open_round(
+        c.manager, code=code, name=f"Kỳ đánh giá {code}", year=2023, organiser=organiser,
+        frameworks=[framework], units=assessed,
+        deadlines=workflow.Deadlines(
+            self_assessment=datetime.date(2030, 1, 31),
+            explanation=datetime.date(2030, 3, 1),
+        ),
+    )
+    for unit in assessed:
+        workflow.assign(c.manager, c.round, c.appraiser, unit)
+    workflow.assign(c.manager, c.round, c.field_appraiser, assessed[1], "1")
+    c.sheet = Sheet.objects.get(round=c.round, unit=assessed[0])
+    c.other_sheet = Sheet.objects.get(round=c.round, unit=assessed[1])
+    return c
+
+
+def fresh(user):
+    """The same user without the roles cached on the object (as in a new request)."""
+    return get_user_model().objects.get(pk=user.pk)
+
+
+def fill(c, sheet=None, user=None, values=None, note="Không có tài liệu: xem báo cáo năm"):
+    """Every leaf filled in, each with a note (so no evidence is needed to submit)."""
+    sheet = sheet or c.sheet
+    user = user or c.officer
+    for code, value in (values or FILLED).items():
+        workflow.save_score(fresh(user), sheet, code, "self", value, note, 0)
+    return sheet
+
+
+def submitted(c, sheet=None, head=None):
+    sheet = fill(c, sheet, user=head or c.head)
+    return workflow.submit(fresh(head or c.head), sheet)

@@ -1,0 +1,139 @@
+"""The permission matrix: who may see and do what on a sheet, at every stage of the cycle.
+
+Each table row lists exactly the people allowed; everyone else must be refused.
+"""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
+
+from parindex import policy
+from parindex.assessments.models import Sheet
+from tests.assessments.cycle import build_cycle, fresh
+
+S = Sheet.State
+PEOPLE = [
+    "manager", "council", "viewer", "appraiser", "field_appraiser", "officer", "head",
+    "unit_viewer", "other_officer", "other_head", "outsider",
+]
+ROUND_WIDE = {"manager", "council", "viewer"}
+OWN_UNIT = {"officer", "head", "unit_viewer"}
+STATES = [S.DRAFT, S.SUBMITTED, S.EXPLANATION, S.EXPLAINED, S.FINALISED, S.APPROVED]
+
+# state → who may … on the sheet of unit H01 (the appraiser is assigned to it, the field
+# appraiser only to H02's field 1).
+MATRIX = {
+    "view": {
+        S.DRAFT: ROUND_WIDE | OWN_UNIT,
+        **{s: ROUND_WIDE | OWN_UNIT | {"appraiser"} for s in STATES[1:]},
+    },
+    "edit_self": {S.DRAFT: {"officer", "head"}},
+    "submit": {S.DRAFT: {"head"}, S.EXPLANATION: {"head"}},
+    "explain": {S.EXPLANATION: {"officer", "head"}},
+    "reopen": {S.SUBMITTED: {"manager"}},
+    "appraise": {S.SUBMITTED: {"appraiser"}, S.EXPLAINED: {"appraiser"}},
+    "request_explanation": {S.SUBMITTED: {"appraiser"}},
+    "finalise": {S.SUBMITTED: {"appraiser"}, S.EXPLAINED: {"appraiser"}},
+}
+CHECKS = {
+    "view": policy.can_view_sheet,
+    "edit_self": policy.can_edit_self,
+    "submit": policy.can_submit,
+    "explain": policy.can_explain,
+    "reopen": policy.can_reopen,
+    "appraise": policy.can_appraise,
+    "request_explanation": policy.can_request_explanation,
+    "finalise": policy.can_finalise,
+}
+
+
+@pytest.fixture
+def cycle(db):
+    return build_cycle()
+
+
+def at_state(c, state):
+    sheet = Sheet.objects.select_related("round").get(pk=c.sheet.pk)
+    sheet.state = state
+    if state == S.APPROVED:
+        sheet.round.approved_at = timezone.now()
+    return sheet
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("action", list(MATRIX))
+def test_matrix(cycle, action, state):
+    sheet = at_state(cycle, state)
+    allowed = {
+        person for person in PEOPLE if CHECKS[action](fresh(getattr(cycle, person)), sheet)
+    }
+    assert allowed == MATRIX[action].get(state, set())
+
+
+def test_visible_sheets_per_person(cycle):
+    for sheet in (cycle.sheet, cycle.other_sheet):
+        sheet.state = S.SUBMITTED
+        sheet.save()
+    visible = {
+        person: set(
+            policy.visible_sheets(fresh(getattr(cycle, person)), cycle.round).values_list(
+                "unit__code", flat=True
+            )
+        )
+        for person in PEOPLE
+    }
+    both = {"H01", "H02"}
+    assert visible == {
+        "manager": both, "council": both, "viewer": both, "appraiser": both,
+        "field_appraiser": {"H02"}, "officer": {"H01"}, "head": {"H01"},
+        "unit_viewer": {"H01"}, "other_officer": {"H02"}, "other_head": {"H02"},
+        "outsider": set(),
+    }
+    assert not policy.visible_sheets(AnonymousUser(), cycle.round).exists()
+
+
+def test_an_appraiser_sees_no_draft(cycle):
+    assert not policy.visible_sheets(fresh(cycle.appraiser), cycle.round).exists()
+
+
+def test_field_appraiser_scores_only_the_assigned_field(cycle):
+    sheet = cycle.other_sheet
+    sheet.state = S.SUBMITTED
+    user = fresh(cycle.field_appraiser)
+    assert policy.can_appraise(user, sheet, "1")
+    assert not policy.can_appraise(user, sheet, "2")
+    assert not policy.can_finalise(user, sheet)  # the whole-sheet appraiser closes it
+
+
+def test_explanation_closes_at_its_deadline(cycle):
+    sheet = at_state(cycle, S.EXPLANATION)
+    sheet.round.explanation_deadline = timezone.localdate() - datetime.timedelta(days=1)
+    assert not policy.can_explain(fresh(cycle.officer), sheet)
+    sheet.round.explanation_deadline = timezone.localdate()
+    assert policy.can_explain(fresh(cycle.officer), sheet)
+
+
+def test_rounds_and_approval(cycle):
+    rounds = {p: policy.visible_rounds(fresh(getattr(cycle, p))).count() for p in PEOPLE}
+    assert rounds == {p: 0 if p == "outsider" else 1 for p in PEOPLE}
+    approvers = {p for p in PEOPLE if policy.can_approve_round(fresh(getattr(cycle, p)),
+                                                               cycle.round)}
+    assert approvers == {"council"}
+    managers = {p for p in PEOPLE if policy.can_manage_round(fresh(getattr(cycle, p)),
+                                                             cycle.round)}
+    assert managers == {"manager"}
+    progress = {p for p in PEOPLE if policy.can_view_progress(fresh(getattr(cycle, p)),
+                                                              cycle.round)}
+    assert progress == ROUND_WIDE
+    cycle.round.approved_at = timezone.now()
+    assert not policy.can_approve_round(fresh(cycle.council), cycle.round)
+
+
+def test_anonymous_is_refused_everything(cycle):
+    anonymous = AnonymousUser()
+    for state in STATES:
+        sheet = at_state(cycle, state)
+        assert not any(check(anonymous, sheet) for check in CHECKS.values())
+    assert not policy.visible_rounds(anonymous).exists()
