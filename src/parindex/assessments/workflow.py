@@ -1,0 +1,506 @@
+"""Writes of the assessment cycle: scores, evidence, explanations and the sheet's lifecycle.
+
+Every function checks its permission through `parindex.policy` on a freshly locked sheet row
+(`select_for_update`, so two requests on one sheet run one after the other on PostgreSQL) and
+records each change in the history inside the same transaction.
+
+    draft ──submit──▶ submitted ──send requests──▶ explanation ──re-submit──▶ explained
+      ▲                   │  └──────────finalise──────────┐                    │
+      └──reopen (reason)──┘                               ▼                    │
+                                                      finalised ◀──finalise────┘
+                                                          │ council approves the round
+                                                          ▼
+                                                       approved
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parindex import policy
+from parindex.engine.values import parse_value
+from parindex.frameworks.models import Framework
+from parindex.units.models import Role, Unit
+
+from . import history
+from .evidence import check_upload
+from .history import Kind
+from .models import Assignment, Evidence, ExplanationRequest, Round, Score, Sheet
+from .sheets import field_codes, load_nodes, points_of
+
+S = Sheet.State
+SELF = Score.Stage.SELF
+APPRAISED = Score.Stage.APPRAISED
+
+
+class Conflict(Exception):
+    """Someone else saved this value since the form was loaded; nothing was written."""
+
+    def __init__(self, current: Score | ExplanationRequest | None):
+        self.current = current
+        who = getattr(current, "updated_by", None) or getattr(current, "answered_by", None)
+        super().__init__(
+            _("%(who)s saved a different value in the meantime; yours was not saved. "
+              "The current value is shown: check it and save again.")
+            % {"who": who or _("Someone")}
+        )
+
+    @property
+    def version(self) -> int:
+        return self.current.version if self.current is not None else 0
+
+
+def _deny(message: str | None = None):
+    raise PermissionDenied(message or _("You may not do this at this stage."))
+
+
+def _locked(sheet: Sheet) -> Sheet:
+    """The sheet row locked for this transaction, with what the policy reads."""
+    return Sheet.objects.select_for_update(of=("self",)).select_related(
+        "round", "unit", "framework__unit_group"
+    ).get(pk=sheet.pk)
+
+
+def _state(user, sheet: Sheet, new: str, reason: str = "") -> None:
+    history.record(
+        round=sheet.round, sheet=sheet, kind=Kind.STATE, user=user,
+        old=sheet.state, new=new, reason=reason,
+    )
+    sheet.state = new
+
+
+# --------------------------------------------------------------------------- rounds
+
+
+@dataclass
+class Deadlines:
+    self_assessment: datetime.date | None = None
+    appraisal: datetime.date | None = None
+    explanation: datetime.date | None = None
+    final: datetime.date | None = None
+    approval: datetime.date | None = None
+
+
+def open_round(
+    user,
+    *,
+    code: str,
+    name: str,
+    year: int,
+    organiser: Unit,
+    frameworks: list[Framework],
+    units: list[Unit] | None = None,
+    deadlines: Deadlines | None = None,
+) -> Round:
+    """Open a round for an organising unit and create each unit's sheet from its framework.
+
+    `units` defaults to every unit of the frameworks' groups valid in `year`.
+    """
+    if not policy.can_manage_organiser(user, organiser.pk):
+        _deny(_("Only a round manager of %(unit)s may open its rounds.") % {"unit": organiser})
+    from .services import create_round  # the db engineer's round writer, shared with the CLI
+
+    deadlines = deadlines or Deadlines()
+    with transaction.atomic():
+        round = create_round(code, name, year, organiser.code, [fw.code for fw in frameworks])
+        round.self_deadline = deadlines.self_assessment
+        round.appraisal_deadline = deadlines.appraisal
+        round.explanation_deadline = deadlines.explanation
+        round.final_deadline = deadlines.final
+        round.approval_deadline = deadlines.approval
+        round.save()
+        create_sheets(round, units, user=user)
+    return round
+
+
+def create_sheets(round: Round, units: list[Unit] | None = None, user=None) -> list[Sheet]:
+    """A sheet per assessed unit, on the framework of its unit group (idempotent)."""
+    from parindex.results.selectors import valid_in_year
+
+    by_group = {fw.unit_group_id: fw for fw in round.frameworks.all()}
+    if units is None:
+        units = list(Unit.objects.filter(group_id__in=by_group).filter(valid_in_year(round.year)))
+    stray = [u.code for u in units if u.group_id not in by_group]
+    if stray:
+        raise ValidationError(
+            _("No framework of this round scores the group of: %(units)s")
+            % {"units": ", ".join(stray)}
+        )
+    existing = set(Sheet.objects.filter(round=round).values_list("unit_id", flat=True))
+    sheets = Sheet.objects.bulk_create(
+        [
+            Sheet(round=round, unit=u, framework=by_group[u.group_id])
+            for u in units
+            if u.pk not in existing
+        ]
+    )
+    for sheet in sheets:
+        history.record(round=round, sheet=sheet, kind=Kind.STATE, user=user, new=S.DRAFT,
+                       reason=_("Sheet created"))
+    return sheets
+
+
+def assign(user, round: Round, appraiser, unit: Unit, field_code: str = "") -> Assignment:
+    """Give an appraiser a unit's sheet (or one field of it)."""
+    if not policy.can_manage_round(user, round):
+        _deny()
+    if round.organiser_id and not Role.objects.filter(
+        user=appraiser, unit_id=round.organiser_id, kind=Role.Kind.APPRAISER
+    ).exists():
+        raise ValidationError(
+            _("%(user)s is not an appraiser of %(unit)s.")
+            % {"user": appraiser, "unit": round.organiser}
+        )
+    with transaction.atomic():
+        assignment, created = Assignment.objects.get_or_create(
+            round=round, user=appraiser, unit=unit, field_code=field_code
+        )
+        if created:
+            history.record(
+                round=round, kind=Kind.ASSIGNMENT, user=user, node_code=field_code,
+                new=f"{appraiser.get_username()} → {unit.code}",
+            )
+    return assignment
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _leaf(sheet: Sheet, node_code: str):
+    framework, nodes = load_nodes(sheet)
+    leaf = framework.leaves().get(node_code)
+    if leaf is None:
+        raise ValidationError(_("'%(code)s' is not a sub-criterion of this sheet.")
+                              % {"code": node_code})
+    node = next(n for n in nodes if n.code == node_code)
+    return node, leaf, field_codes(framework)[node_code]
+
+
+def save_score(
+    user,
+    sheet: Sheet,
+    node_code: str,
+    stage: str,
+    value: str,
+    note: str,
+    version: int,
+    reason: str = "",
+) -> Score | None:
+    """Save one value and its note (the unit's note, or the appraiser's remark).
+
+    `version` is the version the person started from (0 for a value not yet saved); if
+    someone saved since, `Conflict` carries the current row and nothing is written. An empty
+    value with an empty note clears the entry; a bad value raises ValidationError with the
+    engine's message. Returns the saved score (None when cleared).
+    """
+    value, note = (value or "").strip(), (note or "").strip()
+    with transaction.atomic():
+        sheet = _locked(sheet)
+        node, leaf, field_code = _leaf(sheet, node_code)
+        if stage == SELF:
+            allowed = policy.can_edit_self(user, sheet)
+        elif stage == APPRAISED:
+            allowed = policy.can_appraise(user, sheet, field_code)
+        else:
+            raise ValueError(f"unknown stage {stage!r}")
+        if not allowed:
+            _deny(_("This sheet is locked for you at this stage."))
+        if value:
+            try:
+                parse_value(leaf, value)
+            except ValueError as error:
+                raise ValidationError(str(error)) from None
+        elif note:
+            raise ValidationError(_("Enter a value before writing a note."))
+
+        current = Score.objects.select_for_update().filter(
+            round_id=sheet.round_id, unit_id=sheet.unit_id, node=node, stage=stage
+        ).select_related("updated_by").first()
+        if current is not None and current.value == value and current.note == note:
+            return current  # nothing to change, so nothing can be overwritten
+        if current is None and not value:
+            return None
+        if (current.version if current else 0) != version:
+            raise Conflict(current)
+        old_value, old_note = (current.value, current.note) if current else ("", "")
+        if not value:
+            current.delete()
+            score = None
+        elif current is None:
+            try:
+                with transaction.atomic():
+                    score = Score.objects.create(
+                        round_id=sheet.round_id, unit_id=sheet.unit_id, node=node, stage=stage,
+                        value=value, note=note, updated_by=user,
+                    )
+            except IntegrityError:  # created by someone else between our read and write
+                raise Conflict(
+                    Score.objects.filter(
+                        round_id=sheet.round_id, unit_id=sheet.unit_id, node=node, stage=stage
+                    ).first()
+                ) from None
+        else:
+            current.value, current.note, current.updated_by = value, note, user
+            current.version += 1
+            current.save()
+            score = current
+        common = {"round": sheet.round, "sheet": sheet, "node_code": node_code, "stage": stage,
+                  "user": user, "reason": reason}
+        if old_value != value:
+            history.record(kind=Kind.SCORE, old=old_value, new=value, **common)
+        if old_note != note:
+            history.record(kind=Kind.NOTE, old=old_note, new=note, **common)
+        if stage == SELF and sheet.started_at is None:
+            sheet.started_at = timezone.now()
+            sheet.save(update_fields=["started_at"])
+    return score
+
+
+def add_evidence(
+    user, sheet: Sheet, node_code: str, upload, request: ExplanationRequest | None = None
+) -> Evidence:
+    """Attach a checked file to a sub-criterion (or to an explanation request's answer)."""
+    content_type = check_upload(upload)
+    with transaction.atomic():
+        sheet = _locked(sheet)
+        if request is not None:
+            allowed = request.sheet_id == sheet.pk and policy.can_explain(user, sheet)
+        else:
+            allowed = policy.can_edit_self(user, sheet)
+        if not allowed:
+            _deny(_("Evidence cannot be changed at this stage."))
+        node, _leaf_node, _field = _leaf(sheet, node_code)
+        evidence = Evidence(
+            sheet=sheet, node=node, request=request, name=upload.name[:255], size=upload.size,
+            content_type=content_type, uploaded_by=user,
+        )
+        evidence.file.save(upload.name, upload, save=False)
+        evidence.save()
+        history.record(
+            round=sheet.round, sheet=sheet, node_code=node_code, stage=SELF, kind=Kind.EVIDENCE,
+            user=user, new=evidence.name,
+            reason=_("Supplementary evidence for an explanation") if request else "",
+        )
+    return evidence
+
+
+def remove_evidence(user, evidence: Evidence, reason: str = "") -> None:
+    """Mark evidence removed; the file and its record stay for the history."""
+    with transaction.atomic():
+        sheet = _locked(evidence.sheet)
+        if evidence.request_id:
+            allowed = policy.can_explain(user, sheet)
+        else:
+            allowed = policy.can_edit_self(user, sheet)
+        if not allowed or evidence.removed_at is not None:
+            _deny(_("Evidence cannot be changed at this stage."))
+        evidence.removed_at, evidence.removed_by = timezone.now(), user
+        evidence.save(update_fields=["removed_at", "removed_by"])
+        history.record(
+            round=sheet.round, sheet=sheet, node_code=evidence.node.code, stage=SELF,
+            kind=Kind.EVIDENCE, user=user, old=evidence.name, reason=reason,
+        )
+
+
+# --------------------------------------------------------------------------- lifecycle
+
+
+def submission_problems(sheet: Sheet) -> list[str]:
+    """What stops a draft from being submitted; empty when it can go."""
+    framework, nodes = load_nodes(sheet)
+    by_pk = {n.pk: n.code for n in nodes}
+    scores = {
+        by_pk[s.node_id]: s
+        for s in Score.objects.filter(round_id=sheet.round_id, unit_id=sheet.unit_id, stage=SELF)
+    }
+    evidenced = set(
+        Evidence.objects.filter(sheet=sheet, removed_at__isnull=True).values_list(
+            "node__code", flat=True
+        )
+    )
+    missing, unexplained = [], []
+    for code, leaf in framework.leaves().items():
+        score = scores.get(code)
+        if score is None:
+            # Survey points come from the survey itself, not from the unit.
+            if leaf.rule.kind != "survey":
+                missing.append(code)
+            continue
+        earned = points_of(leaf, score.value)
+        if earned and code not in evidenced and not score.note:
+            unexplained.append(code)
+    problems = []
+    if missing:
+        problems.append(_("Enter a value (or NA) for: %(codes)s") % {"codes": ", ".join(missing)})
+    if unexplained:
+        problems.append(
+            _("Attach evidence or write in the note why there is none, for: %(codes)s")
+            % {"codes": ", ".join(unexplained)}
+        )
+    return problems
+
+
+def submit(user, sheet: Sheet) -> Sheet:
+    """The unit head submits the draft (locking it) or re-submits after explaining."""
+    with transaction.atomic():
+        sheet = _locked(sheet)
+        if not policy.can_submit(user, sheet):
+            _deny(_("Only the unit head submits the sheet, while it is open to the unit."))
+        if sheet.state == S.DRAFT:
+            problems = submission_problems(sheet)
+            if problems:
+                raise ValidationError(problems)
+            _state(user, sheet, S.SUBMITTED)
+            sheet.submitted_at, sheet.submitted_by = timezone.now(), user
+            sheet.save(update_fields=["state", "submitted_at", "submitted_by"])
+        else:
+            unanswered = [
+                r.node.code for r in sheet.requests.filter(answer="").select_related("node")
+            ]
+            if unanswered:
+                raise ValidationError(
+                    _("Answer every explanation request first: %(codes)s")
+                    % {"codes": ", ".join(unanswered)}
+                )
+            _state(user, sheet, S.EXPLAINED)
+            sheet.save(update_fields=["state"])
+    return sheet
+
+
+def reopen(user, sheet: Sheet, reason: str) -> Sheet:
+    """The manager gives a submitted sheet back to the unit; the reason is recorded."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Write the reason for reopening the sheet."))
+    with transaction.atomic():
+        sheet = _locked(sheet)
+        if not policy.can_reopen(user, sheet):
+            _deny()
+        _state(user, sheet, S.DRAFT, reason)
+        sheet.submitted_at = sheet.submitted_by = None
+        sheet.save(update_fields=["state", "submitted_at", "submitted_by"])
+    return sheet
+
+
+def request_explanation(user, sheet: Sheet, node_code: str, question: str) -> ExplanationRequest:
+    question = (question or "").strip()
+    if not question:
+        raise ValidationError(_("Write what the unit should explain."))
+    with transaction.atomic():
+        sheet = _locked(sheet)
+        node, _leaf_node, field_code = _leaf(sheet, node_code)
+        if not policy.can_request_explanation(user, sheet, field_code):
+            _deny()
+        request = ExplanationRequest.objects.create(
+            sheet=sheet, node=node, question=question, requested_by=user
+        )
+        history.record(
+            round=sheet.round, sheet=sheet, node_code=node_code, kind=Kind.REQUEST, user=user,
+            new=question,
+        )
+    return request
+
+
+def send_requests(user, sheet: Sheet) -> Sheet:
+    """Open the explanation round of this sheet: the unit now sees the requests."""
+    with transaction.atomic():
+        sheet = _locked(sheet)
+        if not policy.can_request_explanation(user, sheet):
+            _deny()
+        if not sheet.requests.exists():
+            raise ValidationError(_("There is no explanation request to send."))
+        _state(user, sheet, S.EXPLANATION)
+        sheet.save(update_fields=["state"])
+    return sheet
+
+
+def answer_request(user, request: ExplanationRequest, answer: str, version: int):
+    answer = (answer or "").strip()
+    if not answer:
+        raise ValidationError(_("Write the explanation."))
+    with transaction.atomic():
+        sheet = _locked(request.sheet)
+        if not policy.can_explain(user, sheet):
+            _deny(_("Explanations are accepted only in the explanation round, before its "
+                    "deadline."))
+        current = ExplanationRequest.objects.select_for_update().select_related(
+            "answered_by", "node"
+        ).get(pk=request.pk)
+        if current.version != version:
+            raise Conflict(current)
+        old = current.answer
+        current.answer, current.answered_by, current.answered_at = answer, user, timezone.now()
+        current.version += 1
+        current.save()
+        history.record(
+            round=sheet.round, sheet=sheet, node_code=current.node.code, kind=Kind.EXPLANATION,
+            user=user, old=old, new=answer,
+        )
+    return current
+
+
+def finalise(user, sheet: Sheet) -> Sheet:
+    """Close the appraisal of a sheet. Leaves the appraiser did not change keep the unit's
+    self value as their appraised value (recorded), so results see a complete sheet."""
+    with transaction.atomic():
+        sheet = _locked(sheet)
+        if not policy.can_finalise(user, sheet):
+            _deny()
+        if sheet.state == S.SUBMITTED and sheet.requests.exists():
+            raise ValidationError(
+                _("Send the explanation requests to the unit first.")
+            )
+        framework, nodes = load_nodes(sheet)
+        codes = {n.pk: n.code for n in nodes}
+        scores = Score.objects.filter(round_id=sheet.round_id, unit_id=sheet.unit_id)
+        appraised = {s.node_id for s in scores if s.stage == APPRAISED}
+        accepted = [s for s in scores if s.stage == SELF and s.node_id not in appraised]
+        Score.objects.bulk_create(
+            [
+                Score(round_id=sheet.round_id, unit_id=sheet.unit_id, node_id=s.node_id,
+                      stage=APPRAISED, value=s.value, updated_by=user)
+                for s in accepted
+            ]
+        )
+        for s in accepted:
+            history.record(
+                round=sheet.round, sheet=sheet, node_code=codes[s.node_id], stage=APPRAISED,
+                kind=Kind.SCORE, user=user, new=s.value, reason=_("Self score accepted"),
+            )
+        _state(user, sheet, S.FINALISED)
+        sheet.save(update_fields=["state"])
+    return sheet
+
+
+def approve_round(user, round: Round) -> Round:
+    """The council approves the round: every sheet must be finalised; all are then locked and
+    their appraised scores are the round's results."""
+    with transaction.atomic():
+        round = Round.objects.select_for_update().get(pk=round.pk)
+        if not policy.can_approve_round(user, round):
+            _deny()
+        pending = list(
+            Sheet.objects.filter(round=round).exclude(state=S.FINALISED)
+            .values_list("unit__code", flat=True)
+        )
+        if pending:
+            raise ValidationError(
+                _("These sheets are not finalised yet: %(units)s") % {"units": ", ".join(pending)}
+            )
+        sheets = list(Sheet.objects.select_for_update().filter(round=round))
+        for sheet in sheets:
+            sheet.round = round
+            _state(user, sheet, S.APPROVED)
+        Sheet.objects.filter(round=round).update(state=S.APPROVED)
+        round.approved_at, round.approved_by = timezone.now(), user
+        round.save(update_fields=["approved_at", "approved_by"])
+        history.record(round=round, kind=Kind.STATE, user=user, new=S.APPROVED,
+                       reason=_("Round approved by the council"))
+    return round
+
