@@ -1,0 +1,173 @@
+"""Writes for units and unit groups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from parindex.engine.io import InputError, InputIssue, read_units
+
+from .models import Unit, UnitGroup
+
+# Display names for the unit groups a province usually has; any other code is its own name
+# until someone renames it in the admin.
+KNOWN_GROUP_NAMES = {
+    "so": "Sở, ban, ngành",
+    "huyen": "UBND cấp huyện",
+    "xa": "UBND cấp xã",
+    "tinh": "UBND cấp tỉnh",
+    "bo": "Bộ, cơ quan ngang bộ",
+}
+
+
+@dataclass
+class ImportSummary:
+    created: int = 0
+    updated: int = 0
+    groups_created: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"{self.created} created, {self.updated} updated, "
+            f"{self.groups_created} unit groups created"
+        )
+
+
+def _row(record, index: int) -> int:
+    # The engine may number rows itself; otherwise row 1 is the header.
+    return getattr(record, "row", None) or index + 2
+
+
+def import_units(path: str | Path) -> ImportSummary:
+    """Create or update units by code from a units CSV/XLSX file; all or nothing.
+
+    Parent and predecessor codes may name units in the same file or already in the database.
+    Every problem is collected (with its row) and raised together as `InputError`.
+    """
+    path = Path(path)
+    # Shape, dates, duplicate codes and valid_to < valid_from are checked by the reader.
+    records = read_units(path)
+    file = path.name
+    issues: list[InputIssue] = []
+
+    def issue(row: int, column: str, message: str) -> None:
+        issues.append(InputIssue(file=file, row=row, column=column, message=message))
+
+    file_codes = {r.code for r in records}
+    referenced = {r.parent_code for r in records if r.parent_code}
+    referenced |= {p for r in records for p in (r.predecessors or ())}
+    in_db = {
+        u["code"]: u["parent__code"]
+        for u in Unit.objects.filter(code__in=referenced | file_codes).values(
+            "code", "parent__code"
+        )
+    }
+    known = file_codes | set(in_db)
+
+    for i, r in enumerate(records):
+        row = _row(r, i)
+        if r.parent_code and r.parent_code not in known:
+            issue(row, "parent_code", f"unknown parent unit {r.parent_code!r}")
+        for code in r.predecessors or ():
+            if code == r.code:
+                issue(row, "predecessors", f"unit {code!r} cannot be its own predecessor")
+            elif code not in known:
+                issue(row, "predecessors", f"unknown predecessor unit {code!r}")
+
+    issues.extend(_parent_cycles(records, in_db, file))
+    if issues:
+        raise InputError(sorted(issues, key=lambda x: (x.row or 0, str(x.column or ""))))
+
+    with transaction.atomic():
+        return _write_units(records)
+
+
+def _parent_cycles(records, in_db: dict[str, str | None], file: str) -> list[InputIssue]:
+    """Rows whose chain of parents (file rows win over the database) comes back to them.
+
+    Parents in the database that are not in the file keep their stored parent, which is looked
+    up lazily, so a chain through units already stored is followed too.
+    """
+    parent_of: dict[str, str | None] = dict(in_db)
+    parent_of.update({r.code: r.parent_code or None for r in records})
+
+    def parent(code: str) -> str | None:
+        if code not in parent_of:
+            unit = Unit.objects.filter(code=code).values("parent__code").first()
+            parent_of[code] = unit["parent__code"] if unit else None
+        return parent_of[code]
+
+    issues = []
+    for i, r in enumerate(records):
+        seen = {r.code}
+        code = parent(r.code)
+        while code is not None:
+            if code == r.code:
+                issues.append(
+                    InputIssue(
+                        file=file,
+                        row=_row(r, i),
+                        column="parent_code",
+                        message=f"unit {r.code!r} is its own ancestor (a cycle of parents)",
+                    )
+                )
+                break
+            if code in seen:  # a cycle elsewhere, reported on its own rows
+                break
+            seen.add(code)
+            code = parent(code)
+    return issues
+
+
+def _ensure_groups(codes: set[str]) -> tuple[dict[str, UnitGroup], int]:
+    groups = {g.code: g for g in UnitGroup.objects.filter(code__in=codes)}
+    missing = [
+        UnitGroup(code=code, name=KNOWN_GROUP_NAMES.get(code, code))
+        for code in sorted(codes - set(groups))
+    ]
+    if missing:
+        UnitGroup.objects.bulk_create(missing)
+        groups = {g.code: g for g in UnitGroup.objects.filter(code__in=codes)}
+    return groups, len(missing)
+
+
+def _write_units(records) -> ImportSummary:
+    summary = ImportSummary()
+    groups, summary.groups_created = _ensure_groups({r.unit_group for r in records})
+
+    existing = {u.code: u for u in Unit.objects.filter(code__in=[r.code for r in records])}
+    new, changed = [], []
+    for r in records:
+        unit = existing.get(r.code) or Unit(code=r.code)
+        unit.name = r.name
+        unit.group = groups[r.unit_group]
+        unit.kind = r.kind or ""
+        unit.valid_from = r.valid_from or None
+        unit.valid_to = r.valid_to or None
+        (changed if unit.pk else new).append(unit)
+    Unit.objects.bulk_create(new)
+    Unit.objects.bulk_update(changed, ["name", "group", "kind", "valid_from", "valid_to"])
+    summary.created, summary.updated = len(new), len(changed)
+
+    # Parents and predecessors may point at rows created just above: link in a second pass.
+    codes = {r.code for r in records}
+    codes |= {r.parent_code for r in records if r.parent_code}
+    codes |= {p for r in records for p in (r.predecessors or ())}
+    by_code = {u.code: u for u in Unit.objects.filter(code__in=codes)}
+    units = [by_code[r.code] for r in records]
+    for unit, r in zip(units, records, strict=True):
+        unit.parent = by_code[r.parent_code] if r.parent_code else None
+    Unit.objects.bulk_update(units, ["parent"])
+
+    through = Unit.predecessors.through
+    through.objects.filter(from_unit__in=units).delete()
+    through.objects.bulk_create(
+        [
+            through(from_unit=by_code[r.code], to_unit=by_code[code])
+            for r in records
+            for code in dict.fromkeys(r.predecessors or ())
+        ]
+    )
+    return summary
