@@ -1,0 +1,29 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from parindex.engine.framework import FrameworkError
+from parindex.engine.io import InputError
+from parindex.frameworks.services import import_framework
+
+
+class Command(BaseCommand):
+    help = "Store a framework from a .yaml or .xlsx file."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="framework .yaml or .xlsx")
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="overwrite a framework with the same code (refused while scores use it)",
+        )
+
+    def handle(self, *args, file, replace, **options):
+        try:
+            framework = import_framework(file, replace=replace)
+        except (FrameworkError, InputError) as exc:
+            for error in exc.errors:
+                self.stderr.write(str(error))
+            raise CommandError(
+                f"{len(exc.errors)} error(s); nothing was imported", returncode=2
+            ) from None
+        count = framework.nodes.count()
+        self.stdout.write(self.style.SUCCESS(f"Framework {framework.code}: {count} nodes"))

@@ -1,0 +1,128 @@
+"""Writes for frameworks: the engine's tree stored as Framework + Node rows."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from parindex.engine.framework import Framework as EngineFramework
+from parindex.engine.framework import FrameworkError, framework_to_dict
+from parindex.units.models import UnitGroup
+
+from .models import Framework, Node
+
+
+def json_ready(value: Any) -> Any:
+    """Decimals as JSON numbers when a float carries them exactly (0.5, 0.95), else as text.
+
+    The stored rule then reads like the YAML it came from; the engine reads either form back
+    as the same Decimal, so nothing is lost.
+    """
+    if isinstance(value, dict):
+        return {key: json_ready(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_ready(item) for item in value]
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value():
+            return int(value)
+        as_float = float(value)
+        return as_float if Decimal(repr(as_float)) == value else str(value)
+    return value
+
+
+def import_framework(
+    path_or_framework: str | Path | EngineFramework, *, replace: bool = False
+) -> Framework:
+    """Store a framework (a .yaml/.xlsx file or an engine Framework) and its node tree.
+
+    The unit group must already exist: a framework names the group it scores, and a typo there
+    should be an error rather than a new, empty group. An existing code is an error unless
+    `replace=True` and no score uses its nodes; replacing keeps the row (and so the rounds that
+    use it) and rebuilds the tree.
+    """
+    if isinstance(path_or_framework, EngineFramework):
+        fw = path_or_framework
+    else:
+        from parindex.engine.io import load_framework
+
+        fw = load_framework(Path(path_or_framework))
+
+    with transaction.atomic():
+        group = UnitGroup.objects.filter(code=fw.unit_group).first()
+        if group is None:
+            raise FrameworkError(
+                f"{fw.code}: unit group '{fw.unit_group}' does not exist (import the units first)"
+            )
+        data = framework_to_dict(fw)
+        fields = {
+            "name": fw.name,
+            "year": fw.year,
+            "unit_group": group,
+            "ranking": fw.ranking,
+            "bands": json_ready(data["bands"]),
+        }
+        model = Framework.objects.select_for_update().filter(code=fw.code).first()
+        if model is not None:
+            if not replace:
+                raise FrameworkError(
+                    f"{fw.code}: a framework with this code exists (use replace to overwrite it)"
+                )
+            # Local import: assessments depends on frameworks, not the other way round.
+            from parindex.assessments.models import Score
+
+            if Score.objects.filter(node__framework=model).exists():
+                raise FrameworkError(
+                    f"{fw.code}: scores already use this framework; it cannot be replaced"
+                )
+            for name, value in fields.items():
+                setattr(model, name, value)
+            model.save()
+            model.nodes.all().delete()
+        else:
+            model = Framework.objects.create(code=fw.code, **fields)
+        _create_nodes(model, data["nodes"])
+    return model
+
+
+def _create_nodes(model: Framework, node_dicts: list[dict]) -> None:
+    """Insert the whole tree with one bulk insert and one bulk update of the parent links,
+    so the number of queries does not grow with the number of nodes."""
+    rows: list[Node] = []
+    parents: list[int | None] = []  # index into rows of each row's parent
+
+    def walk(items: list[dict], depth: int, parent: int | None) -> None:
+        for item in items:
+            index = len(rows)
+            rows.append(
+                Node(
+                    framework=model,
+                    position=index,
+                    depth=depth,
+                    code=item["code"],
+                    title=item["title"],
+                    kind=item.get("kind", ""),
+                    max_points=Decimal(item["max"]),
+                    rule=json_ready(item["rule"]) if "rule" in item else None,
+                    guide=item.get("guide", ""),
+                )
+            )
+            parents.append(parent)
+            walk(item.get("children", []), depth + 1, index)
+
+    walk(node_dicts, 0, None)
+    # The batch size is the database's limit; on SQLite that is 99 nodes per INSERT.
+    Node.objects.bulk_create(rows)
+    children = []
+    for row, parent in zip(rows, parents, strict=True):
+        if parent is not None:
+            row.parent_id = rows[parent].pk
+            children.append(row)
+    Node.objects.bulk_update(children, ["parent"])
+
+
+def delete_framework(model: Framework) -> None:
+    """Remove a framework and its nodes; refused (ProtectedError) while scores use it."""
+    model.delete()

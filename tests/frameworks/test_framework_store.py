@@ -1,0 +1,101 @@
+from decimal import Decimal
+
+import pytest
+
+from parindex.engine.framework import FrameworkError, framework_from_dict, framework_to_dict
+from parindex.frameworks.models import Framework, Node
+from parindex.frameworks.selectors import engine_framework
+from parindex.frameworks.services import import_framework
+from parindex.units.models import UnitGroup
+
+from .factories import mini_framework, mini_framework_dict
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def huyen():
+    return UnitGroup.objects.create(code="huyen", name="UBND cấp huyện")
+
+
+def test_nodes_are_stored_in_document_order_with_depth_parent_and_sums(huyen):
+    model = import_framework(mini_framework())
+
+    nodes = list(model.nodes.order_by("position"))
+    assert [n.code for n in nodes] == [n.code for n in mini_framework().iter_nodes()]
+    assert [n.position for n in nodes] == list(range(len(nodes)))
+    by_code = {n.code: n for n in nodes}
+    assert by_code["1"].depth == 0 and by_code["1"].parent is None
+    assert by_code["1.3.1"].depth == 2 and by_code["1.3.1"].parent == by_code["1.3"]
+    assert by_code["1.3"].max_points == Decimal("3.75")
+    assert by_code["1"].max_points == Decimal("6.75")
+    assert by_code["1"].rule is None and not by_code["1"].is_leaf
+    assert by_code["T"].kind == "bonus" and by_code["P"].kind == "penalty"
+    assert by_code["1.1"].guide == "Có kế hoạch trước 31/12"
+    # The rule is the YAML's dict, numbers as numbers.
+    assert by_code["1.3.1"].rule == {
+        "kind": "ratio",
+        "bands": [
+            {"min": 1, "fraction": 1},
+            {"min": 0.95, "fraction": 0.5},
+            {"min": 0, "fraction": 0},
+        ],
+    }
+    assert by_code["T.1"].rule == {"kind": "count", "per_item": 0.5}
+    assert model.unit_group == huyen and model.year == 2021
+    assert model.bands[0] == {"code": "tot", "label": "Tốt", "min": 80}
+
+
+def test_engine_framework_rebuilds_the_same_structure_in_two_queries(
+    huyen, django_assert_max_num_queries
+):
+    original = mini_framework()
+    model = Framework.objects.get(pk=import_framework(original).pk)
+    with django_assert_max_num_queries(2):
+        rebuilt = engine_framework(model)
+    assert rebuilt == original
+    assert framework_to_dict(rebuilt) == framework_to_dict(original)
+
+
+def test_import_takes_a_constant_number_of_queries(huyen, django_assert_max_num_queries):
+    # 2 fields → 16 nodes; 12 fields → 56 nodes (below SQLite's 99-row insert batch).
+    with django_assert_max_num_queries(10) as small:
+        import_framework(mini_framework(code="small", fields=2))
+    with django_assert_max_num_queries(10) as large:
+        import_framework(mini_framework(code="large", fields=12))
+    assert Node.objects.filter(framework__code="large").count() == 12 * 6 + 4
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_unknown_unit_group_is_an_error(db):
+    with pytest.raises(FrameworkError, match="unit group 'huyen' does not exist"):
+        import_framework(mini_framework())
+    assert not Framework.objects.exists()
+
+
+def test_existing_code_needs_replace(huyen):
+    first = import_framework(mini_framework())
+    with pytest.raises(FrameworkError, match="exists"):
+        import_framework(mini_framework())
+    data = mini_framework_dict()
+    data["name"] = "Đổi tên"
+    data["nodes"] = data["nodes"][:1]
+    replaced = import_framework(framework_from_dict(data), replace=True)
+    assert replaced.pk == first.pk
+    assert replaced.name == "Đổi tên"
+    assert Node.objects.filter(framework=replaced).count() == 6
+
+
+def test_replace_is_refused_while_scores_use_the_framework(huyen):
+    from parindex.assessments.models import Round, Score
+    from parindex.units.models import Unit
+
+    model = import_framework(mini_framework())
+    unit = Unit.objects.create(code="H01", name="Huyện 1", group=huyen)
+    round = Round.objects.create(code="r", name="r", year=2021)
+    Score.objects.create(round=round, unit=unit, node=model.nodes.get(code="1.1"), value="yes")
+    before = list(Node.objects.values_list("pk", "code", "max_points"))
+
+    with pytest.raises(FrameworkError, match="scores already use"):
+        import_framework(mini_framework(), replace=True)
+    assert list(Node.objects.values_list("pk", "code", "max_points")) == before
