@@ -307,10 +307,10 @@ def _bands(check: _Checker, raw_bands: Any) -> tuple[Band, ...]:
 
 
 def _node(check: _Checker, raw: Any, path: tuple, seen: set[str], top: bool) -> Node | None:
-    if not check.keys(raw, path, NODE_KEYS, ("code", "title"), "node"):
+    code = check.text(raw, "code", path, "node") if isinstance(raw, dict) else ""
+    what = f"node '{code}'" if code else "node"
+    if not check.keys(raw, path, NODE_KEYS, ("code", "title"), what):
         return None
-    code = check.text(raw, "code", path, "node")
-    what = f"node '{code}'"
     if code in seen:
         check.error(path + ("code",), f"{what}: code is used twice")
     seen.add(code)
