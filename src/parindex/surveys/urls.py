@@ -1,2 +1,25 @@
+from django.urls import path
+
+from . import views
+
 app_name = "surveys"
-urlpatterns: list = []
+urlpatterns = [
+    # Public, no login: the phone-first form reached by link or QR code.
+    path("f/<slug:round>/<slug:group>/", views.public_form, name="form"),
+    path("f/<slug:round>/<slug:group>/thanks/", views.thanks, name="thanks"),
+    # Managers (staff until roles arrive; see policy.py).
+    path("", views.index, name="index"),
+    path("sample-size/", views.sample_size, name="sample_size"),
+    path("<slug:round>/", views.dashboard, name="dashboard"),
+    path("<slug:round>/scores/", views.scores, name="scores"),
+    path("<slug:round>/units/<str:unit>/", views.unit_charts, name="unit"),
+    path("<slug:round>/review/", views.review_list, name="review"),
+    path("<slug:round>/review/<int:pk>/", views.review_action, name="review_action"),
+    path("<slug:round>/export.xlsx", views.export_xlsx, name="export_xlsx"),
+    path("<slug:round>/imports/<int:pk>/", views.import_status, name="import_status"),
+    path("<slug:round>/<slug:group>/enter/", views.enter, name="enter"),
+    path("<slug:round>/<slug:group>/import/", views.import_upload, name="import"),
+    path("<slug:round>/<slug:group>/export.csv", views.export_csv, name="export_csv"),
+    path("<slug:round>/<slug:group>/codes/", views.codes, name="codes"),
+    path("<slug:round>/<slug:group>/qr.svg", views.qr, name="qr"),
+]

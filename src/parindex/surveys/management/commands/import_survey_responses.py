@@ -1,0 +1,40 @@
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from parindex.surveys.models import RespondentGroup
+from parindex.surveys.services import ImportFailed, import_file
+
+
+class Command(BaseCommand):
+    help = ("Import survey responses from CSV/XLSX (one row per form, a column per question "
+            "code), all or nothing.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("round", help="round code")
+        parser.add_argument("group", help="respondent group code")
+        parser.add_argument("file", help=".csv or .xlsx")
+
+    def handle(self, *args, **options):
+        group = RespondentGroup.objects.filter(
+            survey__round__code=options["round"], code=options["group"]).first()
+        if group is None:
+            raise CommandError(f"no respondent group '{options['group']}' in round "
+                               f"'{options['round']}'")
+
+        def progress(done, total):
+            if sys.stderr.isatty():
+                self.stderr.write(f"\r{done}/{total} rows checked", ending="")
+
+        try:
+            count = import_file(group, options["file"], progress=progress)
+        except ImportFailed as exc:
+            lines = [f"{options['file']}: row {i.row}, {i.column or '-'}: {i.message}"
+                     for i in exc.issues]
+            more = exc.total - len(exc.issues)
+            if more > 0:
+                lines.append(f"… and {more} more")
+            raise CommandError("nothing imported:\n" + "\n".join(lines)) from None
+        except OSError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(f"{count} responses imported into {group.code}")

@@ -1,0 +1,24 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from parindex.assessments.models import Round
+from parindex.surveys.definition import DefinitionError, load_survey
+
+
+class Command(BaseCommand):
+    help = "Load a survey definition (YAML: groups, units evaluated, questionnaires) for a round."
+
+    def add_arguments(self, parser):
+        parser.add_argument("round", help="round code")
+        parser.add_argument("file", help="survey definition (.yaml)")
+        parser.add_argument("--replace", action="store_true",
+                            help="replace the round's survey while it has no responses")
+
+    def handle(self, *args, **options):
+        round = Round.objects.filter(code=options["round"]).first()
+        if round is None:
+            raise CommandError(f"unknown round '{options['round']}'")
+        try:
+            survey = load_survey(round, options["file"], replace=options["replace"])
+        except (DefinitionError, OSError) as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(f"{survey.name}: {survey.groups.count()} respondent groups")

@@ -1,0 +1,220 @@
+"""Reads for the survey: questionnaires, answer counts and survey points.
+
+The database counts the answers (one query for a whole survey, whatever the number of units,
+questions or responses); scoring.py turns the counts into points.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, IntegerField, Value
+from django.db.models.functions import Substr
+
+from parindex.assessments.models import Round
+from parindex.frameworks.models import Node
+from parindex.units.models import Unit
+
+from . import scoring
+from .definition import survey_leaves
+from .models import NO_ANSWER, GroupUnit, Option, Question, RespondentGroup, Response, Survey
+
+
+@dataclass
+class Layout:
+    """A group's questionnaire, loaded in three queries."""
+
+    group: RespondentGroup
+    questions: list[Question]
+    sections: list[tuple[object, list[Question]]]
+
+    @property
+    def by_code(self) -> dict[str, Question]:
+        return {q.code: q for q in self.questions}
+
+
+def layout(group: RespondentGroup) -> Layout:
+    questions = list(group.questions.select_related("section").order_by("position"))
+    options: dict[int, list[Option]] = defaultdict(list)
+    for option in Option.objects.filter(question__group=group).order_by("question_id", "position"):
+        options[option.question_id].append(option)
+    sections: list[tuple[object, list[Question]]] = []
+    for question in questions:
+        question.option_list = options[question.pk]
+        if not sections or sections[-1][0].pk != question.section_id:
+            sections.append((question.section, []))
+        sections[-1][1].append(question)
+    return Layout(group=group, questions=questions, sections=sections)
+
+
+def counts(survey: Survey, *, group: RespondentGroup | None = None, unit: Unit | None = None,
+           status: str = Response.Status.ACCEPTED):
+    """{(group id, unit id, question position, option code): number of answers}, in two queries.
+
+    The database does the counting: one SELECT … GROUP BY per question position, joined with
+    UNION ALL into a single statement.
+    """
+    questions = Question.objects.filter(group__survey=survey)
+    base = Response.objects.filter(group__survey=survey, status=status).order_by()
+    if group is not None:
+        questions = questions.filter(group=group)
+        base = base.filter(group=group)
+    if unit is not None:
+        base = base.filter(unit=unit)
+    width = questions.order_by("-position").values_list("position", flat=True).first()
+    if width is None:
+        return {}
+    parts = [
+        base.annotate(pos=Value(i, output_field=IntegerField()), ch=Substr("answers", i + 1, 1))
+        .values("group_id", "unit_id", "pos", "ch")
+        .annotate(n=Count("id"))
+        .order_by()
+        for i in range(width + 1)
+    ]
+    query = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    result = {}
+    for row in query:
+        if row["ch"] and row["ch"] != NO_ANSWER:
+            result[(row["group_id"], row["unit_id"], row["pos"], row["ch"])] = row["n"]
+    return result
+
+
+@dataclass
+class Sample:
+    group: RespondentGroup
+    responses: int
+    population: int | None
+    required: int | None
+
+    @property
+    def short(self) -> bool:
+        return self.required is not None and self.responses < self.required
+
+
+@dataclass
+class UnitScores:
+    unit: Unit
+    leaves: dict[str, scoring.LeafScore] = field(default_factory=dict)
+    samples: list[Sample] = field(default_factory=list)
+
+    @property
+    def short(self) -> bool:
+        return any(s.short for s in self.samples)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((s.points for s in self.leaves.values()), Decimal(0))
+
+
+@dataclass
+class SurveyScores:
+    survey: Survey
+    leaves: list[Node]  # distinct survey leaves (by code) in framework order, for columns
+    units: list[UnitScores]
+
+
+def survey_scores(survey: Survey) -> SurveyScores:
+    """Every evaluated unit's points per survey sub-criterion, answers, margins and samples.
+
+    A fixed number of queries: groups, targets, questions, options, leaves, the counts, and
+    responses per unit.
+    """
+    round = survey.round
+    groups = {g.pk: g for g in survey.groups.all()}
+    targets = list(
+        GroupUnit.objects.filter(group__survey=survey).select_related("unit__group")
+        .order_by("unit__code", "group__position")
+    )
+    questions = list(Question.objects.filter(group__survey=survey).exclude(leaf_code=""))
+    weights: dict[tuple[int, str], Decimal | None] = {
+        (o.question_id, o.code): o.weight for o in Option.objects.filter(question__in=questions)
+    }
+    leaves_by_group = survey_leaves(round)
+    per_group_question = {(q.group_id, q.position): q for q in questions}
+
+    # tallies[unit id][leaf code] = {weight: count}
+    tallies: dict[int, dict[str, dict]] = defaultdict(lambda: defaultdict(dict))
+    for (group_id, unit_id, position, ch), n in counts(survey).items():
+        question = per_group_question.get((group_id, position))
+        if question is None:
+            continue
+        weight = weights.get((question.pk, ch))
+        tally = tallies[unit_id][question.leaf_code]
+        tally[weight] = tally.get(weight, 0) + n
+
+    responses = dict(
+        ((row["group_id"], row["unit_id"]), row["n"])
+        for row in Response.objects.filter(group__survey=survey, status=Response.Status.ACCEPTED)
+        .order_by().values("group_id", "unit_id").annotate(n=Count("id"))
+    )
+
+    units: dict[int, UnitScores] = {}
+    for target in targets:
+        unit = target.unit
+        entry = units.setdefault(unit.pk, UnitScores(unit=unit))
+        population = target.population
+        required = (
+            scoring.required_sample(population, survey.margin) if population is not None else None
+        )
+        entry.samples.append(Sample(
+            group=groups[target.group_id], responses=responses.get((target.group_id, unit.pk), 0),
+            population=population, required=required,
+        ))
+    for unit_id, entry in units.items():
+        framework_leaves = leaves_by_group.get(entry.unit.group.code, {})
+        for leaf_code, tally in tallies.get(unit_id, {}).items():
+            node = framework_leaves.get(leaf_code)
+            if node is None:
+                continue
+            result = scoring.score(node.max_points, tally)
+            if result is not None:
+                entry.leaves[leaf_code] = result
+
+    columns: dict[str, Node] = {}
+    for group_leaves in leaves_by_group.values():
+        for node in sorted(group_leaves.values(), key=lambda n: (n.framework_id, n.position)):
+            columns.setdefault(node.code, node)
+    return SurveyScores(
+        survey=survey, leaves=list(columns.values()),
+        units=sorted(units.values(), key=lambda e: e.unit.code),
+    )
+
+
+def survey_points(round: Round) -> dict[str, dict[str, Decimal]]:
+    """{unit code: {survey leaf code: exact points}} for units and leaves with valid answers.
+
+    The hook for results: these points replace the survey leaves' values of the scores.
+    """
+    survey = Survey.objects.filter(round=round).first()
+    if survey is None:
+        return {}
+    return {
+        entry.unit.code: {code: s.points for code, s in entry.leaves.items()}
+        for entry in survey_scores(survey).units
+        if entry.leaves
+    }
+
+
+def distribution(group: RespondentGroup, unit: Unit) -> list[dict]:
+    """Per question of `group`, the count and share of each option among `unit`'s answers."""
+    lay = layout(group)
+    tally = {
+        (pos, ch): n
+        for (_, _, pos, ch), n in counts(group.survey, group=group, unit=unit).items()
+    }
+    rows = []
+    for question in lay.questions:
+        bars = [(o, tally.get((question.position, o.code), 0)) for o in question.option_list]
+        total = sum(n for _, n in bars)
+        rows.append({
+            "question": question,
+            "total": total,
+            "bars": [
+                {"option": o, "count": n,
+                 "percent": (Decimal(100) * n / total).quantize(Decimal("0.1")) if total else 0}
+                for o, n in bars
+            ],
+        })
+    return rows

@@ -1,0 +1,519 @@
+"""Writes for the survey: responses (online, paper, files), review, invitation codes, imports.
+
+Stuffing protection for open groups (documented for managers on the review page):
+- every online response records `source`, a salted hash of the sender's IP address (the address
+  itself is never stored);
+- per group and source, responses past SURVEY_RATE_LIMIT = (count, seconds) — default 20 an
+  hour, counted in Django's cache — are kept but flagged; past five times that they are refused
+  (HTTP 429);
+- a response from the same source, for the same unit, with exactly the same answers as an earlier
+  one is kept but flagged as a possible duplicate.
+Flagged responses do not count until a manager accepts them; rejected ones never count.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+import logging
+import secrets
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.base import File
+from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parindex.assessments.models import Round
+
+from .definition import load_survey
+from .models import NO_ANSWER, ImportJob, Invitation, RespondentGroup, Response, Survey
+from .selectors import layout
+
+log = logging.getLogger(__name__)
+
+FLAG_DUPLICATE = "duplicate"
+FLAG_RATE = "rate"
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by hand
+MAX_KEPT_ERRORS = 200
+BATCH = 5000
+
+
+class ResponseError(Exception):
+    """A response that cannot be stored; `.errors` maps a field (question code, 'unit',
+    'code', 'form_number') to its message."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+
+
+class RateLimited(Exception):
+    pass
+
+
+def rate_limit() -> tuple[int, int]:
+    return tuple(getattr(settings, "SURVEY_RATE_LIMIT", (20, 3600)))
+
+
+def source_of(address: str) -> str:
+    """A salted, shortened hash of an IP address: enough to group, not to recover it."""
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def _encode(group: RespondentGroup, answers: Mapping[str, str], *, require: bool,
+            errors: dict[str, str]) -> str:
+    """The answers as Response.answers (one character per question); errors by question code."""
+    chars = []
+    for question in layout(group).questions:
+        raw = (answers.get(question.code) or "").strip().upper()
+        codes = {o.code for o in question.option_list}
+        if not raw or raw == NO_ANSWER:
+            if require and question.required:
+                errors[question.code] = _("Please choose an answer.")
+            chars.append(NO_ANSWER)
+        elif raw in codes:
+            chars.append(raw)
+        else:
+            errors[question.code] = _("'%(value)s' is not an option (valid: %(valid)s).") % {
+                "value": raw, "valid": ", ".join(sorted(codes))}
+            chars.append(NO_ANSWER)
+    return "".join(chars)
+
+
+def _unit(group: RespondentGroup, unit_code: str | None, errors: dict[str, str]):
+    targets = {t.unit.code: t.unit for t in group.targets.select_related("unit")}
+    if not unit_code and len(targets) == 1:
+        return next(iter(targets.values()))
+    unit = targets.get((unit_code or "").strip())
+    if unit is None:
+        errors["unit"] = _("Choose the unit you are evaluating.")
+    return unit
+
+
+def submit_online(group: RespondentGroup, *, answers: Mapping[str, str], unit_code: str | None,
+                  address: str, comment: str = "", invitation_code: str = "") -> Response:
+    """A response from the public form; flagged (not dropped) when it looks like stuffing."""
+    if not group.accepting:
+        raise ResponseError({"group": _("This survey is closed.")})
+    errors: dict[str, str] = {}
+    invitation = None
+    if group.access == RespondentGroup.Access.CODES:
+        code = invitation_code.strip().upper().replace(" ", "")
+        invitation = Invitation.objects.filter(group=group, code=code).select_related("unit").first()
+        if invitation is None:
+            errors["code"] = _("This invitation code is not valid.")
+        elif Response.objects.filter(invitation=invitation).exists():
+            errors["code"] = _("This invitation code has already been used.")
+        elif invitation.unit is not None:
+            unit_code = invitation.unit.code
+    unit = _unit(group, unit_code, errors)
+    encoded = _encode(group, answers, require=True, errors=errors)
+    if errors:
+        raise ResponseError(errors)
+
+    source = source_of(address)
+    flag = ""
+    if invitation is None:
+        limit, window = rate_limit()
+        key = f"parindex:survey-rate:{group.pk}:{source}"
+        cache.add(key, 0, timeout=window)
+        try:
+            seen = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=window)
+            seen = 1
+        if seen > 5 * limit:
+            raise RateLimited()
+        if seen > limit:
+            flag = FLAG_RATE
+        earlier = (
+            Response.objects.filter(group=group, source=source, unit=unit, answers=encoded)
+            .values_list("pk", flat=True).first()
+        )
+        if earlier is not None:
+            flag = f"{FLAG_DUPLICATE}:{earlier}"
+    try:
+        with transaction.atomic():
+            return Response.objects.create(
+                group=group, unit=unit, channel=Response.Channel.ONLINE, answers=encoded,
+                comment=comment.strip()[:5000], invitation=invitation, source=source,
+                status=Response.Status.FLAGGED if flag else Response.Status.ACCEPTED, flag=flag,
+                created_at=timezone.now(),
+            )
+    except IntegrityError:  # the same code submitted twice at the same moment
+        raise ResponseError({"code": _("This invitation code has already been used.")}) from None
+
+
+def enter_paper_form(group: RespondentGroup, *, form_number: str, answers: Mapping[str, str],
+                     unit_code: str | None, user, comment: str = "") -> Response:
+    """A paper form typed in by staff; blank answers are allowed (the respondent skipped)."""
+    errors: dict[str, str] = {}
+    form_number = form_number.strip()
+    if not form_number:
+        errors["form_number"] = _("Enter the number written on the form.")
+    elif Response.objects.filter(group=group, form_number=form_number).exists():
+        errors["form_number"] = _("Form %(number)s has already been entered.") % {
+            "number": form_number}
+    unit = _unit(group, unit_code, errors)
+    encoded = _encode(group, answers, require=False, errors=errors)
+    if errors:
+        raise ResponseError(errors)
+    try:
+        with transaction.atomic():
+            return Response.objects.create(
+                group=group, unit=unit, channel=Response.Channel.PAPER, answers=encoded,
+                comment=comment.strip(), form_number=form_number, entered_by=user,
+                created_at=timezone.now(),
+            )
+    except IntegrityError:
+        raise ResponseError({"form_number": _("Form %(number)s has already been entered.") % {
+            "number": form_number}}) from None
+
+
+def review(response: Response, status: str) -> Response:
+    """A manager's decision on a response: counted (accepted) or not (rejected)."""
+    if status not in (Response.Status.ACCEPTED, Response.Status.REJECTED):
+        raise ValueError(f"unknown review status '{status}'")
+    response.status = status
+    response.save(update_fields=["status"])
+    return response
+
+
+def create_invitations(group: RespondentGroup, count: int, unit=None) -> list[Invitation]:
+    if not 0 < count <= 10000:
+        raise ValueError("between 1 and 10000 codes at a time")
+    existing = set(Invitation.objects.values_list("code", flat=True))
+    codes: set[str] = set()
+    while len(codes) < count:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+        if code not in existing:
+            codes.add(code)
+    return Invitation.objects.bulk_create(
+        Invitation(group=group, code=code, unit=unit) for code in sorted(codes)
+    )
+
+
+# --------------------------------------------------------------------------- file import
+
+
+@dataclass(frozen=True)
+class ImportIssue:
+    row: int  # row number in the file, the header being row 1
+    column: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+class ImportFailed(Exception):
+    def __init__(self, issues: list[ImportIssue], total: int):
+        self.issues = issues
+        self.total = total
+        super().__init__(f"{total} problem(s); first: row {issues[0].row}, "
+                         f"{issues[0].column}: {issues[0].message}" if issues else "failed")
+
+
+def read_rows(path: str | Path, name: str | None = None) -> list[list[str]]:
+    """All rows of a CSV (UTF-8, comma or semicolon) or XLSX file as text, header first."""
+    name = (name or str(path)).lower()
+    if name.endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, read_only=True, data_only=True)
+        try:
+            rows = []
+            for values in book.worksheets[0].iter_rows(values_only=True):
+                rows.append([_cell(v) for v in values])
+            return rows
+        finally:
+            book.close()
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        sample = handle.read(4096)
+        handle.seek(0)
+        delimiter = ";" if sample.count(";") > sample.count(",") else ","
+        return list(csv.reader(handle, delimiter=delimiter))
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def import_responses(group: RespondentGroup, rows: list[list[str]], *, job: ImportJob | None = None,
+                     user=None, progress: Callable[[int, int], None] | None = None) -> int:
+    """Store one response per row, all or nothing; raises ImportFailed with row-numbered issues.
+
+    Columns: `unit_code` (optional when the group evaluates one unit), `form_number` (optional;
+    unique in the group), `comment` (optional), and one column per question code holding the
+    option code (A, B, …; blank: no answer). Rows are checked first (outside any transaction, so
+    progress is visible), then written in one transaction with multi-row inserts.
+    """
+    if not rows:
+        raise ImportFailed([ImportIssue(1, "", _("The file is empty."))], 1)
+    lay = layout(group)
+    targets = {t.unit.code: t.unit_id for t in group.targets.select_related("unit")}
+    header = [h.strip() for h in rows[0]]
+    issues: list[ImportIssue] = []
+    total_issues = 0
+
+    def problem(row: int, column: str, message: str) -> None:
+        nonlocal total_issues
+        total_issues += 1
+        if len(issues) < MAX_KEPT_ERRORS:
+            issues.append(ImportIssue(row, column, message))
+
+    by_code = {q.code.casefold(): q for q in lay.questions}
+    special = {"unit_code", "form_number", "comment"}
+    slots: list[int | None] = []  # per file column: question position, or None
+    seen_columns: set[str] = set()
+    for name in header:
+        key = name.casefold()
+        if key in seen_columns:
+            problem(1, name, _("The column is repeated."))
+        seen_columns.add(key)
+        if key in special:
+            slots.append(None)
+        elif key in by_code:
+            slots.append(by_code[key].position)
+        else:
+            problem(1, name, _("Unknown column (not a question code of this group)."))
+            slots.append(None)
+    keys = [h.casefold() for h in header]
+    unit_col = keys.index("unit_code") if "unit_code" in keys else None
+    form_col = keys.index("form_number") if "form_number" in keys else None
+    comment_col = keys.index("comment") if "comment" in keys else None
+    if unit_col is None and len(targets) != 1:
+        problem(1, "unit_code", _("The unit_code column is missing."))
+    if total_issues:
+        raise ImportFailed(issues, total_issues)
+
+    # Per question column: every accepted spelling → the stored character.
+    columns = []
+    for index, position in enumerate(slots):
+        if position is None:
+            continue
+        question = lay.questions[position]
+        accepted = {"": NO_ANSWER, NO_ANSWER: NO_ANSWER}
+        for option in question.option_list:
+            accepted[option.code] = option.code
+            accepted[option.code.lower()] = option.code
+        valid = ", ".join(o.code for o in question.option_list)
+        columns.append((index, position, accepted, header[index], valid))
+    width = len(lay.questions)
+    blank = [NO_ANSWER] * width
+    existing_forms = set(
+        Response.objects.filter(group=group).exclude(form_number="")
+        .values_list("form_number", flat=True)
+    )
+    forms_in_file: dict[str, int] = {}
+    single_unit = next(iter(targets.values())) if len(targets) == 1 else None
+    records = []
+    total = len(rows) - 1
+    ncols = len(header)
+    for number, row in enumerate(rows[1:], start=2):
+        if len(row) != ncols:
+            if not any(cell.strip() for cell in row):
+                continue  # a blank line
+            row = (row + [""] * ncols)[:ncols] if len(row) < ncols else row
+            if len(row) > ncols:
+                problem(number, "", _("The row has more cells than the header."))
+                continue
+        chars = blank[:]
+        for index, position, accepted, name, valid in columns:
+            value = row[index]
+            char = accepted.get(value)
+            if char is None:
+                char = accepted.get(value.strip().upper())
+                if char is None:
+                    problem(number, name, _("'%(value)s' is not an option (valid: %(valid)s).")
+                            % {"value": value, "valid": valid})
+                    continue
+            chars[position] = char
+        if unit_col is None:
+            unit_id = single_unit
+        else:
+            unit_id = targets.get(row[unit_col].strip())
+            if unit_id is None:
+                problem(number, header[unit_col],
+                        _("'%(value)s' is not a unit this group evaluates.")
+                        % {"value": row[unit_col]})
+        form = row[form_col].strip() if form_col is not None else ""
+        if form:
+            if form in existing_forms:
+                problem(number, header[form_col],
+                        _("Form %(number)s has already been entered.") % {"number": form})
+            elif form in forms_in_file:
+                problem(number, header[form_col],
+                        _("Form %(number)s is also on row %(row)s.")
+                        % {"number": form, "row": forms_in_file[form]})
+            else:
+                forms_in_file[form] = number
+        comment = row[comment_col].strip() if comment_col is not None else ""
+        records.append((unit_id, "".join(chars), comment, form))
+        if progress is not None and number % 10000 == 0:
+            progress(number - 1, total)
+    if total_issues:
+        raise ImportFailed(issues, total_issues)
+    if not records:
+        raise ImportFailed([ImportIssue(2, "", _("The file has no responses."))], 1)
+    if progress is not None:
+        progress(total, total)
+    _insert(group, records, job=job, user=user)
+    return len(records)
+
+
+def _insert(group: RespondentGroup, records: list[tuple], *, job, user) -> None:
+    """Multi-row INSERTs straight through the cursor: building 100,000 model instances for
+    bulk_create would take longer than everything else in the import together."""
+    meta = Response._meta
+    names = ["group", "unit", "channel", "status", "flag", "answers", "comment", "form_number",
+             "source", "import_job", "entered_by", "created_at"]
+    columns = ", ".join(connection.ops.quote_name(meta.get_field(n).column) for n in names)
+    sql = (f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) "
+           f"VALUES ({', '.join(['%s'] * len(names))})")
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    fixed_head = (group.pk,)
+    fixed_tail = ("", job.pk if job else None, user.pk if user else None, now)
+    channel, status = Response.Channel.IMPORT.value, Response.Status.ACCEPTED.value
+    with transaction.atomic(), connection.cursor() as cursor:
+        for start in range(0, len(records), BATCH):
+            cursor.executemany(sql, [
+                fixed_head + (unit_id, channel, status, "", answers, comment, form) + fixed_tail
+                for unit_id, answers, comment, form in records[start:start + BATCH]
+            ])
+
+
+def import_file(group: RespondentGroup, path: str | Path, *, user=None, progress=None) -> int:
+    return import_responses(group, read_rows(path), user=user, progress=progress)
+
+
+def start_import(group: RespondentGroup, upload, user) -> ImportJob:
+    """Save the upload and a job row; the job runs in a background thread (the default) or is
+    picked up by `parindex process-survey-imports` when SURVEY_IMPORTS_IN_THREAD is False."""
+    job = ImportJob(group=group, filename=Path(upload.name).name[:255], created_by=user)
+    job.file.save(Path(upload.name).name, File(upload), save=False)
+    job.save()
+    if getattr(settings, "SURVEY_IMPORTS_IN_THREAD", True):
+        transaction.on_commit(lambda: threading.Thread(
+            target=_run_in_thread, args=(job.pk,), daemon=True).start())
+    return job
+
+
+def _run_in_thread(job_pk: int) -> None:
+    try:
+        job = ImportJob.objects.filter(pk=job_pk).first()
+        if job is not None:
+            process_import_job(job)
+    finally:
+        close_old_connections()
+        connection.close()
+
+
+def process_import_job(job: ImportJob) -> ImportJob:
+    """Run one waiting job (claimed atomically, so a thread and the command never both run it)."""
+    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PENDING).update(
+        status=ImportJob.Status.RUNNING)
+    if not claimed:
+        job.refresh_from_db()
+        return job
+
+    def progress(done: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(rows_done=done, rows_total=total)
+
+    try:
+        with job.file.open("rb") as handle:
+            data = handle.read()
+        suffix = ".xlsx" if job.filename.lower().endswith(".xlsx") else ".csv"
+        rows = _rows_from_bytes(data, suffix)
+        ImportJob.objects.filter(pk=job.pk).update(rows_total=max(len(rows) - 1, 0))
+        imported = import_responses(job.group, rows, job=job, user=job.created_by,
+                                    progress=progress)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.DONE, imported=imported, finished_at=timezone.now())
+    except ImportFailed as exc:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED, errors=[i.as_dict() for i in exc.issues],
+            finished_at=timezone.now())
+    except Exception as exc:  # an unreadable file: say so on the job, keep the trace in the log
+        log.exception("survey import %s failed", job.pk)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED,
+            errors=[{"row": 0, "column": "", "message": _("The file could not be read: %(error)s")
+                     % {"error": exc}}],
+            finished_at=timezone.now())
+    job.refresh_from_db()
+    return job
+
+
+def _rows_from_bytes(data: bytes, suffix: str) -> list[list[str]]:
+    if suffix == ".xlsx":
+        import tempfile
+
+        with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
+            tmp.write(data)
+            tmp.flush()
+            return read_rows(tmp.name)
+    text = data.decode("utf-8-sig")
+    delimiter = ";" if text[:4096].count(";") > text[:4096].count(",") else ","
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def process_pending_imports() -> list[ImportJob]:
+    return [process_import_job(job) for job in
+            ImportJob.objects.filter(status=ImportJob.Status.PENDING).order_by("pk")]
+
+
+# --------------------------------------------------------------------------- export
+
+
+def export_header(group: RespondentGroup) -> list[str]:
+    return (["response_id", "group", "unit_code", "unit_name", "channel", "status", "flag",
+             "form_number", "submitted_at"] + [q.code for q in layout(group).questions]
+            + ["comment"])
+
+
+def export_rows(group: RespondentGroup) -> Iterable[list[str]]:
+    """One row per response, a column per question code (the option code; blank: no answer).
+    Two queries whatever the number of responses (the questions, then the responses)."""
+    width = len(layout(group).questions)
+    rows = (
+        Response.objects.filter(group=group).order_by("pk")
+        .values_list("pk", "unit__code", "unit__name", "channel", "status", "flag",
+                     "form_number", "created_at", "answers", "comment")
+        .iterator(chunk_size=5000)
+    )
+    for pk, unit_code, unit_name, channel, status, flag, form, created, answers, comment in rows:
+        cells = [("" if ch == NO_ANSWER else ch) for ch in answers.ljust(width, NO_ANSWER)[:width]]
+        yield ([str(pk), group.code, unit_code, unit_name, channel, status, flag, form,
+                timezone.localtime(created).isoformat(timespec="seconds")] + cells + [comment])
+
+
+# --------------------------------------------------------------------------- demo
+
+
+def load_demo_survey(round: Round, directory: str | Path | None = None) -> Survey | None:
+    """The demo survey of `round` from examples/gialai: survey-YEAR.yaml for the definition and
+    survey-YEAR-GROUP.csv for each group's answers. None when the round has no survey file."""
+    directory = Path(directory or Path(settings.BASE_DIR) / "examples" / "gialai")
+    definition = directory / f"survey-{round.year}.yaml"
+    if not definition.exists():
+        return None
+    survey = load_survey(round, definition, replace=True)
+    for group in survey.groups.all():
+        answers = directory / f"survey-{round.year}-{group.code}.csv"
+        if answers.exists():
+            import_file(group, answers)
+    return survey

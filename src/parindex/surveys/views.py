@@ -1,0 +1,365 @@
+"""Thin views over services and selectors. Manager pages go through `manager_required`."""
+
+from __future__ import annotations
+
+import csv
+import functools
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from parindex.units.models import Unit
+
+from . import scoring, selectors, services
+from .models import GroupUnit, ImportJob, Invitation, RespondentGroup, Response, Survey
+from .policy import can_manage_survey
+
+
+def manager_required(view):
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not can_manage_survey(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _survey(round_code: str) -> Survey:
+    return get_object_or_404(Survey.objects.select_related("round"), round__code=round_code)
+
+
+def _group(round_code: str, group_code: str) -> RespondentGroup:
+    return get_object_or_404(
+        RespondentGroup.objects.select_related("survey__round"),
+        survey__round__code=round_code, code=group_code,
+    )
+
+
+def _annotate(lay, values, errors) -> None:
+    """Each question's current answer and error, for the templates."""
+    for question in lay.questions:
+        question.selected = (values.get(question.code) or "").strip().upper()
+        question.error = errors.get(question.code, "")
+
+
+def _client_address(request) -> str:
+    # REMOTE_ADDR only: behind a reverse proxy, set it from the proxy's header there (e.g.
+    # gunicorn --forwarded-allow-ips); trusting X-Forwarded-For here would let anyone forge it.
+    return request.META.get("REMOTE_ADDR", "")
+
+
+# --------------------------------------------------------------------------- public
+
+
+def public_form(request, round, group):
+    group = _group(round, group)
+    lay = selectors.layout(group)
+    units = [t.unit for t in group.targets.select_related("unit").order_by("unit__name")]
+    values = request.POST if request.method == "POST" else request.GET
+    errors: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        try:
+            services.submit_online(
+                group,
+                answers={q.code: request.POST.get(q.code, "") for q in lay.questions},
+                unit_code=request.POST.get("unit"),
+                comment=request.POST.get("comment", ""),
+                invitation_code=request.POST.get("code", ""),
+                address=_client_address(request),
+            )
+            return redirect("surveys:thanks", round=group.survey.round.code, group=group.code)
+        except services.ResponseError as exc:
+            errors = exc.errors
+            status = 400
+        except services.RateLimited:
+            errors = {"group": _("Too many responses from your connection. Please try later.")}
+            status = 429
+    fixed_unit = None
+    code = values.get("code", "")
+    if group.access == RespondentGroup.Access.CODES and code:
+        invitation = Invitation.objects.filter(group=group, code=code.strip().upper()).first()
+        fixed_unit = invitation.unit if invitation else None
+    if len(units) == 1:
+        fixed_unit = units[0]
+    _annotate(lay, values, errors)
+    return render(request, "surveys/form.html", {
+        "group": group, "layout": lay, "units": units, "errors": errors,
+        "values": values, "fixed_unit": fixed_unit, "selected_unit": values.get("unit", ""),
+        "code": code,
+    }, status=status)
+
+
+def thanks(request, round, group):
+    group = _group(round, group)
+    return render(request, "surveys/thanks.html", {"group": group})
+
+
+# --------------------------------------------------------------------------- managers
+
+
+@manager_required
+def index(request):
+    surveys = Survey.objects.select_related("round").order_by("-round__year", "round__code")
+    return render(request, "surveys/index.html", {"surveys": surveys})
+
+
+@manager_required
+def sample_size(request):
+    """The sample size helper: n = N / (1 + N·e²)."""
+    result = error = None
+    try:
+        population = int(request.GET.get("N", "") or 0)
+        margin = Decimal(request.GET.get("e", "") or "0.05")
+        result = scoring.required_sample(population, margin)
+    except (ValueError, InvalidOperation):
+        error = _("Enter a whole number of transactions and a margin between 0 and 1.")
+    template = "surveys/_sample_size.html" if request.headers.get("HX-Request") else \
+        "surveys/sample_size.html"
+    return render(request, template, {
+        "result": result, "error": error, "N": request.GET.get("N", ""),
+        "e": request.GET.get("e", "0.05"),
+    })
+
+
+@manager_required
+def dashboard(request, round):
+    survey = _survey(round)
+    groups = list(survey.groups.annotate(
+        counted=Count("responses", filter=Q(responses__status=Response.Status.ACCEPTED)),
+        flagged=Count("responses", filter=Q(responses__status=Response.Status.FLAGGED)),
+        rejected=Count("responses", filter=Q(responses__status=Response.Status.REJECTED)),
+    ))
+    units_of: dict[int, list] = {}
+    for target in GroupUnit.objects.filter(group__survey=survey).select_related("unit"):
+        units_of.setdefault(target.group_id, []).append(target)
+    questions = dict(
+        survey.groups.annotate(n=Count("questions")).values_list("pk", "n")
+    )
+    jobs = ImportJob.objects.filter(group__survey=survey).select_related("group")[:10]
+    for group in groups:
+        group.target_list = units_of.get(group.pk, [])
+        group.question_count = questions.get(group.pk, 0)
+        for target in group.target_list:
+            target.required = (
+                scoring.required_sample(target.population, survey.margin)
+                if target.population is not None else None
+            )
+        group.public_url = request.build_absolute_uri(
+            reverse("surveys:form", args=[survey.round.code, group.code]))
+    return render(request, "surveys/dashboard.html", {
+        "survey": survey, "groups": groups, "jobs": jobs,
+    })
+
+
+@manager_required
+def scores(request, round):
+    survey = _survey(round)
+    table = selectors.survey_scores(survey)
+    rows = [
+        {"entry": entry, "cells": [entry.leaves.get(leaf.code) for leaf in table.leaves]}
+        for entry in table.units
+    ]
+    return render(request, "surveys/scores.html", {
+        "survey": survey, "table": table, "rows": rows,
+    })
+
+
+@manager_required
+def unit_charts(request, round, unit):
+    survey = _survey(round)
+    unit = get_object_or_404(Unit, code=unit)
+    groups = list(survey.groups.filter(targets__unit=unit))
+    charts = [{"group": g, "questions": selectors.distribution(g, unit)} for g in groups]
+    return render(request, "surveys/unit.html", {"survey": survey, "unit": unit, "charts": charts})
+
+
+@manager_required
+def review_list(request, round):
+    survey = _survey(round)
+    status = request.GET.get("status", Response.Status.FLAGGED)
+    if status not in Response.Status.values:
+        status = Response.Status.FLAGGED
+    responses = (
+        Response.objects.filter(group__survey=survey, status=status)
+        .select_related("group", "unit").order_by("pk")[:500]
+    )
+    return render(request, "surveys/review.html", {
+        "survey": survey, "responses": responses, "status": status,
+        "statuses": Response.Status.choices,
+    })
+
+
+@manager_required
+@require_POST
+def review_action(request, round, pk):
+    survey = _survey(round)
+    response = get_object_or_404(Response, pk=pk, group__survey=survey)
+    try:
+        services.review(response, request.POST.get("status", ""))
+    except ValueError:
+        return HttpResponse(status=400)
+    if request.headers.get("HX-Request"):
+        return render(request, "surveys/_review_row.html", {"r": response, "survey": survey})
+    return redirect("surveys:review", round=round)
+
+
+@manager_required
+def enter(request, round, group):
+    group = _group(round, group)
+    lay = selectors.layout(group)
+    units = [t.unit for t in group.targets.select_related("unit").order_by("unit__code")]
+    errors: dict[str, str] = {}
+    values = request.POST
+    if request.method == "POST":
+        try:
+            response = services.enter_paper_form(
+                group,
+                form_number=request.POST.get("form_number", ""),
+                answers={q.code: request.POST.get(q.code, "") for q in lay.questions},
+                unit_code=request.POST.get("unit"),
+                comment=request.POST.get("comment", ""),
+                user=request.user,
+            )
+            messages.success(request, _("Form %(number)s saved.") % {
+                "number": response.form_number})
+            url = reverse("surveys:enter", args=[round, group.code])
+            return redirect(f"{url}?unit={response.unit.code}")
+        except services.ResponseError as exc:
+            errors = exc.errors
+    entered = group.responses.filter(channel=Response.Channel.PAPER).count()
+    _annotate(lay, values, errors)
+    return render(request, "surveys/enter.html", {
+        "group": group, "layout": lay, "units": units, "errors": errors, "values": values,
+        "selected_unit": request.POST.get("unit") or request.GET.get("unit", ""),
+        "entered": entered,
+    }, status=400 if errors else 200)
+
+
+@manager_required
+def import_upload(request, round, group):
+    group = _group(round, group)
+    error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None or not upload.name.lower().endswith((".csv", ".xlsx")):
+            error = _("Choose a .csv or .xlsx file.")
+        else:
+            job = services.start_import(group, upload, request.user)
+            return redirect("surveys:import_status", round=round, pk=job.pk)
+    lay = selectors.layout(group)
+    return render(request, "surveys/import.html", {
+        "group": group, "layout": lay, "error": error,
+        "jobs": group.imports.all()[:10],
+    }, status=400 if error else 200)
+
+
+@manager_required
+def import_status(request, round, pk):
+    job = get_object_or_404(
+        ImportJob.objects.select_related("group__survey__round"), pk=pk,
+        group__survey__round__code=round,
+    )
+    template = "surveys/_import_status.html" if request.headers.get("HX-Request") else \
+        "surveys/import_status.html"
+    percent = int(100 * job.rows_done / job.rows_total) if job.rows_total else 0
+    return render(request, template, {"job": job, "percent": percent})
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@manager_required
+def export_csv(request, round, group):
+    group = _group(round, group)
+    writer = csv.writer(_Echo())
+
+    def stream():
+        yield "\ufeff"  # so that Excel reads the Vietnamese as UTF-8
+        yield writer.writerow(services.export_header(group))
+        for row in services.export_rows(group):
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="survey-{round}-{group.code}.csv"')
+    return response
+
+
+@manager_required
+def export_xlsx(request, round):
+    from openpyxl import Workbook
+
+    survey = _survey(round)
+    book = Workbook(write_only=True)
+    for group in survey.groups.all():
+        sheet = book.create_sheet(title=group.code[:31])
+        sheet.append(services.export_header(group))
+        for row in services.export_rows(group):
+            sheet.append(row)
+    response = HttpResponse(
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="survey-{round}.xlsx"'
+    book.save(response)
+    return response
+
+
+@manager_required
+def codes(request, round, group):
+    group = _group(round, group)
+    if request.method == "POST":
+        try:
+            count = int(request.POST.get("count", "0"))
+            unit_code = request.POST.get("unit", "")
+            unit = group.targets.select_related("unit").get(unit__code=unit_code).unit \
+                if unit_code else None
+            services.create_invitations(group, count, unit=unit)
+            messages.success(request, _("%(count)s codes created.") % {"count": count})
+        except (ValueError, group.targets.model.DoesNotExist):
+            messages.error(request, _("Enter a number of codes between 1 and 10000."))
+        return redirect("surveys:codes", round=round, group=group.code)
+    invitations = group.invitations.select_related("unit", "response")
+    base = request.build_absolute_uri(reverse("surveys:form", args=[round, group.code]))
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="codes-{round}-{group.code}.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow(["code", "unit_code", "link", "used"])
+        for invitation in invitations:
+            writer.writerow([invitation.code, invitation.unit.code if invitation.unit else "",
+                             f"{base}?code={invitation.code}",
+                             "yes" if hasattr(invitation, "response") else "no"])
+        return response
+    units = [t.unit for t in group.targets.select_related("unit")]
+    return render(request, "surveys/codes.html", {
+        "group": group, "invitations": invitations[:1000], "units": units, "base": base,
+        "total": invitations.count(),
+    })
+
+
+@manager_required
+def qr(request, round, group):
+    import segno
+
+    group = _group(round, group)
+    url = request.build_absolute_uri(reverse("surveys:form", args=[round, group.code]))
+    unit = request.GET.get("unit", "")
+    if unit:
+        url += f"?unit={unit}"
+    response = HttpResponse(content_type="image/svg+xml")
+    segno.make(url, error="m").save(response, kind="svg", scale=4, border=2)
+    return response

@@ -1,0 +1,105 @@
+"""A small district round with two survey sub-criteria and a survey over it."""
+
+from decimal import Decimal
+
+import pytest
+
+from parindex.assessments.models import Round
+from parindex.engine.framework import framework_from_dict
+from parindex.frameworks.services import import_framework
+from parindex.surveys.definition import create_survey
+from parindex.units.models import Unit, UnitGroup
+
+FRAMEWORK = {
+    "code": "test-huyen",
+    "name": "Bộ chỉ số thử",
+    "year": 2021,
+    "unit_group": "huyen",
+    "nodes": [
+        {"code": "1", "title": "Chỉ đạo", "children": [
+            {"code": "1.1", "title": "Kế hoạch", "max": 4, "rule": {"kind": "yes_no"}},
+        ]},
+        {"code": "8", "title": "Điều tra xã hội học", "children": [
+            {"code": "8.1", "title": "Đại biểu", "max": 6, "rule": {"kind": "survey"}},
+            {"code": "8.2", "title": "Người dân", "max": 12, "rule": {"kind": "survey"}},
+        ]},
+    ],
+}
+
+
+def definition(units=("IAGRAI", "PLEIKU"), population=1000):
+    return {
+        "name": "Điều tra xã hội học 2021",
+        "margin": "0.05",
+        "groups": [
+            {
+                "code": "nguoi-dan", "name": "Người dân", "access": "open",
+                "units": [{"unit": code, "transactions": population} for code in units],
+                "sections": [
+                    {"title": "Tiếp cận", "questions": [
+                        {"code": "Q1", "text": "Thái độ của công chức?", "leaf": "8.2"},
+                        {"code": "Q2", "text": "Thời gian giải quyết?", "leaf": "8.2"},
+                    ]},
+                    {"title": "Thông tin", "questions": [
+                        {"code": "Q3", "text": "Lĩnh vực giao dịch?", "required": False,
+                         "options": [{"code": "1", "label": "Đất đai"},
+                                     {"code": "2", "label": "Tư pháp"}]},
+                    ]},
+                ],
+            },
+            {
+                "code": "dai-bieu", "name": "Đại biểu HĐND", "access": "codes",
+                "units": list(units),
+                "sections": [
+                    {"title": "Đánh giá", "questions": [
+                        {"code": "D1", "text": "Chỉ đạo CCHC?", "leaf": "8.1"},
+                    ]},
+                ],
+            },
+        ],
+    }
+
+
+def make_units(codes):
+    group, _ = UnitGroup.objects.get_or_create(code="huyen", defaults={"name": "Cấp huyện"})
+    for code in codes:
+        Unit.objects.get_or_create(code=code, defaults={"name": f"UBND huyện {code}",
+                                                        "group": group})
+
+
+@pytest.fixture
+def round_(db):
+    make_units(["IAGRAI", "PLEIKU"])
+    framework = import_framework(framework_from_dict(FRAMEWORK))
+    round_ = Round.objects.create(code="r2021", name="Kỳ 2021", year=2021)
+    round_.frameworks.add(framework)
+    return round_
+
+
+@pytest.fixture
+def survey(round_):
+    return create_survey(round_, definition())
+
+
+@pytest.fixture
+def citizens(survey):
+    return survey.groups.get(code="nguoi-dan")
+
+
+@pytest.fixture
+def deputies(survey):
+    return survey.groups.get(code="dai-bieu")
+
+
+@pytest.fixture
+def staff(django_user_model):
+    return django_user_model.objects.create_user("manager", password="pw-123456", is_staff=True)
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    client.force_login(staff)
+    return client
+
+
+D = Decimal
