@@ -1,0 +1,115 @@
+"""Import: all or nothing, row-numbered problems, files on the web processed outside the request."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+from openpyxl import Workbook
+
+from parindex.surveys import services
+from parindex.surveys.models import ImportJob, Response
+
+
+def write_csv(path, text):
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_good_file_imports_every_row(citizens, tmp_path):
+    path = write_csv(tmp_path / "a.csv", "form_number,unit_code,Q1,Q2,Q3,comment\n"
+                     "1,IAGRAI,A,b,1,Tốt\n2,PLEIKU,,D,,\n3,IAGRAI,X,C,2,\n")
+    assert services.import_file(citizens, path) == 3
+    rows = list(Response.objects.order_by("form_number").values_list(
+        "form_number", "unit__code", "answers", "comment", "channel"))
+    assert rows == [("1", "IAGRAI", "AB1", "Tốt", "import"), ("2", "PLEIKU", ".D.", "", "import"),
+                    ("3", "IAGRAI", "XC2", "", "import")]
+
+
+def test_bad_rows_are_all_reported_and_nothing_is_imported(citizens, tmp_path):
+    path = write_csv(tmp_path / "bad.csv", "form_number,unit_code,Q1,Q2\n"
+                     "1,IAGRAI,A,B\n"
+                     "2,NOWHERE,A,B\n"
+                     "3,IAGRAI,E,B\n"
+                     "1,PLEIKU,A,B\n"
+                     "5,PLEIKU,A,B,extra\n")
+    with pytest.raises(services.ImportFailed) as caught:
+        services.import_file(citizens, path)
+    issues = [(i.row, i.column) for i in caught.value.issues]
+    assert issues == [(3, "unit_code"), (4, "Q1"), (5, "form_number"), (6, "")]
+    assert "row 2" in caught.value.issues[2].message or "2" in caught.value.issues[2].message
+    assert not Response.objects.exists()
+
+
+def test_unknown_and_missing_columns(citizens, tmp_path):
+    with pytest.raises(services.ImportFailed) as caught:
+        services.import_file(citizens, write_csv(tmp_path / "c.csv", "Q1,Q9\nA,B\n"))
+    assert [(i.row, i.column) for i in caught.value.issues] == [(1, "Q9"), (1, "unit_code")]
+
+
+def test_form_numbers_already_entered_are_refused(staff, citizens, tmp_path):
+    services.enter_paper_form(citizens, form_number="7", answers={"Q1": "A"}, unit_code="IAGRAI",
+                              user=staff)
+    with pytest.raises(services.ImportFailed) as caught:
+        services.import_file(citizens, write_csv(tmp_path / "d.csv", "form_number,unit_code,Q1\n"
+                                                 "7,IAGRAI,A\n"))
+    assert caught.value.issues[0].row == 2
+    assert Response.objects.count() == 1
+
+
+def test_xlsx_with_numbers_as_cells(citizens, tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["form_number", "unit_code", "Q1", "Q2", "Q3"])
+    sheet.append([101, "IAGRAI", "A", "A", 2])
+    book.save(tmp_path / "f.xlsx")
+    assert services.import_file(citizens, tmp_path / "f.xlsx") == 1
+    assert Response.objects.get().form_number == "101"
+
+
+def test_command_imports_or_lists_the_problems(citizens, tmp_path, capsys):
+    good = write_csv(tmp_path / "g.csv", "unit_code,Q1\nIAGRAI,A\n")
+    call_command("import_survey_responses", "r2021", "nguoi-dan", str(good))
+    assert "1 responses imported" in capsys.readouterr().out
+    bad = write_csv(tmp_path / "b.csv", "unit_code,Q1\nIAGRAI,Q\n")
+    with pytest.raises(CommandError, match=r"row 3|row 2, Q1"):
+        call_command("import_survey_responses", "r2021", "nguoi-dan", str(bad))
+    with pytest.raises(CommandError, match="no respondent group"):
+        call_command("import_survey_responses", "r2021", "nobody", str(good))
+
+
+def test_web_upload_runs_as_a_job_with_progress(staff_client, citizens, settings, tmp_path):
+    settings.SURVEY_IMPORTS_IN_THREAD = False
+    settings.MEDIA_ROOT = tmp_path
+    upload = SimpleUploadedFile("forms.csv", b"unit_code,Q1,Q2\nIAGRAI,A,A\nPLEIKU,B,C\n")
+    page = staff_client.post(reverse("surveys:import", args=["r2021", "nguoi-dan"]),
+                             {"file": upload})
+    job = ImportJob.objects.get()
+    assert page["Location"] == reverse("surveys:import_status", args=["r2021", job.pk])
+    status = staff_client.get(page["Location"], HTTP_HX_REQUEST="true").content.decode()
+    assert 'hx-trigger="every 1s"' in status
+    call_command("process_survey_imports")
+    job.refresh_from_db()
+    assert (job.status, job.imported, job.rows_done, job.rows_total) == ("done", 2, 2, 2)
+    status = staff_client.get(page["Location"], HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-trigger" not in status
+    assert Response.objects.count() == 2
+
+
+def test_web_upload_with_errors_shows_them(staff_client, citizens, settings, tmp_path):
+    settings.SURVEY_IMPORTS_IN_THREAD = False
+    settings.MEDIA_ROOT = tmp_path
+    upload = SimpleUploadedFile("forms.csv", "unit_code,Q1\nIAGRAI,A\nIAGRAI,Ư\n".encode())
+    page = staff_client.post(reverse("surveys:import", args=["r2021", "nguoi-dan"]),
+                             {"file": upload})
+    call_command("process_survey_imports")
+    text = staff_client.get(page["Location"]).content.decode()
+    assert "<td>3</td><td>Q1</td>" in text
+    assert not Response.objects.exists()
+
+
+def test_web_upload_refuses_other_files(staff_client, citizens):
+    upload = SimpleUploadedFile("forms.pdf", b"%PDF")
+    page = staff_client.post(reverse("surveys:import", args=["r2021", "nguoi-dan"]),
+                             {"file": upload})
+    assert page.status_code == 400 and not ImportJob.objects.exists()
