@@ -23,7 +23,7 @@ def test_check_deploy_is_clean_in_production_settings():
         "--fail-level",
         "WARNING",
         DJANGO_SETTINGS_MODULE="parindex.settings.production",
-        SECRET_KEY="x7!k" * 20,
+        SECRET_KEY="k9#Xq2!vLm8@Tz4$Rw7^Yp1&Hs6*Nd3(Bf5)Gc0-Ja+Ue=Oi_Pl;Vn:Wt,Ky.",
         ALLOWED_HOSTS="parindex.example.gov.vn",
     )
     assert result.returncode == 0, result.stdout + result.stderr
