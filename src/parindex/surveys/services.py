@@ -511,9 +511,12 @@ def load_demo_survey(round: Round, directory: str | Path | None = None) -> Surve
     definition = directory / f"survey-{round.year}.yaml"
     if not definition.exists():
         return None
-    survey = load_survey(round, definition, replace=True)
-    for group in survey.groups.all():
-        answers = directory / f"survey-{round.year}-{group.code}.csv"
-        if answers.exists():
-            import_file(group, answers)
+    with transaction.atomic():
+        # A reload starts the demo survey afresh: its responses go with it.
+        Response.objects.filter(group__survey__round=round).delete()
+        survey = load_survey(round, definition, replace=True)
+        for group in survey.groups.all():
+            answers = directory / f"survey-{round.year}-{group.code}.csv"
+            if answers.exists():
+                import_file(group, answers)
     return survey
