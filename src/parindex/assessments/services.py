@@ -208,16 +208,17 @@ def _write_scores(round: Round, keep: dict, *, user, reason: str) -> ScoresSumma
             changed.append(score)
     Score.objects.bulk_create(new)
     Score.objects.bulk_update(changed, ["value", "note", "version", "updated_at", "updated_by"])
-    # One history row per replaced value, and one for the import itself.
-    changes.append(
-        Change(
-            round=round,
-            kind=Change.Kind.SCORE,
-            reason=reason,
-            user=user,
-            new=f"{len(new)} created, {len(changed)} replaced",
+    # One history row per replaced value, and one for the import itself when it changed data.
+    if new or changed:
+        changes.append(
+            Change(
+                round=round,
+                kind=Change.Kind.SCORE,
+                reason=reason,
+                user=user,
+                new=f"{len(new)} created, {len(changed)} replaced",
+            )
         )
-    )
     Change.objects.bulk_create(changes)
     summary.created, summary.updated = len(new), len(changed)
     summary.unchanged = len(keep) - len(new) - len(changed)

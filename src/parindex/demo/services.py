@@ -1,0 +1,158 @@
+"""The Gia Lai demo: units, frameworks, rounds and scores from examples/gialai, plus accounts.
+
+Everything goes through the same services as a real province's imports, so the demo also
+proves the import path.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from parindex.assessments.models import Round, Score
+from parindex.assessments.services import create_round, import_scores
+from parindex.engine.framework import Framework as EngineFramework
+from parindex.engine.io import load_framework
+from parindex.frameworks.models import Framework
+from parindex.frameworks.selectors import engine_framework
+from parindex.frameworks.services import import_framework
+from parindex.units.models import Unit
+from parindex.units.services import import_units
+
+ADMIN_USERNAME = "admin"
+ADMIN_PASSWORD = "parindex-demo-2026"
+ROUND_KEYS = {
+    "code",
+    "name",
+    "year",
+    "organiser",
+    "decision_number",
+    "decision_date",
+    "published_on",
+    "note",
+    "frameworks",
+}
+
+
+def demo_directory() -> Path:
+    return Path(settings.BASE_DIR) / "examples" / "gialai"
+
+
+@dataclass
+class DemoSummary:
+    units: int = 0
+    frameworks: list[str] = field(default_factory=list)
+    rounds: list[str] = field(default_factory=list)
+    scores: int = 0
+    accounts: list[tuple[str, str, str]] = field(default_factory=list)  # username, password, role
+
+
+def read_rounds(directory: Path) -> dict:
+    """rounds.yaml: `units:` file and `rounds:` each with `frameworks: [{framework, scores}]`."""
+    path = directory / "rounds.yaml"
+    with open(path, encoding="utf-8") as stream:
+        data = yaml.safe_load(stream) or {}
+    errors = []
+    for i, item in enumerate(data.get("rounds") or [], start=1):
+        unknown = set(item) - ROUND_KEYS
+        if unknown:
+            errors.append(f"{path}: round {i}: unknown keys {', '.join(sorted(unknown))}")
+    if not data.get("rounds"):
+        errors.append(f"{path}: no rounds")
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+def _date(value) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value))
+
+
+def load_demo(directory: Path | None = None) -> DemoSummary:
+    """(Re)load the demo from `directory` (examples/gialai by default) in one transaction.
+
+    History is append-only and keeps its rounds, so a reload updates the demo in place rather
+    than deleting it: units are updated by code, a framework whose file changed is replaced
+    (after removing the demo round's scores on it), rounds are updated, and scores are upserted.
+    Loading the same files twice changes nothing.
+    """
+    directory = Path(directory or demo_directory())
+    if not (directory / "rounds.yaml").exists():
+        raise FileNotFoundError(f"no demo data: {directory / 'rounds.yaml'} does not exist")
+    data = read_rounds(directory)
+    summary = DemoSummary()
+
+    with transaction.atomic():
+        units = import_units(directory / data.get("units", "units.csv"))
+        summary.units = units.created + units.updated
+
+        for item in data["rounds"]:
+            models = [
+                _sync_framework(load_framework(directory / entry["framework"]))
+                for entry in item.get("frameworks") or []
+            ]
+            summary.frameworks += [model.code for model in models]
+            round = _sync_round(item, models)
+            summary.rounds.append(round.code)
+            for entry in item.get("frameworks") or []:
+                if entry.get("scores"):
+                    summary.scores += import_scores(round, directory / entry["scores"]).rows
+
+        summary.accounts = ensure_demo_accounts()
+    return summary
+
+
+def _sync_framework(fw: EngineFramework) -> Framework:
+    """The stored framework for `fw`: kept when identical, otherwise replaced."""
+    model = Framework.objects.select_related("unit_group").filter(code=fw.code).first()
+    if model is not None:
+        if engine_framework(model) == fw:
+            return model
+        Score.objects.filter(node__framework=model).delete()
+    return import_framework(fw, replace=True)
+
+
+def _sync_round(item: dict, frameworks: list[Framework]) -> Round:
+    fields = {
+        "name": item.get("name", item["code"]),
+        "year": int(item["year"]),
+        "decision_number": str(item.get("decision_number") or ""),
+        "published_on": _date(item.get("published_on") or item.get("decision_date")),
+    }
+    round = Round.objects.filter(code=item["code"]).first()
+    if round is None:
+        return create_round(
+            code=item["code"],
+            organiser_code=item.get("organiser"),
+            framework_codes=[fw.code for fw in frameworks],
+            **fields,
+        )
+    for name, value in fields.items():
+        setattr(round, name, value)
+    round.organiser = Unit.objects.filter(code=item.get("organiser") or "").first()
+    round.save()
+    round.frameworks.set(frameworks)
+    return round
+
+
+def ensure_demo_accounts() -> list[tuple[str, str, str]]:
+    """The demo's superuser, with its password reset so the printed one always works."""
+    User = get_user_model()
+    admin, _ = User.objects.get_or_create(username=ADMIN_USERNAME)
+    admin.is_staff = admin.is_superuser = admin.is_active = True
+    admin.email = admin.email or "admin@example.invalid"
+    if not admin.check_password(ADMIN_PASSWORD):
+        admin.set_password(ADMIN_PASSWORD)
+    admin.save()
+    return [(ADMIN_USERNAME, ADMIN_PASSWORD, "superuser / quản trị hệ thống")]
