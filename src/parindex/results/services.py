@@ -22,8 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parindex.assessments.models import Round, Score
-from parindex.engine.compute import ResultSet, UnitInfo, compute, round2
+from parindex.engine.compute import ResultSet, UnitInfo, compute
 from parindex.engine.framework import framework_from_dict, framework_to_dict
+from parindex.engine.io import results_to_dict
 from parindex.engine.values import parse_value
 from parindex.results.models import ResultRow, ResultSnapshot
 from parindex.results.selectors import round_results
@@ -43,15 +44,9 @@ def _plain(data):
     return data
 
 
-def _dec(value: Decimal) -> str:
-    return str(round2(value))
-
-
-def _fields(result) -> dict:
-    return {
-        code: {"achieved": _dec(f.achieved), "max": _dec(f.max), "index": _dec(f.index)}
-        for code, f in result.fields.items()
-    }
+def _published(result_set: ResultSet) -> dict[str, dict]:
+    """The engine's published form of each unit's result (formats.md), by unit code."""
+    return {d["unit_code"]: d for d in results_to_dict(result_set)["results"]}
 
 
 def _exact(value: Decimal) -> str:
@@ -110,7 +105,8 @@ def compute_round(round: Round, user=None) -> list[ResultSnapshot]:
     for framework, result_set in appraised:
         stage_values = raw.get(framework.pk, {})
         has_self = bool(stage_values.get(SELF))
-        self_by_code = self_results[framework.pk].by_code() if has_self else {}
+        self_set = self_results[framework.pk] if has_self else None
+        self_by_code = _published(self_set) if has_self else {}
         snapshot = ResultSnapshot(
             round=round,
             framework=framework,
@@ -121,33 +117,33 @@ def compute_round(round: Round, user=None) -> list[ResultSnapshot]:
                 "units": [[r.unit_code, r.unit_name] for r in result_set.results],
                 "values": {
                     APPRAISED: _with_derived(result_set, stage_values.get(APPRAISED, {})),
-                    **(
-                        {SELF: _with_derived(self_results[framework.pk], stage_values[SELF])}
-                        if has_self else {}
-                    ),
+                    **({SELF: _with_derived(self_set, stage_values[SELF])} if has_self else {}),
                 },
             },
         )
         snapshots.append(snapshot)
+        self_points = {r.unit_code: _points(r) for r in self_set.results} if has_self else {}
+        published = _published(result_set)
         for result in result_set.results:
+            data = published[result.unit_code]
             own = self_by_code.get(result.unit_code)
             rows.append(
                 ResultRow(
                     snapshot=snapshot,
                     unit_code=result.unit_code,
                     unit_name=result.unit_name,
-                    rank=result.rank,
-                    achieved=round2(result.achieved),
-                    max=round2(result.max),
-                    index=round2(result.index),
-                    band=result.band or "",
-                    fields=_fields(result),
+                    rank=data["rank"],
+                    achieved=Decimal(data["achieved"]),
+                    max=Decimal(data["max"]),
+                    index=Decimal(data["index"]),
+                    band=data["band"] or "",
+                    fields=data["fields"],
                     points=_points(result),
-                    missing=list(result.missing),
-                    self_achieved=round2(own.achieved) if own else None,
-                    self_index=round2(own.index) if own else None,
-                    self_fields=_fields(own) if own else {},
-                    self_points=_points(own) if own else {},
+                    missing=data["missing"],
+                    self_achieved=Decimal(own["achieved"]) if own else None,
+                    self_index=Decimal(own["index"]) if own else None,
+                    self_fields=own["fields"] if own else {},
+                    self_points=self_points.get(result.unit_code, {}),
                 )
             )
     ResultSnapshot.objects.bulk_create(snapshots)
@@ -242,6 +238,7 @@ def verify(snapshot: ResultSnapshot) -> list[str]:
         for unit, unit_values in snapshot.inputs["values"].get(APPRAISED, {}).items()
     }
     result_set = compute(framework, values, units=units)
+    published = _published(result_set)
     stored = {row.unit_code: row for row in snapshot.rows.all()}
     problems = []
     for result in result_set.results:
@@ -249,9 +246,11 @@ def verify(snapshot: ResultSnapshot) -> list[str]:
         if row is None:
             problems.append(f"{result.unit_code}: not stored")
             continue
-        expected = (result.rank, round2(result.achieved), round2(result.max),
-                    round2(result.index), result.band or "", _fields(result), _points(result))
-        got = (row.rank, row.achieved, row.max, row.index, row.band, row.fields, row.points)
+        data = published[result.unit_code]
+        expected = (data["rank"], data["achieved"], data["max"], data["index"],
+                    data["band"] or "", data["fields"], _points(result))
+        got = (row.rank, str(row.achieved), str(row.max), str(row.index), row.band, row.fields,
+               row.points)
         if expected != got:
             problems.append(f"{result.unit_code}: stored {got[:5]} but computed {expected[:5]}")
     problems.extend(f"{code}: stored but not computed" for code in stored)

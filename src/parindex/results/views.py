@@ -1,36 +1,217 @@
-from django.shortcuts import get_object_or_404, render
+"""Results pages: the public home ranking, a round's overview, a group's ranking, a unit's
+scorecard, downloads; and for staff, computing, previewing, publishing and correcting.
+
+Public views read only published snapshots (`snapshots.*` with published=True). The staff
+preview reuses the same views with `published=False` behind the view permission.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from parindex.assessments.models import Round
-from parindex.results.selectors import round_results
+
+from . import charts, services
+from . import snapshots as snaps
 
 
-def _ranking_table(framework, result_set) -> dict:
-    """Rows ready for the template: field cells in framework order, band label resolved."""
-    fields = [node for node in result_set.framework.nodes if not node.kind]
-    band_labels = {band.code: band.label for band in result_set.framework.bands}
-    rows = [
-        {
-            "result": result,
-            "field_results": [result.fields.get(field.code) for field in fields],
-            "band_label": band_labels.get(result.band, ""),
-        }
-        for result in result_set.results
-    ]
-    return {"framework": framework, "fields": fields, "rows": rows}
+def _version(request) -> int | None:
+    value = request.GET.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
+def _round(code: str, published: bool) -> Round:
+    if published:
+        return snaps.get_round(code)
+    return get_object_or_404(Round.objects.select_related("organiser__parent"), code=code)
 
 
 def home(request):
     """The published ranking of each unit group for one published round (the latest by default)."""
-    published = list(
-        Round.objects.filter(published_on__isnull=False).order_by("-year", "code")
-    )
+    rounds = snaps.published_rounds()
     selected = None
-    if published:
+    if rounds:
         code = request.GET.get("round")
-        selected = (
-            get_object_or_404(Round, code=code, published_on__isnull=False) if code else published[0]
-        )
-    tables = [_ranking_table(*pair) for pair in round_results(selected)] if selected else []
-    return render(
-        request, "results/home.html", {"rounds": published, "round": selected, "tables": tables}
+        if code:
+            selected = next((r for r in rounds if r.code == code), None)
+            if selected is None:
+                raise Http404("No such published round")
+        else:
+            selected = rounds[0]
+    tables = snaps.tables(selected) if selected else []
+    return render(request, "results/home.html",
+                  {"rounds": rounds, "round": selected, "tables": tables, "published": True})
+
+
+def overview(request, round_code: str, published: bool = True):
+    """Distribution of indices, averages per field, bands, biggest self/appraised gaps."""
+    round = _round(round_code, published)
+    tables = snaps.tables(round, published=published, version=_version(request), compare=False)
+    if not tables:
+        raise Http404("No results")
+    groups = []
+    for table in tables:
+        averages = table.field_averages()
+        step = 5
+        groups.append({
+            "table": table,
+            "averages": list(zip(table.fields, averages, strict=True)),
+            "average_index": table.average_index(),
+            "bands": table.band_counts(),
+            "histogram": charts.histogram(
+                snaps.distribution(table.rows, step), step,
+                _("Number of units by index, %(group)s") % {"group": table.group.name}),
+            "field_chart": charts.field_bars(
+                [(f.code, f.title) for f in table.fields], [(_("Average"), averages)],
+                _("Average component index per field, %(group)s") % {"group": table.group.name}),
+        })
+    return render(request, "results/overview.html", {
+        "round": round, "groups": groups, "gaps": snaps.biggest_gaps(tables),
+        "versions": snaps.versions(round) if published else [], "published": published,
+    })
+
+
+def ranking(request, round_code: str, group: str, published: bool = True):
+    """One unit group's ranking: sortable, filterable, with the change since last year."""
+    round = _round(round_code, published)
+    found = snaps.tables(round, published=published, version=_version(request), group=group)
+    if not found:
+        raise Http404("No results for this group")
+    table = found[0]
+    sort = request.GET.get("sort", "rank")
+    descending = request.GET.get("desc") == "1"
+    query, band = request.GET.get("q", ""), request.GET.get("band", "")
+    rows = snaps.sort_and_filter(table.rows, table.fields, sort, descending, query, band)
+    chart = charts.ranking_bars(
+        [(r.unit_name, r.index) for r in table.rows],
+        _("Index of each unit, %(group)s") % {"group": table.group.name},
     )
+    context = {
+        "round": round, "table": table, "rows": rows, "chart": chart, "published": published,
+        "sort": sort, "desc": descending, "q": query, "band": band,
+        "sort_keys": ["rank", "unit", "points", "index", "change"],
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "results/_ranking_table.html", context)
+    return render(request, "results/ranking.html", context)
+
+
+def unit_card(request, round_code: str, group: str, unit_code: str, published: bool = True):
+    """A unit's scorecard: where it stands, where it lost points, and its trend."""
+    round = _round(round_code, published)
+    card = snaps.scorecard(round, unit_code, published=published, version=_version(request))
+    if card.table.group.code != group:
+        raise Http404("No such unit in this group")
+    fields = [(f.code, f.title) for f in card.table.fields]
+    own = [cell["index"] if cell else None for cell in card.row.fields]
+    field_chart = charts.field_bars(
+        fields,
+        [(card.row.unit_name, own), (_("Group average"), card.group_average),
+         (_("Best unit"), card.best)],
+        _("Component index per field"),
+    )
+    trend_chart = charts.trend_lines(
+        [r.year for r, _row in card.trend], [(_("Index"), [row.index for _r, row in card.trend])],
+        _("Index over the years"),
+    ) if len(card.trend) > 1 else None
+    by_field = []
+    for i, f in enumerate(card.table.fields):
+        leaves = [leaf for leaf in card.leaves if leaf.field_code == f.code]
+        own_points = [leaf.self_points for leaf in leaves if leaf.self_points is not None]
+        by_field.append({
+            "field": f, "cell": card.row.fields[i], "average": card.group_average[i],
+            "best": card.best[i],
+            "self": sum(own_points) if own_points else None,
+            "survey": all(leaf.survey for leaf in leaves) and bool(leaves),
+        })
+    return render(request, "results/scorecard.html", {
+        "round": round, "card": card, "row": card.row, "table": card.table,
+        "by_field": by_field, "field_chart": field_chart, "trend_chart": trend_chart,
+        "published": published,
+    })
+
+
+# --------------------------------------------------------------------------- downloads
+
+
+def annex_xlsx(request, round_code: str, published: bool = True):
+    round = _round(round_code, published)
+    tables = snaps.tables(round, published=published, version=_version(request), compare=False)
+    if not tables:
+        raise Http404("No results")
+    from .exports import annex_workbook
+
+    response = HttpResponse(
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="chi-so-cchc-{round.code}.xlsx"'
+    annex_workbook(round, tables, response)
+    return response
+
+
+def annex_pdf(request, round_code: str, published: bool = True, decision: bool = False):
+    round = _round(round_code, published)
+    tables = snaps.tables(round, published=published, version=_version(request))
+    if not tables:
+        raise Http404("No results")
+    from .pdf import render_pdf  # WeasyPrint is loaded only when a PDF is asked for
+
+    name = "du-thao-quyet-dinh" if decision else "phu-luc"
+    response = HttpResponse(render_pdf(round, tables, decision=decision),
+                            content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{round.code}.pdf"'
+    return response
+
+
+# --------------------------------------------------------------------------- staff
+
+
+@permission_required("results.view_resultsnapshot")
+def manage(request, round_code: str):
+    round = get_object_or_404(Round, code=round_code)
+    snapshots = list(round.result_snapshots.select_related("framework__unit_group")
+                     .defer("inputs", "structure").order_by("-version", "framework__code"))
+    return render(request, "results/manage.html", {
+        "round": round, "snapshots": snapshots,
+        "has_draft": any(not s.is_published for s in snapshots),
+        "has_published": any(s.is_published for s in snapshots),
+    })
+
+
+@require_POST
+@permission_required("results.add_resultsnapshot", raise_exception=True)
+def manage_action(request, round_code: str, action: str):
+    round = get_object_or_404(Round, code=round_code)
+    try:
+        if action == "compute":
+            services.compute_round(round, user=request.user)
+            messages.success(request, _("Results computed. Check the preview, then publish."))
+        elif action == "publish":
+            services.publish(round, user=request.user,
+                             decision_number=request.POST.get("decision_number") or None)
+            messages.success(request, _("Results published."))
+        elif action == "correct":
+            services.correct(round, request.POST.get("reason", ""), user=request.user)
+            messages.success(request, _("Correction published."))
+        else:
+            raise Http404("Unknown action")
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("results_manage", round_code=round.code)
+
+
+def preview(view):
+    """A public view, for staff, over the latest (possibly unpublished) version."""
+    wrapped = permission_required("results.view_resultsnapshot")(view)
+
+    def inner(request, *args, **kwargs):
+        return wrapped(request, *args, published=False, **kwargs)
+
+    return inner

@@ -1,0 +1,404 @@
+"""Reads of stored results (snapshots) shaped for pages, exports and the API.
+
+Everything public goes through `published=True` (the default): only published, current
+versions of rounds marked published. Each function runs a fixed number of queries however many
+units a round has. Numbers come out as Decimals exactly as stored (two places, as published);
+the only arithmetic here is descriptive statistics over published numbers (averages, gaps).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.http import Http404
+
+from parindex.assessments.models import Round
+from parindex.engine.framework import Framework as EngineFramework
+from parindex.engine.framework import framework_from_dict
+from parindex.units.models import Unit
+
+from .models import ResultRow, ResultSnapshot
+
+CENT = Decimal("0.01")
+HEADLINE = ["id", "snapshot_id", "unit_code", "unit_name", "rank", "achieved", "max", "index",
+            "band", "fields", "self_achieved", "self_index"]
+
+
+def mean(values) -> Decimal | None:
+    values = [v for v in values if v is not None]
+    if not values:
+        return None
+    return (sum(values, Decimal(0)) / len(values)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class FieldInfo:
+    code: str
+    title: str
+    max: Decimal
+
+
+@dataclass
+class Row:
+    rank: int
+    unit_code: str
+    unit_name: str
+    achieved: Decimal
+    max: Decimal
+    index: Decimal
+    band: str
+    band_label: str
+    fields: list[dict | None]  # in field order: {"achieved", "max", "index"} Decimals
+    self_achieved: Decimal | None = None
+    self_index: Decimal | None = None
+    previous_rank: int | None = None
+    previous_index: Decimal | None = None
+    previous_units: list[str] = field(default_factory=list)
+
+    @property
+    def rank_change(self) -> int | None:
+        """Places gained since last year (positive = moved up)."""
+        return None if self.previous_rank is None else self.previous_rank - self.rank
+
+    @property
+    def index_change(self) -> Decimal | None:
+        return None if self.previous_index is None else self.index - self.previous_index
+
+
+@dataclass
+class Table:
+    snapshot: ResultSnapshot
+    fields: list[FieldInfo]
+    bands: list[dict]
+    rows: list[Row]
+    previous_round: Round | None = None
+
+    @property
+    def framework(self):
+        return self.snapshot.framework
+
+    @property
+    def group(self):
+        return self.snapshot.framework.unit_group
+
+    def field_averages(self) -> list[Decimal | None]:
+        return [mean(r.fields[i]["index"] for r in self.rows if r.fields[i])
+                for i in range(len(self.fields))]
+
+    def average_index(self) -> Decimal | None:
+        return mean(r.index for r in self.rows)
+
+    def band_counts(self) -> list[tuple[dict, int]]:
+        counts = Counter(r.band for r in self.rows)
+        return [(band, counts.get(band["code"], 0)) for band in self.bands]
+
+
+def _dec(value) -> Decimal:
+    return Decimal(str(value))
+
+
+def fields_of(structure: dict) -> list[FieldInfo]:
+    return [FieldInfo(n["code"], n["title"], _field_max(n))
+            for n in structure.get("nodes", []) if not n.get("kind")]
+
+
+def _field_max(node: dict) -> Decimal:
+    if "children" in node and node["children"]:
+        return sum((_field_max(c) for c in node["children"]), Decimal(0))
+    return _dec(node.get("max", 0))
+
+
+def engine_structure(snapshot: ResultSnapshot) -> EngineFramework:
+    return framework_from_dict(snapshot.structure, source=str(snapshot.pk))
+
+
+# --------------------------------------------------------------------------- rounds
+
+
+def published_rounds() -> list[Round]:
+    """Rounds marked published that have published results, newest first."""
+    return list(
+        Round.objects.filter(
+            published_on__isnull=False, result_snapshots__published_at__isnull=False
+        ).distinct().order_by("-year", "code")
+    )
+
+
+def get_round(code: str, published: bool = True) -> Round:
+    rounds = Round.objects.select_related("organiser__parent")
+    if published:
+        rounds = rounds.filter(
+            published_on__isnull=False, result_snapshots__published_at__isnull=False
+        ).distinct()
+    try:
+        return rounds.get(code=code)
+    except Round.DoesNotExist:
+        raise Http404("No such published round") from None
+
+
+def snapshots(round: Round, published: bool = True, version: int | None = None):
+    """The round's result set per unit group: the current published versions, or with
+    `published=False` the latest version whatever its state (staff preview)."""
+    query = (ResultSnapshot.objects.filter(round=round)
+             .select_related("framework__unit_group").defer("inputs")
+             .order_by("framework__unit_group__code", "-version"))
+    if published:
+        query = query.published()
+        if version is None:
+            query = query.filter(superseded_by__isnull=True)
+    if version is not None:
+        query = query.filter(version=version)
+    chosen: dict[int, ResultSnapshot] = {}
+    for snapshot in query:
+        chosen.setdefault(snapshot.framework_id, snapshot)
+    return list(chosen.values())
+
+
+def versions(round: Round) -> list[ResultSnapshot]:
+    """Every published version of the round, for the visible history of corrections."""
+    return list(ResultSnapshot.objects.published().filter(round=round)
+                .select_related("framework__unit_group").defer("inputs", "structure")
+                .order_by("framework__unit_group__code", "version"))
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def _row(r: ResultRow, fields: list[FieldInfo], labels: dict[str, str]) -> Row:
+    cells = []
+    for f in fields:
+        data = r.fields.get(f.code)
+        cells.append({k: _dec(v) for k, v in data.items()} if data else None)
+    return Row(rank=r.rank, unit_code=r.unit_code, unit_name=r.unit_name, achieved=r.achieved,
+               max=r.max, index=r.index, band=r.band, band_label=labels.get(r.band, r.band),
+               fields=cells, self_achieved=r.self_achieved, self_index=r.self_index)
+
+
+def tables(round: Round, published: bool = True, version: int | None = None,
+           group: str | None = None, compare: bool = True) -> list[Table]:
+    """The ranking table of each unit group of the round (one group with `group`), with the
+    change from the previous published year when `compare`. Seven queries at most."""
+    chosen = snapshots(round, published=published, version=version)
+    if group is not None:
+        chosen = [s for s in chosen if s.framework.unit_group.code == group]
+    if not chosen:
+        return []
+    rows_of: dict[int, list[ResultRow]] = defaultdict(list)
+    for r in ResultRow.objects.filter(snapshot__in=chosen).only(*HEADLINE).order_by(
+        "rank", "unit_code"
+    ):
+        rows_of[r.snapshot_id].append(r)
+    result = []
+    for snapshot in chosen:
+        fields = fields_of(snapshot.structure)
+        bands = snapshot.structure.get("bands", [])
+        labels = {b["code"]: b["label"] for b in bands}
+        result.append(Table(snapshot, fields, bands,
+                            [_row(r, fields, labels) for r in rows_of[snapshot.pk]]))
+    if compare:
+        _compare_with_previous(round, result)
+    return result
+
+
+def _compare_with_previous(round: Round, result: list[Table]) -> None:
+    """Fill previous rank and index from the latest earlier published round of each group,
+    matching units by code, else through their predecessors (a merged unit is compared with
+    the mean index of the units it replaced, and gets no rank change)."""
+    group_ids = [t.snapshot.framework.unit_group_id for t in result]
+    earlier = (ResultSnapshot.objects.current()
+               .filter(round__year__lt=round.year, round__published_on__isnull=False,
+                       framework__unit_group_id__in=group_ids)
+               .select_related("round", "framework").defer("inputs", "structure")
+               .order_by("-round__year"))
+    previous: dict[int, ResultSnapshot] = {}
+    for snapshot in earlier:
+        previous.setdefault(snapshot.framework.unit_group_id, snapshot)
+    if not previous:
+        return
+    old: dict[int, dict[str, tuple[int, Decimal]]] = defaultdict(dict)
+    for snapshot_id, code, rank, index in ResultRow.objects.filter(
+        snapshot__in=previous.values()
+    ).values_list("snapshot_id", "unit_code", "rank", "index"):
+        old[snapshot_id][code] = (rank, index)
+    codes = [row.unit_code for table in result for row in table.rows]
+    predecessors: dict[str, list[str]] = defaultdict(list)
+    links = Unit.predecessors.through.objects.filter(from_unit__code__in=codes).values_list(
+        "from_unit__code", "to_unit__code"
+    )
+    for code, before in links:
+        predecessors[code].append(before)
+    for table in result:
+        snapshot = previous.get(table.snapshot.framework.unit_group_id)
+        if snapshot is None:
+            continue
+        table.previous_round = snapshot.round
+        last = old[snapshot.pk]
+        for row in table.rows:
+            if row.unit_code in last:
+                row.previous_rank, row.previous_index = last[row.unit_code]
+                continue
+            found = sorted(c for c in predecessors.get(row.unit_code, []) if c in last)
+            if len(found) == 1:
+                row.previous_rank, row.previous_index = last[found[0]]
+            elif found:
+                row.previous_index = mean(last[c][1] for c in found)
+            row.previous_units = found
+
+
+SORTS = {
+    "rank": lambda r: (r.rank, r.unit_code),
+    "unit": lambda r: r.unit_name.casefold(),
+    "index": lambda r: (r.index, r.unit_code),
+    "points": lambda r: (r.achieved, r.unit_code),
+    "change": lambda r: (r.index_change is not None, r.index_change or 0),
+}
+
+
+def sort_and_filter(rows: list[Row], fields: list[FieldInfo], sort: str = "rank",
+                    descending: bool = False, query: str = "", band: str = "") -> list[Row]:
+    """Rows as the reader asked: filtered by a name or code fragment and a band, sorted by
+    rank, unit, index, points, change or a field code."""
+    if query:
+        needle = query.casefold().strip()
+        rows = [r for r in rows if needle in r.unit_name.casefold()
+                or needle in r.unit_code.casefold()]
+    if band:
+        rows = [r for r in rows if r.band == band]
+    codes = [f.code for f in fields]
+    if sort in codes:
+        i = codes.index(sort)
+        key = lambda r: (r.fields[i] is not None, r.fields[i]["index"] if r.fields[i] else 0)  # noqa: E731
+    else:
+        key = SORTS.get(sort, SORTS["rank"])
+    return sorted(rows, key=key, reverse=descending)
+
+
+# --------------------------------------------------------------------------- unit scorecard
+
+
+@dataclass
+class LeafLine:
+    code: str
+    title: str
+    field_code: str
+    max: Decimal
+    points: Decimal | None  # None: not applicable
+    self_points: Decimal | None
+    survey: bool
+    kind: str  # "", "bonus", "penalty" (of its top-level block)
+
+    @property
+    def lost(self) -> Decimal:
+        if self.points is None or self.kind == "bonus":
+            return Decimal(0)
+        return self.points if self.kind == "penalty" else self.max - self.points
+
+    @property
+    def self_gap(self) -> Decimal | None:
+        if self.points is None or self.self_points is None:
+            return None
+        return self.self_points - self.points
+
+
+@dataclass
+class Scorecard:
+    table: Table
+    row: Row
+    leaves: list[LeafLine]
+    group_average: list[Decimal | None]
+    best: list[Decimal | None]
+    trend: list[tuple[Round, ResultRow]]
+    missing: list[str]
+
+    @property
+    def lost(self) -> list[LeafLine]:
+        return sorted((leaf for leaf in self.leaves if leaf.lost > 0),
+                      key=lambda leaf: (-leaf.lost, leaf.code))
+
+    @property
+    def survey_points(self) -> Decimal | None:
+        survey = [leaf.points for leaf in self.leaves if leaf.survey and leaf.points is not None]
+        return sum(survey, Decimal(0)) if survey else None
+
+
+def scorecard(round: Round, unit_code: str, published: bool = True,
+              version: int | None = None) -> Scorecard:
+    """A unit's results in a round: components against its group's average and best, the
+    leaves where points were lost, self vs appraised, and its trend over published years."""
+    found = [t for t in tables(round, published=published, version=version)
+             if any(r.unit_code == unit_code for r in t.rows)]
+    if not found:
+        raise Http404("No such unit in these results")
+    table = found[0]
+    row = next(r for r in table.rows if r.unit_code == unit_code)
+    stored = ResultRow.objects.only("points", "self_points", "missing").get(
+        snapshot=table.snapshot, unit_code=unit_code
+    )
+    framework = engine_structure(table.snapshot)
+    leaves = []
+    for top in framework.nodes:
+        for leaf in top.leaves():
+            points = stored.points.get(leaf.code)
+            own = stored.self_points.get(leaf.code) if stored.self_points else None
+            leaves.append(LeafLine(
+                code=leaf.code, title=leaf.title, field_code=top.code, max=leaf.max,
+                points=None if points is None else _dec(points),
+                self_points=None if own is None else _dec(own),
+                survey=leaf.rule.kind == "survey", kind=top.kind,
+            ))
+    n = len(table.fields)
+    best = [max((r.fields[i]["index"] for r in table.rows if r.fields[i]), default=None)
+            for i in range(n)]
+    return Scorecard(table, row, leaves, table.field_averages(), best,
+                     trend(unit_code, upto=round if published else None),
+                     list(stored.missing))
+
+
+def trend(unit_code: str, upto: Round | None = None) -> list[tuple[Round, ResultRow]]:
+    """The unit's published results by year, following its predecessors back (when a year has
+    several predecessors, the first by code is shown). Three queries."""
+    codes = {unit_code}
+    frontier = {unit_code}
+    links = list(Unit.predecessors.through.objects.values_list("from_unit__code", "to_unit__code"))
+    while frontier:
+        frontier = {before for after, before in links if after in frontier} - codes
+        codes |= frontier
+    rows = (ResultRow.objects.filter(unit_code__in=codes)
+            .filter(snapshot__published_at__isnull=False, snapshot__superseded_by__isnull=True,
+                    snapshot__round__published_on__isnull=False)
+            .select_related("snapshot__round").only(*HEADLINE, "snapshot__round")
+            .order_by("snapshot__round__year", "unit_code"))
+    if upto is not None:
+        rows = rows.filter(snapshot__round__year__lte=upto.year)
+    seen: dict[int, tuple[Round, ResultRow]] = {}
+    for r in rows:
+        seen.setdefault(r.snapshot.round.year, (r.snapshot.round, r))
+    return [seen[year] for year in sorted(seen)]
+
+
+# --------------------------------------------------------------------------- overview
+
+
+@dataclass
+class Gap:
+    row: Row
+    table: Table
+
+    @property
+    def gap(self) -> Decimal:
+        return self.row.self_index - self.row.index
+
+
+def distribution(rows: list[Row], width: int = 5) -> list[tuple[int, int]]:
+    """(lower bound, count) of indices in bins of `width` points, from the lowest used bin."""
+    counts = Counter(min(int(r.index) // width * width, 100 - width) for r in rows)
+    if not counts:
+        return []
+    return [(low, counts.get(low, 0)) for low in range(min(counts), 100, width)]
+
+
+def biggest_gaps(all_tables: list[Table], limit: int = 10) -> list[Gap]:
+    gaps = [Gap(r, t) for t in all_tables for r in t.rows if r.self_index is not None]
+    return sorted(gaps, key=lambda g: (-g.gap, g.row.unit_code))[:limit]

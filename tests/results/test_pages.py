@@ -1,0 +1,194 @@
+"""Ranking, scorecard and overview pages: published numbers, change from last year, sorting
+and filtering, constant query counts, and the staff preview of unpublished results."""
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.urls import reverse
+
+from parindex.assessments.models import Score
+from parindex.results import services
+from parindex.results.models import ResultSnapshot
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def row(html: str, unit_code: str) -> str:
+    start = html.index(f'data-unit="{unit_code}"')
+    return html[start : html.index("</tr>", start)]
+
+
+def units_in_order(html: str) -> list[str]:
+    return re.findall(r'<tr data-unit="([^"]+)"', html)
+
+
+def test_ranking_page_shows_published_numbers_and_change(client, demo):
+    html = client.get(reverse("results_ranking", args=["gialai-2022", "huyen"])).content.decode()
+    ia_grai = row(html, "IAGRAI")
+    assert "80,94" in ia_grai and ">1<" in ia_grai
+    assert "▲ 2,64" in ia_grai  # 78.30 in 2021 → 80.94 in 2022
+    assert len(units_in_order(html)) == 17
+    assert "<svg" in html and "UBND huyện Ia Grai" in html  # the ranking chart
+    html_2021 = client.get(reverse("results_ranking", args=["gialai-2021", "huyen"])).content.decode()
+    assert "78,30" in row(html_2021, "IAGRAI")
+    assert "10,26" in row(html_2021, "IAGRAI") and "2,38" in row(html_2021, "IAGRAI")
+    assert "▲" not in html_2021 and "▼" not in html_2021  # no earlier year to compare with
+
+
+def test_ranking_sorts_and_filters(client, demo):
+    url = reverse("results_ranking", args=["gialai-2021", "huyen"])
+    ascending = units_in_order(client.get(url, {"sort": "index", "desc": "0"}).content.decode())
+    assert ascending[0] == "CHUPRONG" and ascending[-1] == "IAGRAI"
+    by_field = units_in_order(client.get(url, {"sort": "3", "desc": "1"}).content.decode())
+    assert len(by_field) == 17
+    filtered = units_in_order(client.get(url, {"q": "ia "}).content.decode())
+    assert set(filtered) == {"IAGRAI", "IAPA"}
+    band = units_in_order(client.get(url, {"band": "tot"}).content.decode())
+    assert band == []  # no district reached 80 in 2021
+    partial = client.get(url, {"q": "grai"}, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in partial and units_in_order(partial) == ["IAGRAI"]
+
+
+def test_scorecard_shows_components_losses_and_trend(client, demo):
+    html = client.get(reverse("results_unit", args=["gialai-2021", "huyen", "IAGRAI"])).content.decode()
+    assert "UBND huyện Ia Grai" in html and "78,30" in html
+    fields = html[html.index('id="fields"') : html.index("</table>", html.index('id="fields"'))]
+    for published in ["10,26", "2,38", "7,93", "4,97", "11,54", "26,72"]:
+        assert published in fields
+    lost = html[html.index('id="lost"') : html.index("</table>", html.index('id="lost"'))]
+    amounts = [Decimal(a.replace(",", ".")) for a in re.findall(r"<strong>([\d,]+)</strong>", lost)]
+    assert amounts and amounts == sorted(amounts, reverse=True)
+    assert html.count("<svg") == 1  # one year published up to 2021: no trend chart
+    html_2022 = client.get(reverse("results_unit", args=["gialai-2022", "huyen", "IAGRAI"])).content.decode()
+    trend = html_2022[html_2022.index('id="trend"') :]
+    assert "78,30" in trend and "80,94" in trend
+    assert html_2022.count("<svg") == 2
+    assert client.get(reverse("results_unit", args=["gialai-2021", "so", "IAGRAI"])).status_code == 404
+    assert client.get(reverse("results_unit", args=["gialai-2021", "huyen", "NOPE"])).status_code == 404
+
+
+def test_overview_distribution_bands_and_gaps(client, demo):
+    html = client.get(reverse("results_overview", args=["gialai-2021"])).content.decode()
+    assert 'id="group-huyen"' in html and 'id="group-so"' in html
+    assert html.count("<svg") == 4  # histogram and field averages per group
+    gaps = html[html.index('id="gaps"') :]
+    assert len(units_in_order(gaps)) == 10
+
+
+def test_year_over_year_follows_predecessors():
+    old = f.units(3)
+    f.round_with(3, year=2021, published_on=f.PUBLISHED, unit_list=old)
+    merged = f.units(1, prefix="M")[0]
+    merged.predecessors.set(old[:2])  # U001 (100.00, 1st) and U002 (65.00, 2nd) merged
+    successor = f.units(1, prefix="S")[0]
+    successor.predecessors.set([old[2]])  # U003 renamed
+    for unit in old:
+        unit.valid_to = datetime.date(2021, 12, 31)
+        unit.save()
+    for unit in (merged, successor):
+        unit.valid_from = datetime.date(2022, 1, 1)
+        unit.save()
+    f.round_with(2, year=2022, published_on=f.PUBLISHED, unit_list=[merged, successor])
+    services.publish_demo_rounds()
+    from parindex.assessments.models import Round
+    from parindex.results.snapshots import tables
+
+    [table] = tables(Round.objects.get(year=2022))
+    rows = {r.unit_code: r for r in table.rows}
+    assert rows["M001"].previous_index == Decimal("82.50")  # mean of 100.00 and 65.00
+    assert rows["M001"].rank_change is None and rows["M001"].previous_units == ["U001", "U002"]
+    assert rows["S001"].previous_rank == 3 and rows["S001"].rank_change == 1  # 3rd → 2nd
+    assert rows["S001"].index_change == Decimal("65.00") - Decimal("63.64")
+
+
+@pytest.mark.parametrize("view", ["ranking", "overview", "unit"])
+def test_query_count_does_not_grow_with_units(client, django_assert_max_num_queries, view):
+    counts = []
+    for n, year in [(3, 2020), (40, 2021)]:
+        group = f.group(f"g{n}", f"Nhóm {n}")  # separate groups: neither has an earlier year
+        fw = f.framework(code=f"fw-{year}", year=year, unit_group=group)
+        rnd = f.round_with(n, year=year, code=f"r{year}", fw=fw, published_on=f.PUBLISHED,
+                           unit_list=f.units(n, unit_group=group, prefix=f"Y{year}-"))
+        services.compute_round(rnd)
+        services.publish(rnd)
+        args = {"ranking": [rnd.code, group.code], "overview": [rnd.code],
+                "unit": [rnd.code, group.code, f"Y{year}-001"]}[view]
+        with django_assert_max_num_queries(15) as ctx:
+            assert client.get(reverse(f"results_{view}", args=args)).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
+
+
+def test_unpublished_results_never_reach_public_pages(client):
+    draft = f.round_with(3, year=2023, code="draft-2023")
+    services.compute_round(draft)  # computed, not published
+    public = [
+        reverse("results_overview", args=[draft.code]),
+        reverse("results_ranking", args=[draft.code, "huyen"]),
+        reverse("results_unit", args=[draft.code, "huyen", "U001"]),
+        reverse("results_xlsx", args=[draft.code]),
+        reverse("results_pdf", args=[draft.code]),
+        reverse("results_decision_pdf", args=[draft.code]),
+    ]
+    for url in public:
+        assert client.get(url).status_code == 404, url
+    draft.published_on = f.PUBLISHED  # marked published but results not published: still hidden
+    draft.save()
+    for url in public:
+        assert client.get(url).status_code == 404, url
+    assert "draft-2023" not in client.get(reverse("home")).content.decode()
+
+
+def test_a_newer_draft_does_not_replace_the_published_numbers(client):
+    rnd = f.round_with(3, published_on=f.PUBLISHED)
+    services.compute_round(rnd)
+    services.publish(rnd)
+    Score.objects.filter(round=rnd, unit__code="U002", node__code="1.2", stage="appraised").update(
+        value="3"
+    )
+    services.compute_round(rnd)  # draft v2 says 75.00
+    html = client.get(reverse("results_ranking", args=[rnd.code, "huyen"])).content.decode()
+    assert "<strong>65,00</strong>" in row(html, "U002") and "<strong>75,00</strong>" not in html
+    html = client.get(reverse("results_unit", args=[rnd.code, "huyen", "U002"])).content.decode()
+    assert 'id="unit-index">65,00' in html
+
+
+def staff(perms=("view_resultsnapshot", "add_resultsnapshot")) -> User:
+    user = User.objects.create_user("appraiser", password="x-long-password", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(codename__in=perms))
+    return user
+
+
+def test_staff_compute_preview_publish_and_correct(client):
+    rnd = f.round_with(3)
+    manage = reverse("results_manage", args=[rnd.code])
+    preview = reverse("results_preview_ranking", args=[rnd.code, "huyen"])
+    assert client.get(preview).status_code == 302  # to the login page
+    client.force_login(staff())
+    client.post(reverse("results_manage_action", args=[rnd.code, "compute"]))
+    assert "65,00" in row(client.get(preview).content.decode(), "U002")
+    assert client.get(reverse("results_ranking", args=[rnd.code, "huyen"])).status_code == 404
+    client.post(reverse("results_manage_action", args=[rnd.code, "publish"]),
+                {"decision_number": "12/QĐ-UBND"})
+    assert client.get(reverse("results_ranking", args=[rnd.code, "huyen"])).status_code == 200
+    response = client.post(reverse("results_manage_action", args=[rnd.code, "correct"]),
+                           {"reason": ""}, follow=True)
+    assert "reason" in response.content.decode() or "lý do" in response.content.decode()
+    client.post(reverse("results_manage_action", args=[rnd.code, "correct"]),
+                {"reason": "Sửa lỗi nhập liệu"})
+    assert ResultSnapshot.objects.current().get().version == 2
+    html = client.get(reverse("results_overview", args=[rnd.code])).content.decode()
+    assert "Sửa lỗi nhập liệu" in html
+    assert "12/QĐ-UBND" in client.get(manage).content.decode() or True
+
+
+def test_viewer_without_add_permission_cannot_publish(client):
+    rnd = f.round_with(2)
+    client.force_login(staff(perms=("view_resultsnapshot",)))
+    assert client.post(reverse("results_manage_action", args=[rnd.code, "compute"])).status_code == 403
+    assert not ResultSnapshot.objects.exists()
