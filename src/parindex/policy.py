@@ -237,3 +237,150 @@ def appraisal_queue(user, round: Round) -> QuerySet[Sheet]:
     if can_manage_round(user, round):
         return sheets
     return sheets.filter(unit_id__in=list(_assigned_fields(user, round)))
+
+
+# --------------------------------------------------------------------------- # Commendation
+# Roles held in a campaign's awarding unit decide who runs it:
+# - the manager there creates and edits the campaign and its rules, proposes from results,
+#   nominates for any unit, drafts and issues the decision;
+# - council members there (the emulation council) accept or reject nominations;
+# - managers, council members and viewers there see every nomination and the history;
+# - officers and heads of any unit nominate for their own unit while the campaign is open and
+#   up to its deadline, and see their own unit's nominations;
+# - an issued decision, its accepted list and the register are read by every signed-in person;
+#   certificates are printed by those who run the campaign, and by the awardee's unit.
+# Nothing changes once the decision is issued.
+
+AWARD_NOMINATORS = (K.OFFICER, K.HEAD)
+CAMPAIGN_WIDE = (K.MANAGER, K.COUNCIL, K.VIEWER)
+
+
+def award_nominating_unit_ids(user) -> list[int]:
+    """Units whose officer or head `user` is: the units they may nominate for."""
+    return sorted(u for u, kinds in roles(user).items() if kinds & set(AWARD_NOMINATORS))
+
+
+def campaign_managed_unit_ids(user) -> list[int] | None:
+    """Awarding units `user` may open campaigns for; None means every unit (superuser)."""
+    if user.is_superuser:
+        return None
+    return sorted(u for u, kinds in roles(user).items() if K.MANAGER in kinds)
+
+
+def can_create_campaign(user, awarder_unit_id: int | None = None) -> bool:
+    """Open a campaign for this awarding unit (or, without one, for some unit)."""
+    if user.is_superuser:
+        return True
+    if awarder_unit_id is not None:
+        return has_role(user, awarder_unit_id, K.MANAGER)
+    return bool(campaign_managed_unit_ids(user))
+
+
+def can_manage_campaign(user, campaign) -> bool:
+    """Edit the campaign and its rules, propose from results, draft and issue the decision."""
+    return user.is_superuser or has_role(user, campaign.awarder_unit_id, K.MANAGER)
+
+
+def sees_whole_campaign(user, campaign) -> bool:
+    return user.is_superuser or has_role(user, campaign.awarder_unit_id, *CAMPAIGN_WIDE)
+
+
+def can_view_campaign(user, campaign) -> bool:
+    """Those who run or review it, those who may nominate in it; once decided, everyone."""
+    if not user.is_authenticated:
+        return False
+    if sees_whole_campaign(user, campaign) or not campaign.is_open:
+        return True
+    return bool(award_nominating_unit_ids(user))
+
+
+def visible_nominations(user, campaign) -> QuerySet:
+    """Nominations of `campaign` that `user` may read; the rest answer "not found"."""
+    nominations = campaign.nominations.all()
+    if sees_whole_campaign(user, campaign):
+        return nominations
+    if not user.is_authenticated:
+        return nominations.none()
+    own = Q(unit_id__in=award_nominating_unit_ids(user))
+    if not campaign.is_open:  # the decision is public, and so is its accepted list
+        return nominations.filter(own | Q(status="accepted"))
+    return nominations.filter(own)
+
+
+def nomination_open(campaign, today: datetime.date | None = None) -> bool:
+    """Units nominate while the campaign is open, up to its deadline (inclusive)."""
+    if not campaign.is_open:
+        return False
+    return campaign.deadline is None or (today or _today()) <= campaign.deadline
+
+
+def can_nominate(user, campaign, unit_id: int | None = None) -> bool:
+    """Nominate for `unit_id` (or for some unit, when not given).
+
+    The manager adds nominations for any unit until the decision is issued (late ones arrive
+    on paper); officers and heads for their own unit, up to the deadline.
+    """
+    if not campaign.is_open or not user.is_authenticated:
+        return False
+    if can_manage_campaign(user, campaign):
+        return True
+    if not nomination_open(campaign):
+        return False
+    if unit_id is None:
+        return bool(award_nominating_unit_ids(user))
+    return has_role(user, unit_id, *AWARD_NOMINATORS)
+
+
+def can_propose_from_results(user, campaign) -> bool:
+    return (
+        campaign.is_open
+        and campaign.round_id is not None
+        and can_manage_campaign(user, campaign)
+    )
+
+
+def can_review_nominations(user, campaign) -> bool:
+    """Accept or reject: the emulation council (and the manager who sits on it)."""
+    if not campaign.is_open:
+        return False
+    return user.is_superuser or has_role(user, campaign.awarder_unit_id, K.COUNCIL, K.MANAGER)
+
+
+def can_edit_decision(user, campaign) -> bool:
+    return campaign.is_open and can_manage_campaign(user, campaign)
+
+
+def can_issue_decision(user, campaign) -> bool:
+    return campaign.is_open and can_manage_campaign(user, campaign)
+
+
+def can_view_decision(user, campaign) -> bool:
+    """A draft is read by those who run the campaign; an issued decision (a public document)
+    by everyone signed in."""
+    if not user.is_authenticated:
+        return False
+    return not campaign.is_open or sees_whole_campaign(user, campaign)
+
+
+def can_print_certificates(user, campaign) -> bool:
+    """All certificates of a campaign, once its decision is issued."""
+    return not campaign.is_open and sees_whole_campaign(user, campaign)
+
+
+def can_download_certificate(user, award) -> bool:
+    """One certificate: those who print them all, and the unit that nominated the awardee."""
+    if award.campaign_id is None:
+        return user.is_superuser
+    campaign = award.campaign
+    if can_print_certificates(user, campaign):
+        return True
+    return not campaign.is_open and award.unit_id in award_nominating_unit_ids(user)
+
+
+def can_view_campaign_history(user, campaign) -> bool:
+    return sees_whole_campaign(user, campaign)
+
+
+def can_view_register(user) -> bool:
+    """The register lists published decisions: every signed-in person may search it."""
+    return user.is_authenticated
