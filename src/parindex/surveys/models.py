@@ -208,8 +208,14 @@ class Response(models.Model):
         FLAGGED = "flagged", _("Flagged for review")
         REJECTED = "rejected", _("Rejected")
 
-    group = models.ForeignKey(RespondentGroup, on_delete=models.CASCADE, related_name="responses")
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    # Few indexes on purpose: every one slows a 100,000-row import. Reads by group and unit use
+    # the composite indexes in Meta; imports and users are rarely deleted.
+    group = models.ForeignKey(
+        RespondentGroup, on_delete=models.CASCADE, related_name="responses", db_index=False
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.ACCEPTED
@@ -225,10 +231,12 @@ class Response(models.Model):
     # A salted hash of the sender's address (never the address itself), for rate limits.
     source = models.CharField(_("source"), max_length=32, blank=True)
     import_job = models.ForeignKey(
-        ImportJob, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        ImportJob, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        db_index=False,
     )
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", db_index=False,
     )
     created_at = models.DateTimeField(_("submitted at"))
 

@@ -6,12 +6,13 @@ questions or responses); scoring.py turns the counts into points.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 
-from django.db.models import Count, IntegerField, Value
-from django.db.models.functions import Substr
+from django.db import connection
+from django.db.models import Count
 
 from parindex.assessments.models import Round
 from parindex.frameworks.models import Node
@@ -51,33 +52,35 @@ def layout(group: RespondentGroup) -> Layout:
 
 def counts(survey: Survey, *, group: RespondentGroup | None = None, unit: Unit | None = None,
            status: str = Response.Status.ACCEPTED):
-    """{(group id, unit id, question position, option code): number of answers}, in two queries.
+    """{(group id, unit id, question position, option code): number of answers}, in one query.
 
-    The database does the counting: one SELECT … GROUP BY per question position, joined with
-    UNION ALL into a single statement.
+    The answers are read once (three small columns per response) and counted per question
+    position with Counter over zip/map, which runs in C: faster than asking the database for one
+    GROUP BY per question.
     """
-    questions = Question.objects.filter(group__survey=survey)
-    base = Response.objects.filter(group__survey=survey, status=status).order_by()
+    rows = Response.objects.filter(group__survey=survey, status=status).order_by()
     if group is not None:
-        questions = questions.filter(group=group)
-        base = base.filter(group=group)
+        rows = rows.filter(group=group)
     if unit is not None:
-        base = base.filter(unit=unit)
-    width = questions.order_by("-position").values_list("position", flat=True).first()
-    if width is None:
+        rows = rows.filter(unit=unit)
+    # Straight through the cursor: the ORM's per-row work would double the time of a big survey.
+    sql, params = rows.values_list("group_id", "unit_id", "answers").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not rows:
         return {}
-    parts = [
-        base.annotate(pos=Value(i, output_field=IntegerField()), ch=Substr("answers", i + 1, 1))
-        .values("group_id", "unit_id", "pos", "ch")
-        .annotate(n=Count("id"))
-        .order_by()
-        for i in range(width + 1)
-    ]
-    query = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    keys = [(g, u) for g, u, _ in rows]
+    answers = [a for _, _, a in rows]
+    width = max(map(len, answers))
+    padded = answers if min(map(len, answers)) == width else [a.ljust(width, NO_ANSWER)
+                                                               for a in answers]
     result = {}
-    for row in query:
-        if row["ch"] and row["ch"] != NO_ANSWER:
-            result[(row["group_id"], row["unit_id"], row["pos"], row["ch"])] = row["n"]
+    for position in range(width):
+        tally = Counter(zip(keys, map(itemgetter(position), padded), strict=True))
+        for ((group_id, unit_id), ch), n in tally.items():
+            if ch != NO_ANSWER:
+                result[(group_id, unit_id, position, ch)] = n
     return result
 
 
