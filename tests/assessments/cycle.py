@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 
 from parindex.assessments import workflow
 from parindex.assessments.models import Sheet
+from parindex.frameworks.models import Node
 from parindex.frameworks.services import import_framework
 from parindex.units.models import Role, Unit, UnitGroup
 from tests.frameworks.factories import mini_framework
@@ -79,7 +80,14 @@ def fill(c, sheet=None, user=None, values=None, note="Không có tài liệu: xe
     """Every leaf filled in, each with a note (so no evidence is needed to submit)."""
     sheet = sheet or c.sheet
     user = user or c.officer
-    for code, value in (values or FILLED).items():
+    if values is None:
+        # Larger frameworks repeat field 1's leaves: 5.3.1 takes the value of 1.3.1.
+        codes = Node.objects.filter(framework=c.framework, rule__isnull=False).values_list(
+            "code", flat=True
+        )
+        values = {code: FILLED.get(code) or FILLED["1" + code[code.index("."):]]
+                  for code in codes}
+    for code, value in values.items():
         workflow.save_score(fresh(user), sheet, code, "self", value, note, 0)
     return sheet
 

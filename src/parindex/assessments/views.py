@@ -1,0 +1,497 @@
+"""Pages of the assessment cycle. Thin: permissions from `parindex.policy`, writes through
+`workflow`, reads from `sheets`. A sheet the person may not see is "not found", never
+"forbidden", so ids cannot be probed."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from parindex import policy
+from parindex.units.models import Role, Unit
+
+from . import exports, history, sheet_xlsx, workflow
+from .forms import (
+    AnswerForm,
+    AssignForm,
+    ReasonForm,
+    RequestForm,
+    RoundForm,
+    UploadForm,
+    compose_value,
+    parse_version,
+)
+from .models import Assignment, Evidence, ExplanationRequest, Round, Sheet
+from .sheets import APPRAISED, SELF, progress, sheet_data
+
+S = Sheet.State
+INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg"}
+
+
+def _round(request, code: str) -> Round:
+    return get_object_or_404(
+        policy.visible_rounds(request.user).select_related("organiser"), code=code
+    )
+
+
+def _sheet(request, round_code: str, unit_code: str) -> Sheet:
+    round = get_object_or_404(Round, code=round_code)
+    return get_object_or_404(
+        policy.visible_sheets(request.user, round).select_related(
+            "round__organiser", "unit", "framework__unit_group", "submitted_by"
+        ),
+        unit__code=unit_code,
+    )
+
+
+def _sheet_url(sheet: Sheet, anchor: str = "") -> str:
+    url = reverse("assessments:sheet", args=[sheet.round.code, sheet.unit.code])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _refusals(request, error: Exception) -> None:
+    if isinstance(error, ValidationError):
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.error(request, str(error) or _("You may not do this at this stage."))
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --------------------------------------------------------------------------- rounds
+
+
+@login_required
+def index(request):
+    rounds = policy.visible_rounds(request.user).select_related("organiser").order_by(
+        "-year", "code"
+    )
+    own = [unit for unit, kinds in policy.roles(request.user).items()
+           if kinds & {Role.Kind.OFFICER, Role.Kind.HEAD}]
+    return render(request, "assessments/index.html", {
+        "rounds": rounds,
+        "my_sheets": Sheet.objects.filter(unit_id__in=own).select_related("round", "unit")
+        .order_by("-round__year", "unit__code"),
+        "can_open": request.user.is_superuser
+        or any(Role.Kind.MANAGER in kinds for kinds in policy.roles(request.user).values()),
+    })
+
+
+def _organisers(user):
+    if user.is_superuser:
+        return Unit.objects.all()
+    ids = [unit for unit, kinds in policy.roles(user).items() if Role.Kind.MANAGER in kinds]
+    return Unit.objects.filter(pk__in=ids)
+
+
+@login_required
+def round_new(request):
+    organisers = _organisers(request.user)
+    if not organisers.exists():
+        raise Http404
+    form = RoundForm(request.POST or None, organisers=organisers)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            round = workflow.open_round(
+                request.user, code=data["code"], name=data["name"], year=data["year"],
+                organiser=data["organiser"], frameworks=list(data["frameworks"]),
+                deadlines=workflow.Deadlines(
+                    data["self_deadline"], data["appraisal_deadline"],
+                    data["explanation_deadline"], data["final_deadline"],
+                    data["approval_deadline"],
+                ),
+            )
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, error.messages if isinstance(error, ValidationError)
+                           else str(error))
+        else:
+            messages.success(request, _("The round is open; each unit's sheet is ready."))
+            return redirect("assessments:round", round.code)
+    return render(request, "assessments/round_form.html", {"form": form})
+
+
+@login_required
+def round_detail(request, round_code):
+    round = _round(request, round_code)
+    user = request.user
+    sheets = policy.visible_sheets(user, round).select_related("unit", "submitted_by")
+    return render(request, "assessments/round.html", {
+        "round": round,
+        "sheets": sheets,
+        "whole_round": policy.sees_whole_round(user, round),
+        "can_manage": policy.can_manage_round(user, round),
+        "can_approve": policy.can_approve_round(user, round),
+        "queue": policy.appraisal_queue(user, round).count(),
+    })
+
+
+@login_required
+def progress_board(request, round_code):
+    round = _round(request, round_code)
+    if not policy.can_view_progress(request.user, round):
+        raise Http404
+    sheets = round.sheets.select_related("unit", "submitted_by").order_by("unit__code")
+    rows, counts = progress(round, sheets)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(exports.progress_xlsx(round, rows), f"{round.code}-progress.xlsx")
+    status = request.GET.get("status", "")
+    if status == "late":
+        rows = [r for r in rows if r.late]
+    elif status:
+        rows = [r for r in rows if r.status == status]
+    return render(request, "assessments/progress.html", {
+        "round": round, "rows": rows, "counts": counts, "status": status,
+    })
+
+
+@login_required
+def assignments(request, round_code):
+    round = _round(request, round_code)
+    if not policy.can_manage_round(request.user, round):
+        raise Http404
+    appraisers = get_user_model().objects.filter(
+        unit_roles__unit_id=round.organiser_id, unit_roles__kind=Role.Kind.APPRAISER
+    ).distinct()
+    units = Unit.objects.filter(sheets__round=round)
+    form = AssignForm(request.POST or None, appraisers=appraisers, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            workflow.assign(request.user, round, data["appraiser"], data["unit"],
+                            data["field_code"].strip())
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("Assignment saved."))
+            return redirect("assessments:assignments", round.code)
+    rows = Assignment.objects.filter(round=round).select_related("user", "unit").order_by(
+        "unit__code", "user__username"
+    )
+    return render(request, "assessments/assignments.html", {
+        "round": round, "form": form, "rows": rows,
+    })
+
+
+@login_required
+def queue(request, round_code):
+    round = _round(request, round_code)
+    sheets = policy.appraisal_queue(request.user, round).select_related(
+        "unit", "submitted_by"
+    ).order_by("submitted_at", "unit__code")
+    return render(request, "assessments/queue.html", {"round": round, "sheets": sheets})
+
+
+@login_required
+@require_POST
+def approve(request, round_code):
+    round = _round(request, round_code)
+    try:
+        workflow.approve_round(request.user, round)
+    except (ValidationError, PermissionDenied) as error:
+        _refusals(request, error)
+    else:
+        messages.success(request, _("The round is approved; its appraised scores are final."))
+    return redirect("assessments:round", round.code)
+
+
+@login_required
+def round_compare(request, round_code):
+    round = _round(request, round_code)
+    if not policy.sees_whole_round(request.user, round):
+        raise Http404
+    rows = exports.round_comparison(round)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(exports.comparison_xlsx(rows), f"{round.code}-self-vs-appraised.xlsx")
+    return render(request, "assessments/round_compare.html", {"round": round, "rows": rows})
+
+
+@login_required
+def round_history(request, round_code):
+    round = _round(request, round_code)
+    if not policy.can_view_round_history(request.user, round):
+        raise Http404
+    return _xlsx(exports.history_xlsx(history.round_history(round)), f"{round.code}-history.xlsx")
+
+
+# --------------------------------------------------------------------------- the sheet
+
+
+def _sheet_context(request, sheet: Sheet, data=None) -> dict:
+    user = request.user
+    data = data or sheet_data(sheet)
+    appraise_any = policy.can_appraise(user, sheet)
+    for row in data.rows:
+        row.can_appraise = appraise_any and policy.can_appraise(user, sheet, row.field_code)
+    show_appraisal = sheet.state != S.DRAFT and (
+        policy.sees_whole_round(user, sheet.round) or policy.is_appraiser(user, sheet)
+        or sheet.state in (S.EXPLANATION, S.EXPLAINED, S.FINALISED, S.APPROVED)
+    )
+    return {
+        "sheet": sheet,
+        "round": sheet.round,
+        "data": data,
+        "self_result": data.result(SELF),
+        "appraised_result": data.result(APPRAISED) if show_appraisal else None,
+        "field_names": {node.code: node.title for node in data.framework.nodes},
+        "show_appraisal": show_appraisal,
+        "edit_self": policy.can_edit_self(user, sheet),
+        "appraise": appraise_any,
+        "can_submit": policy.can_submit(user, sheet),
+        "can_reopen": policy.can_reopen(user, sheet),
+        "can_request": policy.can_request_explanation(user, sheet),
+        "can_finalise": policy.can_finalise(user, sheet),
+        "can_explain": policy.can_explain(user, sheet),
+        "is_member": policy.is_unit_member(user, sheet),
+        "reason_form": ReasonForm(),
+    }
+
+
+@login_required
+def sheet(request, round_code, unit_code):
+    sheet = _sheet(request, round_code, unit_code)
+    return render(request, "assessments/sheet.html", _sheet_context(request, sheet))
+
+
+@login_required
+@require_POST
+def save_score(request, round_code, unit_code, node_code, stage):
+    """Autosave of one leaf (htmx). Always answers 200 with out-of-band fragments: the row's
+    status, points, version and the totals; on a conflict, the whole row with the current
+    value; so the page shows every outcome and nothing typed disappears silently."""
+    sheet = _sheet(request, round_code, unit_code)
+    if stage not in (SELF, APPRAISED):
+        raise Http404
+    data = sheet_data(sheet, with_files=False)
+    try:
+        row = data.row(node_code)
+    except StopIteration:
+        raise Http404 from None
+    if not row.is_leaf:
+        raise Http404
+    outcome, message, current = "saved", "", None
+    try:
+        value = compose_value(row.leaf, request.POST)
+        workflow.save_score(
+            request.user, sheet, node_code, stage, value, request.POST.get("note", ""),
+            parse_version(request.POST),
+        )
+    except workflow.Conflict as conflict:
+        outcome, message, current = "conflict", str(conflict), conflict.current
+    except ValidationError as error:
+        outcome, message = "error", " ".join(error.messages)
+    except PermissionDenied as error:
+        outcome, message = "error", str(error)
+    context = _sheet_context(request, sheet, sheet_data(sheet))
+    context.update({
+        "row": context["data"].row(node_code), "stage": stage, "outcome": outcome,
+        "message": message, "current": current,
+    })
+    response = render(request, "assessments/_saved.html", context)
+    response["X-Parindex-Outcome"] = outcome  # tells the page's script the save was answered
+    return response
+
+
+@login_required
+@require_POST
+def upload_evidence(request, round_code, unit_code, node_code):
+    sheet = _sheet(request, round_code, unit_code)
+    request_id = request.POST.get("request")
+    explanation = None
+    if request_id:
+        explanation = get_object_or_404(ExplanationRequest, pk=request_id, sheet=sheet)
+    form = UploadForm(request.POST, request.FILES)
+    error = ""
+    if form.is_valid():
+        try:
+            workflow.add_evidence(request.user, sheet, node_code, form.cleaned_data["file"],
+                                  request=explanation)
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        except PermissionDenied as refused:
+            error = str(refused)
+    else:
+        error = _("Choose a file to upload.")
+    if not request.headers.get("HX-Request"):
+        if error:
+            messages.error(request, error)
+        return redirect(_sheet_url(sheet, f"leaf-{node_code}"))
+    context = _sheet_context(request, sheet)
+    try:
+        context.update({"row": context["data"].row(node_code), "evidence_error": error})
+    except StopIteration:
+        raise Http404 from None
+    return render(request, "assessments/_evidence.html", context)
+
+
+def _evidence(request, pk) -> Evidence:
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("sheet__round", "sheet__unit", "node"), pk=pk
+    )
+    if not policy.can_view_evidence(request.user, evidence):
+        raise Http404
+    return evidence
+
+
+@login_required
+def evidence_file(request, pk):
+    evidence = _evidence(request, pk)
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=evidence.content_type not in INLINE_TYPES,
+        filename=evidence.name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def remove_evidence(request, pk):
+    evidence = _evidence(request, pk)
+    try:
+        workflow.remove_evidence(request.user, evidence, request.POST.get("reason", ""))
+    except PermissionDenied as error:
+        _refusals(request, error)
+    return redirect(_sheet_url(evidence.sheet, f"leaf-{evidence.node.code}"))
+
+
+@login_required
+@require_POST
+def sheet_action(request, round_code, unit_code, action):
+    sheet = _sheet(request, round_code, unit_code)
+    done = {
+        "submit": _("The sheet is submitted and locked."),
+        "reopen": _("The sheet is reopened for the unit."),
+        "send": _("The explanation requests are sent to the unit."),
+        "finalise": _("The appraisal of this sheet is finalised."),
+    }
+    if action not in done:
+        raise Http404
+    try:
+        if action == "submit":
+            workflow.submit(request.user, sheet)
+        elif action == "reopen":
+            workflow.reopen(request.user, sheet, request.POST.get("reason", ""))
+        elif action == "send":
+            workflow.send_requests(request.user, sheet)
+        else:
+            workflow.finalise(request.user, sheet)
+    except (ValidationError, PermissionDenied) as error:
+        _refusals(request, error)
+    else:
+        messages.success(request, done[action])
+    return redirect(_sheet_url(sheet))
+
+
+@login_required
+@require_POST
+def request_explanation(request, round_code, unit_code, node_code):
+    sheet = _sheet(request, round_code, unit_code)
+    form = RequestForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Write what the unit should explain."))
+        workflow.request_explanation(request.user, sheet, node_code,
+                                     form.cleaned_data["question"])
+    except (ValidationError, PermissionDenied) as error:
+        _refusals(request, error)
+    else:
+        messages.success(request, _("Explanation requested for %(code)s.") % {"code": node_code})
+    return redirect(_sheet_url(sheet, f"leaf-{node_code}"))
+
+
+@login_required
+@require_POST
+def answer(request, round_code, unit_code, pk):
+    sheet = _sheet(request, round_code, unit_code)
+    explanation = get_object_or_404(
+        ExplanationRequest.objects.select_related("node"), pk=pk, sheet=sheet
+    )
+    form = AnswerForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Write the explanation."))
+        workflow.answer_request(request.user, explanation, form.cleaned_data["answer"],
+                                form.cleaned_data["version"])
+    except workflow.Conflict as conflict:
+        messages.error(request, f"{conflict} «{conflict.current.answer}»")
+    except (ValidationError, PermissionDenied) as error:
+        _refusals(request, error)
+    else:
+        messages.success(request, _("Explanation saved."))
+    return redirect(_sheet_url(sheet, f"leaf-{explanation.node.code}"))
+
+
+@login_required
+def leaf_history(request, round_code, unit_code, node_code):
+    sheet = _sheet(request, round_code, unit_code)
+    return render(request, "assessments/_history.html", {
+        "changes": history.sheet_history(sheet, node_code), "sheet": sheet,
+    })
+
+
+@login_required
+def sheet_history(request, round_code, unit_code):
+    sheet = _sheet(request, round_code, unit_code)
+    return render(request, "assessments/sheet_history.html", {
+        "sheet": sheet, "round": sheet.round, "changes": history.sheet_history(sheet),
+    })
+
+
+@login_required
+def sheet_compare(request, round_code, unit_code):
+    sheet = _sheet(request, round_code, unit_code)
+    context = _sheet_context(request, sheet)
+    if not context["show_appraisal"]:
+        raise Http404
+    return render(request, "assessments/sheet_compare.html", context)
+
+
+# --------------------------------------------------------------------------- XLSX in and out
+
+
+@login_required
+def sheet_download(request, round_code, unit_code):
+    sheet = _sheet(request, round_code, unit_code)
+    context = _sheet_context(request, sheet)
+    content = sheet_xlsx.write_sheet(context["data"], with_appraisal=context["show_appraisal"])
+    return _xlsx(content, f"{sheet.round.code}-{sheet.unit.code}.xlsx")
+
+
+@login_required
+@require_POST
+def sheet_upload(request, round_code, unit_code):
+    sheet = _sheet(request, round_code, unit_code)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to upload."))
+        return redirect(_sheet_url(sheet))
+    try:
+        count = sheet_xlsx.import_sheet(request.user, sheet, form.cleaned_data["file"])
+    except sheet_xlsx.SheetFileError as error:
+        return render(request, "assessments/upload_errors.html", {
+            "sheet": sheet, "round": sheet.round, "errors": error.errors,
+        }, status=400)
+    except PermissionDenied as error:
+        _refusals(request, error)
+    else:
+        messages.success(request, _("%(count)s values imported from the file.") % {"count": count})
+    return redirect(_sheet_url(sheet))
+
