@@ -1,0 +1,68 @@
+from django.contrib import admin
+
+from .models import Award, AwardChange, Campaign, Decision, Nomination, ProposalRule
+
+
+class ProposalRuleInline(admin.TabularInline):
+    model = ProposalRule
+    extra = 0
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "year", "awarder_title", "award_form", "state"]
+    list_filter = ["year", "award_form", "state"]
+    search_fields = ["code", "name"]
+    inlines = [ProposalRuleInline]
+    raw_id_fields = ["awarder_unit", "round"]
+
+
+@admin.register(Nomination)
+class NominationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "source", "unit", "campaign", "status"]
+    list_filter = ["campaign", "kind", "source", "status"]
+    search_fields = ["name", "work_unit"]
+    list_select_related = ["unit", "campaign"]
+    raw_id_fields = ["unit", "recipient_unit", "reviewed_by", "created_by"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    list_display = ["number", "date", "campaign", "signer_name", "issued_at"]
+    list_select_related = ["campaign"]
+
+
+@admin.register(Award)
+class AwardAdmin(admin.ModelAdmin):
+    """The register; past awards given before parindex are recorded here by hand."""
+
+    list_display = ["name", "kind", "award_form", "year", "decision_number", "decision_date"]
+    list_filter = ["year", "award_form", "kind"]
+    search_fields = ["name", "work_unit", "decision_number"]
+    raw_id_fields = ["campaign", "nomination", "unit", "recipient_unit"]
+
+    def save_model(self, request, obj, form, change):
+        if not obj.identity_key:
+            from .rules import identity_key
+
+            obj.identity_key = identity_key(
+                obj.kind, obj.name, obj.work_unit if obj.kind == "individual" else ""
+            )
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(AwardChange)
+class AwardChangeAdmin(admin.ModelAdmin):
+    """Read-only: the history is append-only."""
+
+    list_display = ["at", "user", "campaign", "model", "object_id", "action"]
+    list_filter = ["model", "action"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,150 @@
+"""The demo's commendation: the 2021 Ia Grai campaign as reported on 6 July 2022 — the district
+chairman gave a giấy khen to 8 collectives and 23 individuals "for outstanding achievement in
+administrative reform in 2021". The names below are illustrative, not the real list."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+
+from parindex.assessments.models import Round
+from parindex.units.models import Unit
+
+from . import services
+from .models import AwardForm, Campaign, Decision, Nomination, NomineeKind
+
+CODE = "iagrai-cchc-2021"
+DISTRICT = "IAGRAI"
+TITLE = "đã có thành tích xuất sắc trong công tác cải cách hành chính năm 2021"
+
+COLLECTIVES = [
+    ("Văn phòng HĐND và UBND huyện Ia Grai",
+     "Tham mưu chỉ đạo, điều hành CCHC; vận hành Bộ phận Một cửa huyện đúng quy định."),
+    ("Phòng Nội vụ huyện Ia Grai",
+     "Cơ quan thường trực CCHC; huyện xếp thứ nhất Chỉ số CCHC cấp huyện năm 2021."),
+    ("Phòng Tư pháp huyện Ia Grai",
+     "Kiểm soát thủ tục hành chính; 100% văn bản QPPL được thẩm định đúng hạn."),
+    ("Phòng Tài chính - Kế hoạch huyện Ia Grai",
+     "Thực hiện tốt cơ chế tự chủ tài chính; giải ngân vốn đầu tư công đạt kế hoạch."),
+    ("Phòng Văn hóa và Thông tin huyện Ia Grai",
+     "Tuyên truyền CCHC; vận hành cổng thông tin điện tử và chữ ký số."),
+    ("UBND thị trấn Ia Kha",
+     "Giải quyết 100% hồ sơ TTHC đúng hạn; dịch vụ công trực tuyến mức độ 3, 4 đạt cao."),
+    ("UBND xã Ia Dêr",
+     "Dẫn đầu các xã về tỷ lệ hồ sơ trực tuyến và sự hài lòng của người dân."),
+    ("UBND xã Ia Sao",
+     "Niêm yết công khai, giải quyết TTHC đúng hạn; không có hồ sơ quá hạn."),
+]
+
+# (full name, position, workplace)
+INDIVIDUALS = [
+    ("Nguyễn Văn Hùng", "Chánh Văn phòng", "Văn phòng HĐND và UBND huyện Ia Grai"),
+    ("Trần Thị Thu Hà", "Chuyên viên", "Văn phòng HĐND và UBND huyện Ia Grai"),
+    ("Lê Minh Tuấn", "Công chức Bộ phận Một cửa", "Văn phòng HĐND và UBND huyện Ia Grai"),
+    ("Phạm Thị Hồng Nhung", "Trưởng phòng", "Phòng Nội vụ huyện Ia Grai"),
+    ("Võ Đức Thắng", "Phó Trưởng phòng", "Phòng Nội vụ huyện Ia Grai"),
+    ("Đặng Thị Mỹ Duyên", "Chuyên viên", "Phòng Nội vụ huyện Ia Grai"),
+    ("Huỳnh Văn Lợi", "Trưởng phòng", "Phòng Tư pháp huyện Ia Grai"),
+    ("Bùi Thị Lan Anh", "Chuyên viên", "Phòng Tư pháp huyện Ia Grai"),
+    ("Ngô Quang Vinh", "Phó Trưởng phòng", "Phòng Tài chính - Kế hoạch huyện Ia Grai"),
+    ("Đỗ Thị Ngọc Ánh", "Chuyên viên", "Phòng Tài chính - Kế hoạch huyện Ia Grai"),
+    ("Hoàng Văn Dũng", "Trưởng phòng", "Phòng Văn hóa và Thông tin huyện Ia Grai"),
+    ("Nguyễn Thị Kim Oanh", "Chuyên viên", "Phòng Văn hóa và Thông tin huyện Ia Grai"),
+    ("Trương Công Định", "Trưởng phòng", "Phòng Tài nguyên và Môi trường huyện Ia Grai"),
+    ("Lý Thị Hạnh", "Chuyên viên", "Phòng Lao động - Thương binh và Xã hội huyện Ia Grai"),
+    ("Rơ Mah Thuấn", "Chủ tịch UBND xã", "UBND xã Ia Dêr"),
+    ("Siu H'Yên", "Công chức Văn phòng - Thống kê", "UBND xã Ia Dêr"),
+    ("Phan Thanh Sơn", "Chủ tịch UBND thị trấn", "UBND thị trấn Ia Kha"),
+    ("Vũ Thị Thanh Thủy", "Công chức Tư pháp - Hộ tịch", "UBND thị trấn Ia Kha"),
+    ("Ksor Tâm", "Phó Chủ tịch UBND xã", "UBND xã Ia Sao"),
+    ("Nguyễn Thị Bích Ngọc", "Công chức Văn phòng - Thống kê", "UBND xã Ia Sao"),
+    ("Rơ Châm H'Luyn", "Công chức Tư pháp - Hộ tịch", "UBND xã Ia Yok"),
+    ("Đinh Văn Quang", "Công chức Văn phòng - Thống kê", "UBND xã Ia Hrung"),
+    ("Puih Hiếu", "Công chức Địa chính - Xây dựng", "UBND xã Ia Tô"),
+]
+
+LEGAL_BASES = """\
+Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; Luật sửa đổi, bổ sung một số điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương ngày 22 tháng 11 năm 2019;
+Căn cứ Luật Thi đua, Khen thưởng ngày 26 tháng 11 năm 2003; Luật sửa đổi, bổ sung một số điều của Luật Thi đua, Khen thưởng ngày 14 tháng 6 năm 2005 và ngày 16 tháng 11 năm 2013;
+Căn cứ Nghị định số 91/2017/NĐ-CP ngày 31 tháng 7 năm 2017 của Chính phủ quy định chi tiết thi hành một số điều của Luật Thi đua, khen thưởng;
+Căn cứ Quyết định số 197/QĐ-UBND ngày 15 tháng 4 năm 2022 của UBND tỉnh Gia Lai phê duyệt và công bố Chỉ số cải cách hành chính năm 2021 của các sở, ban, ngành tỉnh và UBND các huyện, thị xã, thành phố;"""
+
+RECIPIENTS = """\
+- Như Điều 3;
+- Sở Nội vụ tỉnh (b/c);
+- TT Huyện ủy, TT HĐND huyện (b/c);
+- CT, các PCT UBND huyện;
+- Lưu: VT, NV."""
+
+
+def load_demo_campaign(stdout=None) -> Campaign:
+    """Create (or re-create) the 2021 Ia Grai campaign, decided, with its register entries.
+
+    Needs the demo's unit IAGRAI; links the campaign to the round `gialai-2021` when present.
+    """
+    district = Unit.objects.filter(code=DISTRICT).first()
+    if district is None:
+        raise LookupError(f"unit {DISTRICT} is missing: load the Gia Lai units first")
+    round = Round.objects.filter(code="gialai-2021").first()
+    with transaction.atomic():
+        old = Campaign.objects.filter(code=CODE).first()
+        if old is not None:
+            if stdout is not None:
+                stdout.write(f"awards: {CODE} exists, left as it is")
+            return old
+        campaign = Campaign.objects.create(
+            code=CODE,
+            name="Khen thưởng công tác cải cách hành chính năm 2021 — huyện Ia Grai",
+            year=2021,
+            round=round,
+            awarder_unit=district,
+            awarder_kind=Campaign.Awarder.DISTRICT_CHAIRMAN,
+            awarder_title="Chủ tịch Ủy ban nhân dân huyện Ia Grai",
+            award_form=AwardForm.GIAY_KHEN,
+            title_text=TITLE,
+            deadline=datetime.date(2022, 5, 6),
+        )
+        services.record(None, campaign, campaign, "create", {"code": [None, CODE]}, "demo")
+        reviewed_at = datetime.datetime(2022, 5, 12, 9, 0, tzinfo=datetime.UTC)
+        rows = [
+            Nomination(kind=NomineeKind.COLLECTIVE, name=name, achievement=achievement)
+            for name, achievement in COLLECTIVES
+        ] + [
+            Nomination(
+                kind=NomineeKind.INDIVIDUAL, name=name, position=position, work_unit=work_unit,
+                achievement="Hoàn thành xuất sắc nhiệm vụ CCHC được giao năm 2021.",
+            )
+            for name, position, work_unit in INDIVIDUALS
+        ]
+        for nomination in rows:
+            nomination.campaign = campaign
+            nomination.source = Nomination.Source.UNIT
+            nomination.unit = district
+            nomination.status = Nomination.Status.ACCEPTED
+            nomination.reviewed_at = reviewed_at
+            nomination.identity_key = nomination.compute_identity()
+        Nomination.objects.bulk_create(rows)
+        Decision.objects.create(
+            campaign=campaign,
+            number="1234/QĐ-UBND",
+            date=datetime.date(2022, 5, 16),
+            place="Ia Grai",
+            issuing_body="ỦY BAN NHÂN DÂN\nHUYỆN IA GRAI",
+            signer_title="CHỦ TỊCH",
+            signer_name="Lê Ngọc Quý",
+            legal_bases=LEGAL_BASES,
+            proposal="Xét đề nghị của Trưởng phòng Nội vụ huyện.",
+            executors=(
+                "Chánh Văn phòng HĐND và UBND huyện, Trưởng phòng Nội vụ, Trưởng phòng Tài chính"
+                " - Kế hoạch huyện, Thủ trưởng các cơ quan, đơn vị có liên quan"
+            ),
+            recipients=RECIPIENTS,
+        )
+        awards = services._issue(None, campaign)
+    if stdout is not None:
+        collectives = sum(1 for a in awards if a.kind == NomineeKind.COLLECTIVE)
+        stdout.write(
+            f"awards: {CODE}: {collectives} collectives, {len(awards) - collectives} individuals"
+        )
+    return campaign

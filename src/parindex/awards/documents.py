@@ -1,0 +1,308 @@
+"""The decision (PDF and DOCX) and the certificates (PDF), in the Vietnamese administrative
+format (Decree 30/2020/NĐ-CP): Times-compatible serif, A4, the issuing body and the national
+motto side by side, the number and place-date line, the articles, the signature block, and the
+list of awardees as the annex. Certificates are A4 landscape, one page per awardee.
+
+The PDF font is the vendored Liberation Serif (metric-compatible with Times New Roman, full
+Vietnamese), so the output is the same on every machine; DOCX names Times New Roman, which
+every office that edits in Word has.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+
+from .models import Award, AwardForm, Campaign, Decision, Nomination
+
+FONT_DIR = "fonts/liberation-serif-2.1.5"
+FONT_FILES = {
+    ("normal", "normal"): "LiberationSerif-Regular.ttf",
+    ("bold", "normal"): "LiberationSerif-Bold.ttf",
+    ("normal", "italic"): "LiberationSerif-Italic.ttf",
+    ("bold", "italic"): "LiberationSerif-BoldItalic.ttf",
+}
+FORM_TITLES = {AwardForm.GIAY_KHEN: "Giấy khen", AwardForm.BANG_KHEN: "Bằng khen"}
+
+
+def long_date(day: datetime.date) -> str:
+    """"ngày 05 tháng 02 năm 2022": days below 10 and months 1 and 2 take a leading zero."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def short_date(day: datetime.date) -> str:
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+def font_faces() -> str:
+    """@font-face rules pointing at the vendored font files (absolute file URLs)."""
+    rules = []
+    for (weight, style), filename in FONT_FILES.items():
+        path = finders.find(f"{FONT_DIR}/{filename}")
+        if path is None:  # collected static files only (no finders in some deployments)
+            path = Path(settings.STATIC_ROOT) / FONT_DIR / filename
+        rules.append(
+            "@font-face { font-family: 'PI Serif'; "
+            f"src: url('{Path(path).resolve().as_uri()}'); "
+            f"font-weight: {weight}; font-style: {style}; }}"
+        )
+    return "\n".join(rules)
+
+
+def _pdf(html: str) -> bytes:
+    from weasyprint import HTML  # imported late: it loads Pango
+
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+@dataclass
+class DecisionDoc:
+    """Everything the decision prints, prepared once for the PDF, the DOCX and the page."""
+
+    campaign: Campaign
+    decision: Decision
+    collectives: list[Nomination]
+    individuals: list[Nomination]
+
+    @property
+    def form_title(self) -> str:
+        return FORM_TITLES.get(self.campaign.award_form, "Giấy khen")
+
+    @property
+    def issuing_lines(self) -> list[str]:
+        return [line.strip() for line in self.decision.issuing_body.splitlines() if line.strip()]
+
+    @property
+    def signer_lines(self) -> list[str]:
+        return [line.strip() for line in self.decision.signer_title.splitlines() if line.strip()]
+
+    @property
+    def authority(self) -> str:
+        return self.campaign.awarder_title.upper()
+
+    @property
+    def bases(self) -> list[str]:
+        return [line.strip() for line in self.decision.legal_bases.splitlines() if line.strip()]
+
+    @property
+    def recipients(self) -> list[str]:
+        return [line.strip() for line in self.decision.recipients.splitlines() if line.strip()]
+
+    @property
+    def place_date(self) -> str:
+        return f"{self.decision.place}, {long_date(self.decision.date)}"
+
+    @property
+    def counts_text(self) -> str:
+        """"8 tập thể và 23 cá nhân", as the decision and the press report it."""
+        parts = []
+        if self.collectives:
+            parts.append(f"{len(self.collectives)} tập thể")
+        if self.individuals:
+            parts.append(f"{len(self.individuals)} cá nhân")
+        return " và ".join(parts)
+
+    @property
+    def achievement(self) -> str:
+        text = self.campaign.title_text.strip().rstrip(".")
+        return text[:1].lower() + text[1:] if text else text
+
+    @property
+    def article1(self) -> str:
+        return (
+            f"Tặng {self.form_title} cho {self.counts_text} (có danh sách kèm theo) "
+            f"{self.achievement}."
+        )
+
+    @property
+    def article2(self) -> str:
+        return "Tiền thưởng kèm theo thực hiện theo quy định hiện hành."
+
+    @property
+    def article3(self) -> str:
+        executors = self.decision.executors.strip().rstrip(".")
+        if not executors:
+            executors = "Thủ trưởng các cơ quan, đơn vị liên quan"
+        return (
+            f"{executors} và các tập thể, cá nhân có tên tại Điều 1 "
+            "chịu trách nhiệm thi hành Quyết định này./."
+        )
+
+    @property
+    def annex_title(self) -> str:
+        return f"DANH SÁCH TẬP THỂ, CÁ NHÂN ĐƯỢC TẶNG {self.form_title.upper()}"
+
+    @property
+    def annex_reference(self) -> str:
+        return (
+            f"(Kèm theo Quyết định số {self.decision.number} ngày "
+            f"{short_date(self.decision.date)} của {self.campaign.awarder_title})"
+        )
+
+
+def decision_doc(campaign: Campaign) -> DecisionDoc:
+    from . import selectors
+
+    collectives, individuals = selectors.annex(campaign)
+    return DecisionDoc(campaign, campaign.decision, collectives, individuals)
+
+
+def decision_pdf(doc: DecisionDoc) -> bytes:
+    return _pdf(render_to_string("awards/documents/decision.html", {
+        "doc": doc, "font_faces": font_faces(),
+    }))
+
+
+def certificates_pdf(campaign: Campaign, awards: list[Award]) -> bytes:
+    """One A4 landscape page per award (one award → that awardee's certificate)."""
+    decision = campaign.decision
+    return _pdf(render_to_string("awards/documents/certificates.html", {
+        "campaign": campaign,
+        "awards": awards,
+        "form_title": FORM_TITLES.get(campaign.award_form, "Giấy khen").upper(),
+        "authority": campaign.awarder_title.upper(),
+        "issuing_lines": [ln.strip() for ln in decision.issuing_body.splitlines() if ln.strip()],
+        "signer_lines": [ln.strip() for ln in decision.signer_title.splitlines() if ln.strip()],
+        "signer_name": decision.signer_name,
+        "place_date": f"{decision.place}, {long_date(decision.date)}",
+        "decision_ref": f"Quyết định số {decision.number} ngày {short_date(decision.date)}",
+        "font_faces": font_faces(),
+    }))
+
+
+# --------------------------------------------------------------------------- DOCX
+
+
+def decision_docx(doc: DecisionDoc) -> bytes:
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt
+
+    document = Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
+    section.left_margin, section.right_margin = Cm(3), Cm(2)
+
+    normal = document.styles["Normal"]
+    normal.font.name = "Times New Roman"
+    normal.font.size = Pt(14)
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), "Times New Roman")
+    normal.paragraph_format.space_after = Pt(0)
+
+    center, justify = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY
+
+    def para(container, text="", *, bold=False, italic=False, size=None, align=None,
+             before=0, after=0, indent=False):
+        paragraph = container.add_paragraph()
+        if align is not None:
+            paragraph.alignment = align
+        paragraph.paragraph_format.space_before = Pt(before)
+        paragraph.paragraph_format.space_after = Pt(after)
+        if indent:
+            paragraph.paragraph_format.first_line_indent = Cm(1)
+        if text:
+            run = paragraph.add_run(text)
+            run.bold, run.italic = bold, italic
+            if size:
+                run.font.size = Pt(size)
+        return paragraph
+
+    def cell_lines(cell, lines):
+        cell.paragraphs[0].text = ""
+        first = True
+        for text, bold, italic, size in lines:
+            paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
+            first = False
+            paragraph.alignment = center
+            run = paragraph.add_run(text)
+            run.bold, run.italic = bold, italic
+            run.font.size = Pt(size)
+
+    # Header: issuing body | national motto; number | place and date.
+    header = document.add_table(rows=2, cols=2)
+    header.alignment = WD_TABLE_ALIGNMENT.CENTER
+    issuing = doc.issuing_lines
+    cell_lines(header.cell(0, 0), [
+        *((line, i == len(issuing) - 1, False, 13) for i, line in enumerate(issuing)),
+        ("–––––––", False, False, 13),
+    ])
+    cell_lines(header.cell(0, 1), [
+        ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True, False, 13),
+        ("Độc lập - Tự do - Hạnh phúc", True, False, 14),
+        ("–––––––––––––––", False, False, 13),
+    ])
+    cell_lines(header.cell(1, 0), [(f"Số: {doc.decision.number}", False, False, 13)])
+    cell_lines(header.cell(1, 1), [(doc.place_date, False, True, 14)])
+
+    para(document, "QUYẾT ĐỊNH", bold=True, align=center, before=12)
+    para(document, f"Về việc tặng {doc.form_title}", bold=True, align=center)
+    para(document, "–––––––––", align=center)
+    para(document, doc.authority, bold=True, align=center, before=6, after=6)
+    for basis in doc.bases:
+        para(document, basis, italic=True, align=justify, indent=True, after=3)
+    if doc.decision.proposal:
+        para(document, doc.decision.proposal, italic=True, align=justify, indent=True, after=3)
+    para(document, "QUYẾT ĐỊNH:", bold=True, align=center, before=6, after=6)
+    for label, text in (("Điều 1. ", doc.article1), ("Điều 2. ", doc.article2),
+                        ("Điều 3. ", doc.article3)):
+        paragraph = para(document, align=justify, indent=True, after=3)
+        paragraph.add_run(label).bold = True
+        paragraph.add_run(text)
+
+    signature = document.add_table(rows=1, cols=2)
+    left, right = signature.cell(0, 0), signature.cell(0, 1)
+    left.paragraphs[0].text = ""
+    run = left.paragraphs[0].add_run("Nơi nhận:")
+    run.bold, run.italic = True, True
+    run.font.size = Pt(12)
+    for line in doc.recipients:
+        run = left.add_paragraph().add_run(line)
+        run.font.size = Pt(11)
+    cell_lines(right, [
+        *((line, True, False, 14) for line in doc.signer_lines),
+        ("", False, False, 14), ("", False, False, 14), ("", False, False, 14),
+        (doc.decision.signer_name, True, False, 14),
+    ])
+
+    # The annex: the accepted list.
+    para(document).add_run().add_break(WD_BREAK.PAGE)
+    para(document, doc.annex_title, bold=True, align=center)
+    para(document, doc.annex_reference, italic=True, align=center, after=6)
+    sections = (
+        ("I. TẬP THỂ", doc.collectives, ("STT", "Tên tập thể"), False),
+        ("II. CÁ NHÂN", doc.individuals, ("STT", "Họ và tên", "Chức vụ, đơn vị công tác"), True),
+    )
+    for heading, rows, columns, person in sections:
+        if not rows:
+            continue
+        para(document, f"{heading} ({len(rows)})", bold=True, before=6, after=3)
+        table = document.add_table(rows=1, cols=len(columns))
+        table.style = "Table Grid"
+        for i, title in enumerate(columns):
+            table.rows[0].cells[i].text = ""
+            table.rows[0].cells[i].paragraphs[0].add_run(title).bold = True
+        for number, nomination in enumerate(rows, 1):
+            cells = table.add_row().cells
+            cells[0].text = str(number)
+            cells[1].text = nomination.name
+            if person:
+                cells[2].text = ", ".join(
+                    part for part in (nomination.position, nomination.work_unit) if part
+                )
+    para(document, f"Tổng cộng: {doc.counts_text}.", italic=True, before=6)
+
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

@@ -1,0 +1,104 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from parindex.assessments.models import Round
+from parindex.units.models import Unit, UnitGroup
+
+from .models import AwardForm, Campaign, Decision, NomineeKind, ProposalRule
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = [
+            "code", "name", "year", "round", "awarder_unit", "awarder_kind", "awarder_title",
+            "award_form", "title_text", "deadline",
+        ]
+        widgets = {"deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, managed_units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["round"].queryset = Round.objects.order_by("-year", "code")
+        units = Unit.objects.order_by("name")
+        if managed_units is not None:
+            units = units.filter(pk__in=managed_units)
+        self.fields["awarder_unit"].queryset = units
+        self.fields["award_form"].required = False
+        self.fields["award_form"].help_text = _(
+            "Left empty, it follows the awarder: bằng khen from the province chairman, "
+            "giấy khen otherwise."
+        )
+        if self.instance.pk:
+            self.fields["code"].disabled = True
+            self.fields["awarder_unit"].disabled = True
+
+    def validate_unique(self):
+        """Uniqueness is checked by the service with every other rule, in one message set."""
+
+
+class RuleForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Rule"), choices=[("", "—"), *ProposalRule.Kind.choices],
+                             required=False)
+    unit_group = forms.ModelChoiceField(
+        label=_("Unit group"), queryset=UnitGroup.objects.order_by("code"), required=False,
+        empty_label=_("Every group"),
+    )
+    top = forms.IntegerField(label=_("N"), min_value=1, required=False)
+    band = forms.CharField(label=_("Band code"), max_length=32, required=False)
+    min_index = forms.DecimalField(label=_("Minimum index"), max_digits=5, decimal_places=2,
+                                   required=False)
+
+
+RuleFormSet = forms.formset_factory(RuleForm, extra=2, can_delete=True)
+
+
+class NominationForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Nominating unit"), queryset=Unit.objects.none())
+    kind = forms.ChoiceField(label=_("Nominee"), choices=NomineeKind.choices,
+                             widget=forms.RadioSelect, initial=NomineeKind.INDIVIDUAL)
+    name = forms.CharField(label=_("Full name, or the collective's name"), max_length=255)
+    position = forms.CharField(label=_("Position"), max_length=255, required=False)
+    work_unit = forms.CharField(
+        label=_("Workplace"), max_length=255, required=False,
+        help_text=_("For an individual: the office or commune they work in."),
+    )
+    achievement = forms.CharField(label=_("Achievement summary"), widget=forms.Textarea(
+        attrs={"rows": 3}))
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units if units is not None else Unit.objects.none()
+        if units is not None and len(units) == 1:
+            self.fields["unit"].initial = units[0].pk
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("reject", _("Reject"))])
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)
+
+
+class DecisionForm(forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = [
+            "number", "date", "place", "issuing_body", "signer_title", "signer_name",
+            "legal_bases", "proposal", "executors", "recipients",
+        ]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "issuing_body": forms.Textarea(attrs={"rows": 2}),
+            "signer_title": forms.Textarea(attrs={"rows": 2}),
+            "legal_bases": forms.Textarea(attrs={"rows": 6}),
+            "executors": forms.Textarea(attrs={"rows": 2}),
+            "recipients": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class RegisterSearchForm(forms.Form):
+    q = forms.CharField(label=_("Name"), required=False)
+    unit = forms.CharField(label=_("Unit"), required=False)
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2200)
+    award_form = forms.ChoiceField(label=_("Form of award"),
+                                   choices=[("", _("Any")), *AwardForm.choices], required=False)
+    kind = forms.ChoiceField(label=_("Awardee"), choices=[("", _("Any")), *NomineeKind.choices],
+                             required=False)

@@ -1,0 +1,335 @@
+"""Commendation (khen thưởng): campaigns, nominations, the decision, the register of awards.
+
+A campaign belongs to one awarder (e.g. the chairman of UBND huyện Ia Grai) and usually to one
+assessment round, whose results propose collectives through the campaign's rules. Units
+nominate individuals and collectives of their own; the emulation council accepts or rejects
+each nomination; the decision lists the accepted ones and, when issued, writes one Award per
+awardee into the register, which also holds awards recorded from before parindex.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from parindex.assessments.models import Round
+from parindex.units.models import Unit, UnitGroup
+
+from . import rules
+
+
+class AwardForm(models.TextChoices):
+    GIAY_KHEN = rules.GIAY_KHEN, _("Certificate of merit (giấy khen)")
+    BANG_KHEN = rules.BANG_KHEN, _("Provincial certificate of merit (bằng khen)")
+
+
+class NomineeKind(models.TextChoices):
+    COLLECTIVE = "collective", _("Collective")
+    INDIVIDUAL = "individual", _("Individual")
+
+
+class Campaign(models.Model):
+    """One commendation run (đợt khen thưởng): who awards what, for which achievement."""
+
+    class Awarder(models.TextChoices):
+        PROVINCE_CHAIRMAN = "province_chairman", _("Chairman of the provincial People's Committee")
+        DISTRICT_CHAIRMAN = "district_chairman", _("Chairman of a district People's Committee")
+        COMMUNE_CHAIRMAN = "commune_chairman", _("Chairman of a commune People's Committee")
+        DEPARTMENT_DIRECTOR = "department_director", _("Director of a provincial department")
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open for nominations")
+        DECIDED = "decided", _("Decided")
+
+    code = models.SlugField(_("code"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    year = models.PositiveSmallIntegerField(_("year"))
+    round = models.ForeignKey(
+        Round, verbose_name=_("assessment round"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="award_campaigns",
+    )
+    awarder_unit = models.ForeignKey(
+        Unit, verbose_name=_("awarding unit"), on_delete=models.PROTECT,
+        related_name="award_campaigns",
+    )
+    awarder_kind = models.CharField(_("awarder"), max_length=32, choices=Awarder.choices)
+    # As printed: "Chủ tịch Ủy ban nhân dân huyện Ia Grai".
+    awarder_title = models.CharField(_("awarder's title"), max_length=255)
+    award_form = models.CharField(_("form of award"), max_length=16, choices=AwardForm.choices)
+    # The achievement, as printed after the name: "Đã có thành tích xuất sắc trong công tác…".
+    title_text = models.CharField(_("achievement text"), max_length=500)
+    deadline = models.DateField(_("nomination deadline"), null=True, blank=True)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.OPEN)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "code"]
+        verbose_name = _("commendation campaign")
+        verbose_name_plural = _("commendation campaigns")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.OPEN
+
+
+class ProposalRule(models.Model):
+    """One rule that proposes collectives from the round's results; see awards/rules.py."""
+
+    class Kind(models.TextChoices):
+        TOP = "top", _("Ranked in the top N")
+        BAND = "band", _("In the band")
+        MIN_INDEX = "min_index", _("Index at least")
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("commendation campaign"), on_delete=models.CASCADE,
+        related_name="rules",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    kind = models.CharField(_("rule"), max_length=16, choices=Kind.choices)
+    unit_group = models.ForeignKey(
+        UnitGroup, verbose_name=_("unit group"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+",
+    )
+    top = models.PositiveSmallIntegerField(_("N"), null=True, blank=True)
+    band = models.CharField(_("band"), max_length=32, blank=True)
+    min_index = models.DecimalField(
+        _("minimum index"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["campaign", "position", "pk"]
+        verbose_name = _("proposal rule")
+        verbose_name_plural = _("proposal rules")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.top or self.band or self.min_index or ''}".strip()
+
+    def as_rule(self) -> rules.Rule:
+        return rules.Rule(
+            kind=self.kind,
+            group=self.unit_group.code if self.unit_group_id else "",
+            top=self.top,
+            band=self.band,
+            min_index=self.min_index,
+        )
+
+
+class Nomination(models.Model):
+    """A collective or individual put forward in a campaign, and the council's verdict."""
+
+    class Source(models.TextChoices):
+        RESULTS = "results", _("Proposed from the results")
+        UNIT = "unit", _("Nominated by a unit")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting review")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("commendation campaign"), on_delete=models.CASCADE,
+        related_name="nominations",
+    )
+    kind = models.CharField(_("nominee"), max_length=16, choices=NomineeKind.choices)
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    # The unit the nomination belongs to: the nominating unit, or the proposed unit itself.
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("nominating unit"), on_delete=models.PROTECT,
+        related_name="award_nominations",
+    )
+    # A collective that is a registered unit (always so for proposals from results).
+    recipient_unit = models.ForeignKey(
+        Unit, verbose_name=_("collective (registered unit)"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="award_nominations_received",
+    )
+    name = models.CharField(_("name"), max_length=255)
+    position = models.CharField(_("position"), max_length=255, blank=True)
+    work_unit = models.CharField(_("workplace"), max_length=255, blank=True)
+    achievement = models.TextField(_("achievement summary"), blank=True)
+    # The reason a proposal from results was made: the unit's place in its group.
+    result_group = models.CharField(_("unit group"), max_length=255, blank=True)
+    result_rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
+    result_group_size = models.PositiveSmallIntegerField(_("units ranked"), null=True, blank=True)
+    result_index = models.DecimalField(
+        _("index"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    result_band = models.CharField(_("band"), max_length=64, blank=True)
+    result_rules = models.CharField(_("rules met"), max_length=255, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    review_reason = models.TextField(_("reason"), blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    identity_key = models.CharField(_("identity"), max_length=600, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+
+    class Meta:
+        ordering = ["campaign", "kind", "pk"]
+        constraints = [
+            # One person or collective, one award per achievement: a rejected nomination does
+            # not count, so a unit may correct and resubmit.
+            models.UniqueConstraint(
+                fields=["campaign", "identity_key"],
+                condition=~Q(status="rejected"),
+                name="one_live_nomination_per_nominee",
+            ),
+        ]
+        verbose_name = _("nomination")
+        verbose_name_plural = _("nominations")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def compute_identity(self) -> str:
+        return rules.identity_key(
+            self.kind, self.name, self.work_unit if self.kind == NomineeKind.INDIVIDUAL else ""
+        )
+
+
+class Decision(models.Model):
+    """The commendation decision (quyết định khen thưởng); its annex is the accepted list."""
+
+    campaign = models.OneToOneField(
+        Campaign, verbose_name=_("commendation campaign"), on_delete=models.PROTECT,
+        related_name="decision",
+    )
+    number = models.CharField(_("number"), max_length=64)  # "1234/QĐ-UBND"
+    date = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=100)  # "Ia Grai"
+    # The issuing body as in the top-left corner, one line each: "ỦY BAN NHÂN DÂN\nHUYỆN IA GRAI".
+    issuing_body = models.CharField(_("issuing body"), max_length=255)
+    # The signing authority: "CHỦ TỊCH" or "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH".
+    signer_title = models.CharField(_("signer's title"), max_length=255)
+    signer_name = models.CharField(_("signer"), max_length=255)
+    legal_bases = models.TextField(_("legal bases"), help_text=_("One per line."))
+    proposal = models.CharField(
+        _("on the proposal of"), max_length=500, blank=True,
+        help_text=_("e.g. Xét đề nghị của Trưởng phòng Nội vụ huyện."),
+    )
+    executors = models.TextField(
+        _("responsible for implementation"), blank=True,
+        help_text=_("Article 3: who implements the decision."),
+    )
+    recipients = models.TextField(_("recipients"), blank=True, help_text=_("One per line."))
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("commendation decision")
+        verbose_name_plural = _("commendation decisions")
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_issued(self) -> bool:
+        return self.issued_at is not None
+
+
+class Award(models.Model):
+    """One award given: the register (sổ khen thưởng). Written when a decision is issued, or
+    recorded by hand for awards given before parindex. The names and texts are copied, so the
+    register reads as the decision did even after nominations or units change."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("commendation campaign"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="awards",
+    )
+    nomination = models.OneToOneField(
+        Nomination, verbose_name=_("nomination"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="award",
+    )
+    sequence = models.PositiveIntegerField(_("number in the decision"), default=0)
+    kind = models.CharField(_("awardee"), max_length=16, choices=NomineeKind.choices)
+    name = models.CharField(_("name"), max_length=255)
+    position = models.CharField(_("position"), max_length=255, blank=True)
+    work_unit = models.CharField(_("workplace"), max_length=255, blank=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="awards",
+        help_text=_("The collective itself, or the unit that nominated the person."),
+    )
+    recipient_unit = models.ForeignKey(
+        Unit, verbose_name=_("collective (registered unit)"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="awards_received",
+    )
+    award_form = models.CharField(_("form of award"), max_length=16, choices=AwardForm.choices)
+    awarder_title = models.CharField(_("awarder's title"), max_length=255)
+    title_text = models.CharField(_("achievement text"), max_length=500)
+    year = models.PositiveSmallIntegerField(_("year"), db_index=True)
+    decision_number = models.CharField(_("decision number"), max_length=64)
+    decision_date = models.DateField(_("decision date"))
+    identity_key = models.CharField(_("identity"), max_length=600, db_index=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decision_date", "campaign", "kind", "sequence", "pk"]
+        verbose_name = _("award")
+        verbose_name_plural = _("register of awards")
+
+    def __str__(self) -> str:
+        return f"{self.name} — {self.decision_number}"
+
+
+class ChangeQuerySet(models.QuerySet):
+    """The history is append-only: bulk updates and deletes through the ORM are refused."""
+
+    def update(self, **kwargs):
+        raise TypeError("history rows are never updated")
+
+    def delete(self):
+        raise TypeError("history rows are never deleted")
+
+
+class AwardChange(models.Model):
+    """One recorded change in commendation: who, when, what (field: [old, new]) and why."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("commendation campaign"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="changes",
+    )
+    model = models.CharField(_("record"), max_length=32)  # "campaign", "nomination", …
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    action = models.CharField(_("action"), max_length=32)  # "create", "update", "accept", …
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+",
+    )
+
+    objects = ChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["model", "object_id"], name="awardchange_object")]
+        verbose_name = _("change")
+        verbose_name_plural = _("history of commendation")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.model}#{self.object_id} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("history rows are never updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("history rows are never deleted")

@@ -1,0 +1,156 @@
+"""Reads for commendation, each in a fixed number of queries however many nominations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from parindex.units.models import Unit
+
+from . import rules
+from .models import Award, AwardChange, Campaign, Nomination, NomineeKind
+
+
+def candidates(campaign: Campaign) -> list[rules.Candidate]:
+    """Every ranked unit of the campaign's round (appraised scores), as the rules see them."""
+    if campaign.round_id is None:
+        return []
+    from parindex.results.selectors import round_results  # results depend on assessments
+
+    found = []
+    for framework, result_set in round_results(campaign.round):
+        size = len(result_set.results)
+        for result in result_set.results:
+            found.append(
+                rules.Candidate(
+                    unit_code=result.unit_code,
+                    unit_name=result.unit_name,
+                    group=framework.unit_group.code,
+                    rank=result.rank,
+                    index=result.index,
+                    band=result.band,
+                    group_size=size,
+                )
+            )
+    return found
+
+
+def band_labels(campaign: Campaign) -> dict[str, str]:
+    """Band code → label over the round's frameworks (e.g. "tot" → "Tốt")."""
+    if campaign.round_id is None:
+        return {}
+    labels = {}
+    for bands in campaign.round.frameworks.values_list("bands", flat=True):
+        for band in bands or []:
+            labels.setdefault(str(band.get("code")), str(band.get("label", band.get("code"))))
+    return labels
+
+
+def nominations(queryset: QuerySet[Nomination]) -> QuerySet[Nomination]:
+    return queryset.select_related("unit", "recipient_unit", "reviewed_by").order_by(
+        "kind", "pk"
+    )
+
+
+@dataclass(frozen=True)
+class Counts:
+    collectives: int
+    individuals: int
+    pending: int
+    rejected: int
+
+    @property
+    def total(self) -> int:
+        return self.collectives + self.individuals
+
+
+def counts(campaign: Campaign) -> Counts:
+    """Accepted collectives and individuals, and what is still pending or rejected; one query."""
+    accepted = Q(status=Nomination.Status.ACCEPTED)
+    row = Nomination.objects.filter(campaign=campaign).aggregate(
+        collectives=Count("pk", filter=accepted & Q(kind=NomineeKind.COLLECTIVE)),
+        individuals=Count("pk", filter=accepted & Q(kind=NomineeKind.INDIVIDUAL)),
+        pending=Count("pk", filter=Q(status=Nomination.Status.PENDING)),
+        rejected=Count("pk", filter=Q(status=Nomination.Status.REJECTED)),
+    )
+    return Counts(**row)
+
+
+def annex(campaign: Campaign) -> tuple[list[Nomination], list[Nomination]]:
+    """The decision's annex: accepted collectives and individuals, in the order nominated."""
+    accepted = list(
+        Nomination.objects.filter(campaign=campaign, status=Nomination.Status.ACCEPTED)
+        .select_related("unit", "recipient_unit")
+        .order_by("pk")
+    )
+    collectives = [n for n in accepted if n.kind == NomineeKind.COLLECTIVE]
+    individuals = [n for n in accepted if n.kind == NomineeKind.INDIVIDUAL]
+    return collectives, individuals
+
+
+def campaign_awards(campaign: Campaign) -> QuerySet[Award]:
+    return Award.objects.filter(campaign=campaign).select_related("campaign").order_by(
+        "kind", "sequence", "pk"
+    )
+
+
+def search_register(
+    q: str = "", unit: str = "", year: int | None = None, award_form: str = "", kind: str = ""
+) -> QuerySet[Award]:
+    """The register filtered: `q` in a name, position or workplace; `unit` a code or a name."""
+    awards = Award.objects.select_related("unit", "recipient_unit", "campaign")
+    for word in q.split():
+        awards = awards.filter(
+            Q(name__icontains=word) | Q(position__icontains=word) | Q(work_unit__icontains=word)
+        )
+    if unit.strip():
+        term = unit.strip()
+        awards = awards.filter(
+            Q(unit__code__iexact=term)
+            | Q(unit__name__icontains=term)
+            | Q(recipient_unit__code__iexact=term)
+            | Q(work_unit__icontains=term)
+        )
+    if year:
+        awards = awards.filter(year=year)
+    if award_form:
+        awards = awards.filter(award_form=award_form)
+    if kind:
+        awards = awards.filter(kind=kind)
+    return awards.order_by("-decision_date", "decision_number", "kind", "sequence", "pk")
+
+
+def register_years() -> list[int]:
+    return list(Award.objects.order_by("-year").values_list("year", flat=True).distinct())
+
+
+def person_history(identity_key: str) -> QuerySet[Award]:
+    return (
+        Award.objects.filter(identity_key=identity_key, kind=NomineeKind.INDIVIDUAL)
+        .select_related("unit", "campaign", "recipient_unit")
+        .order_by("-decision_date", "pk")
+    )
+
+
+def unit_history(unit: Unit) -> tuple[QuerySet[Award], QuerySet[Award]]:
+    """Awards to the unit as a collective, and awards to the people and collectives it
+    nominated (its offices, communes and staff)."""
+    own = (
+        Award.objects.filter(recipient_unit=unit)
+        .select_related("campaign", "recipient_unit")
+        .order_by("-decision_date", "pk")
+    )
+    nominated = (
+        Award.objects.filter(unit=unit)
+        .exclude(recipient_unit=unit)
+        .select_related("campaign", "recipient_unit")
+        .order_by("-decision_date", "kind", "sequence", "pk")
+    )
+    return own, nominated
+
+
+def history(campaign: Campaign) -> QuerySet[AwardChange]:
+    return AwardChange.objects.filter(campaign=campaign).select_related("user").order_by(
+        "-at", "-pk"
+    )

@@ -1,0 +1,447 @@
+"""Writes for commendation. Every write checks the policy, validates before touching the
+database (so bad input writes nothing), and records who changed what in AwardChange."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parindex import policy
+from parindex.units.models import Unit, UnitGroup
+
+from . import rules, selectors
+from .models import Award, AwardChange, Campaign, Decision, Nomination, NomineeKind, ProposalRule
+
+CAMPAIGN_FIELDS = (
+    "code", "name", "year", "round", "awarder_unit", "awarder_kind", "awarder_title",
+    "award_form", "title_text", "deadline",
+)
+DECISION_FIELDS = (
+    "number", "date", "place", "issuing_body", "signer_title", "signer_name", "legal_bases",
+    "proposal", "executors", "recipients",
+)
+
+
+def _plain(value: Any) -> Any:
+    """A value as stored in the history's JSON: model rows by id, dates and decimals as text."""
+    if hasattr(value, "pk"):
+        return value.pk
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return str(value)
+
+
+def record(user, campaign: Campaign | None, obj, action: str, changes=None, reason: str = ""):
+    return AwardChange.objects.create(
+        campaign=campaign,
+        model=obj._meta.model_name,
+        object_id=obj.pk,
+        action=action,
+        changes=changes or {},
+        reason=reason,
+        user=user if user is not None and user.is_authenticated else None,
+    )
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _require_open(campaign: Campaign) -> None:
+    if not campaign.is_open:
+        raise ValidationError(_("The decision has been issued: the campaign can no longer change."))
+
+
+# --------------------------------------------------------------------------- campaigns
+
+
+def _check_campaign(campaign: Campaign) -> None:
+    errors: dict[str, list[str]] = {}
+    try:
+        campaign.full_clean()
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if campaign.awarder_kind in rules.AWARDER_FORMS:
+        expected = rules.award_form_for(campaign.awarder_kind)
+        if campaign.award_form and campaign.award_form != expected:
+            errors.setdefault("award_form", []).append(
+                _("The %(awarder)s gives a %(form)s.")
+                % {
+                    "awarder": campaign.get_awarder_kind_display().lower(),
+                    "form": dict(Campaign._meta.get_field("award_form").choices)[expected],
+                }
+            )
+    if campaign.round_id and campaign.round.year != campaign.year:
+        errors.setdefault("round", []).append(
+            _("The round is of %(round)s, the campaign of %(year)s.")
+            % {"round": campaign.round.year, "year": campaign.year}
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def create_campaign(user, data: Mapping[str, Any]) -> Campaign:
+    awarder_unit = data.get("awarder_unit")
+    _require(policy.can_create_campaign(user, getattr(awarder_unit, "pk", None)))
+    campaign = Campaign(**{key: data[key] for key in CAMPAIGN_FIELDS if key in data})
+    if not campaign.award_form and campaign.awarder_kind in rules.AWARDER_FORMS:
+        campaign.award_form = rules.award_form_for(campaign.awarder_kind)
+    _check_campaign(campaign)
+    with transaction.atomic():
+        campaign.save()
+        record(user, campaign, campaign, "create", {k: [None, _plain(getattr(campaign, k))]
+                                                    for k in CAMPAIGN_FIELDS})
+    return campaign
+
+
+def update_campaign(user, campaign: Campaign, data: Mapping[str, Any]) -> Campaign:
+    _require(policy.can_manage_campaign(user, campaign))
+    _require_open(campaign)
+    stored = Campaign.objects.get(pk=campaign.pk)  # `campaign` may carry a form's edits
+    before = {key: _plain(getattr(stored, key)) for key in CAMPAIGN_FIELDS}
+    for key in CAMPAIGN_FIELDS:
+        if key in data:
+            setattr(campaign, key, data[key])
+    if campaign.awarder_unit_id != stored.awarder_unit_id or campaign.code != stored.code:
+        # Moving a campaign to another awarding unit is a new campaign, not an edit.
+        campaign.refresh_from_db()
+        raise ValidationError(_("The code and the awarding unit of a campaign cannot change."))
+    try:
+        _check_campaign(campaign)
+    except ValidationError:
+        campaign.refresh_from_db()
+        raise
+    changes = {
+        key: [before[key], _plain(getattr(campaign, key))]
+        for key in CAMPAIGN_FIELDS
+        if before[key] != _plain(getattr(campaign, key))
+    }
+    if changes:
+        with transaction.atomic():
+            campaign.save()
+            record(user, campaign, campaign, "update", changes)
+    return campaign
+
+
+def _rule_text(rule: ProposalRule | Mapping[str, Any]) -> str:
+    get = rule.get if isinstance(rule, Mapping) else lambda k, d=None: getattr(rule, k, d)
+    group = get("unit_group")
+    parts = [str(get("kind")), getattr(group, "code", "") or ""]
+    for key in ("top", "band", "min_index"):
+        if get(key) not in (None, ""):
+            parts.append(f"{key}={get(key)}")
+    return " ".join(p for p in parts if p)
+
+
+def replace_rules(user, campaign: Campaign, rows: Iterable[Mapping[str, Any]]) -> list[ProposalRule]:
+    """The campaign's rules become `rows` (dicts of kind, unit_group, top, band, min_index).
+
+    Every problem of every row is reported together and nothing is saved then.
+    """
+    _require(policy.can_manage_campaign(user, campaign))
+    _require_open(campaign)
+    rows = list(rows)
+    new = []
+    for position, row in enumerate(rows):
+        group = row.get("unit_group")
+        if group is not None and not isinstance(group, UnitGroup):
+            raise ValidationError(_("Unknown unit group."))
+        min_index = row.get("min_index")
+        new.append(
+            ProposalRule(
+                campaign=campaign,
+                position=position,
+                kind=row.get("kind") or "",
+                unit_group=group,
+                top=row.get("top"),
+                band=(row.get("band") or "").strip(),
+                min_index=Decimal(str(min_index)) if min_index not in (None, "") else None,
+            )
+        )
+    problems = rules.check([rule.as_rule() for rule in new])
+    if problems:
+        raise ValidationError(problems)
+    old = [_rule_text(rule) for rule in campaign.rules.select_related("unit_group")]
+    with transaction.atomic():
+        campaign.rules.all().delete()
+        ProposalRule.objects.bulk_create(new)
+        record(user, campaign, campaign, "rules", {"rules": [old, [_rule_text(r) for r in new]]})
+    return list(campaign.rules.select_related("unit_group"))
+
+
+# --------------------------------------------------------------------------- nominations
+
+
+def _duplicate_error(existing: Nomination) -> ValidationError:
+    if existing.source == Nomination.Source.RESULTS:
+        where = _("proposed from the results")
+    else:
+        where = _("nominated by %(unit)s") % {"unit": existing.unit.name}
+    return ValidationError(
+        _("%(name)s is already in this campaign (%(where)s): one award per achievement.")
+        % {"name": existing.name, "where": where},
+        code="duplicate",
+    )
+
+
+def _live_duplicate(campaign: Campaign, key: str) -> Nomination | None:
+    return (
+        Nomination.objects.filter(campaign=campaign, identity_key=key)
+        .exclude(status=Nomination.Status.REJECTED)
+        .select_related("unit")
+        .first()
+    )
+
+
+def _save_new(nomination: Nomination) -> Nomination:
+    """Insert; the database's unique constraint backs the check made just before."""
+    try:
+        with transaction.atomic():
+            nomination.save()
+    except IntegrityError:
+        existing = _live_duplicate(nomination.campaign, nomination.identity_key)
+        if existing is None:
+            raise
+        raise _duplicate_error(existing) from None
+    return nomination
+
+
+def nominate(
+    user,
+    campaign: Campaign,
+    *,
+    unit: Unit,
+    kind: str,
+    name: str,
+    position: str = "",
+    work_unit: str = "",
+    achievement: str = "",
+    recipient_unit: Unit | None = None,
+) -> Nomination:
+    """A unit puts forward one of its people, or a collective of its own (an office, a commune,
+    or itself). Refused with a clear message for a person or collective already in the
+    campaign."""
+    _require(policy.can_nominate(user, campaign, unit.pk))
+    _require_open(campaign)
+    name = " ".join((name or "").split())
+    errors: dict[str, list[str]] = {}
+    if kind not in NomineeKind.values:
+        errors["kind"] = [_("Choose a collective or an individual.")]
+    if recipient_unit is not None and kind == NomineeKind.COLLECTIVE:
+        name = name or recipient_unit.name
+    if not name:
+        errors["name"] = [_("The name is required.")]
+    if kind == NomineeKind.INDIVIDUAL:
+        if not position.strip():
+            errors["position"] = [_("The position is required for an individual.")]
+        work_unit = " ".join((work_unit or unit.name).split())
+        recipient_unit = None
+    else:
+        position = ""
+        work_unit = " ".join((work_unit or "").split())
+        if recipient_unit is None:
+            # A collective typed by its name is the registered unit of that name, if any.
+            recipient_unit = Unit.objects.filter(name__iexact=name).first()
+    if not achievement.strip():
+        errors["achievement"] = [_("Summarise the achievement.")]
+    if errors:
+        raise ValidationError(errors)
+    nomination = Nomination(
+        campaign=campaign,
+        kind=kind,
+        source=Nomination.Source.UNIT,
+        unit=unit,
+        recipient_unit=recipient_unit,
+        name=name,
+        position=position.strip(),
+        work_unit=work_unit,
+        achievement=achievement.strip(),
+        created_by=user if user.is_authenticated else None,
+    )
+    nomination.identity_key = nomination.compute_identity()
+    existing = _live_duplicate(campaign, nomination.identity_key)
+    if existing is not None:
+        raise _duplicate_error(existing)
+    with transaction.atomic():
+        _save_new(nomination)
+        record(user, campaign, nomination, "create", {
+            "kind": [None, kind], "name": [None, name], "position": [None, nomination.position],
+            "work_unit": [None, work_unit], "unit": [None, unit.pk],
+        })
+    return nomination
+
+
+def propose_from_results(user, campaign: Campaign) -> tuple[list[Nomination], list[str]]:
+    """Nominate the collectives the rules choose from the round's results, with the reason.
+
+    Units already in the campaign are left as they are (their names come back as skipped), so
+    proposing again after the rules change only adds the new ones.
+    """
+    _require(policy.can_propose_from_results(user, campaign))
+    _require_open(campaign)
+    campaign_rules = [rule.as_rule() for rule in campaign.rules.select_related("unit_group")]
+    if not campaign_rules:
+        raise ValidationError(_("The campaign has no proposal rules yet."))
+    chosen = rules.propose(campaign_rules, selectors.candidates(campaign))
+    units = Unit.objects.in_bulk([p.unit_code for p in chosen], field_name="code")
+    groups = dict(UnitGroup.objects.values_list("code", "name"))
+    labels = selectors.band_labels(campaign)
+    live = set(
+        Nomination.objects.filter(campaign=campaign)
+        .exclude(status=Nomination.Status.REJECTED)
+        .values_list("identity_key", flat=True)
+    )
+    created, skipped = [], []
+    with transaction.atomic():
+        for proposal in chosen:
+            unit = units[proposal.unit_code]
+            nomination = Nomination(
+                campaign=campaign,
+                kind=NomineeKind.COLLECTIVE,
+                source=Nomination.Source.RESULTS,
+                unit=unit,
+                recipient_unit=unit,
+                name=unit.name,
+                result_group=groups.get(proposal.group, proposal.group),
+                result_rank=proposal.rank,
+                result_group_size=proposal.group_size,
+                result_index=proposal.index,
+                result_band=labels.get(proposal.band or "", proposal.band or ""),
+                result_rules=", ".join(str(n + 1) for n in proposal.rules),
+                created_by=user if user.is_authenticated else None,
+            )
+            nomination.identity_key = nomination.compute_identity()
+            if nomination.identity_key in live:
+                skipped.append(unit.name)
+                continue
+            live.add(nomination.identity_key)
+            nomination.save()
+            created.append(nomination)
+            record(user, campaign, nomination, "propose", {
+                "name": [None, unit.name], "rank": [None, proposal.rank],
+                "index": [None, str(proposal.index)],
+            })
+    return created, skipped
+
+
+def review(user, nomination: Nomination, *, accept: bool, reason: str = "") -> Nomination:
+    """The council accepts a nomination, or rejects it with a reason. A decision may be
+    revised (a rejected nomination accepted after all) until the decision is issued."""
+    campaign = nomination.campaign
+    _require(policy.can_review_nominations(user, campaign))
+    _require_open(campaign)
+    reason = reason.strip()
+    if not accept and not reason:
+        raise ValidationError({"reason": [_("Give the reason for rejecting.")]})
+    status = Nomination.Status.ACCEPTED if accept else Nomination.Status.REJECTED
+    if accept and nomination.status == Nomination.Status.REJECTED:
+        existing = _live_duplicate(campaign, nomination.identity_key)
+        if existing is not None and existing.pk != nomination.pk:
+            raise _duplicate_error(existing)
+    old = nomination.status
+    nomination.status = status
+    nomination.review_reason = reason
+    nomination.reviewed_by = user
+    nomination.reviewed_at = timezone.now()
+    with transaction.atomic():
+        nomination.save(
+            update_fields=["status", "review_reason", "reviewed_by", "reviewed_at"]
+        )
+        record(user, campaign, nomination, "accept" if accept else "reject",
+               {"status": [old, status]}, reason)
+    return nomination
+
+
+# --------------------------------------------------------------------------- the decision
+
+
+def save_decision(user, campaign: Campaign, data: Mapping[str, Any]) -> Decision:
+    """Create or edit the draft decision (number, date, signer, legal bases…)."""
+    _require(policy.can_edit_decision(user, campaign))
+    _require_open(campaign)
+    decision = Decision.objects.filter(campaign=campaign).first() or Decision(campaign=campaign)
+    creating = decision.pk is None
+    before = {key: _plain(getattr(decision, key)) for key in DECISION_FIELDS}
+    for key in DECISION_FIELDS:
+        if key in data:
+            value = data[key]
+            setattr(decision, key, value.strip() if isinstance(value, str) else value)
+    decision.full_clean()
+    changes = {
+        key: [None if creating else before[key], _plain(getattr(decision, key))]
+        for key in DECISION_FIELDS
+        if creating or before[key] != _plain(getattr(decision, key))
+    }
+    with transaction.atomic():
+        decision.save()
+        if changes:
+            record(user, campaign, decision, "create" if creating else "update", changes)
+    return decision
+
+
+def issue_decision(user, campaign: Campaign) -> list[Award]:
+    """Issue the decision: the accepted list is final and each awardee enters the register.
+
+    Refused while any nomination awaits review, without a decision, or with nobody accepted.
+    """
+    _require(policy.can_issue_decision(user, campaign))
+    return _issue(user, campaign)
+
+
+def _issue(user, campaign: Campaign) -> list[Award]:
+    _require_open(campaign)
+    decision = Decision.objects.filter(campaign=campaign).first()
+    if decision is None:
+        raise ValidationError(_("Record the decision's number, date and signer first."))
+    counts = selectors.counts(campaign)
+    if counts.pending:
+        raise ValidationError(
+            _("%(n)s nomination(s) still await review.") % {"n": counts.pending}
+        )
+    if not counts.total:
+        raise ValidationError(_("No nomination has been accepted."))
+    collectives, individuals = selectors.annex(campaign)
+    awards = []
+    for group in (collectives, individuals):
+        for sequence, nomination in enumerate(group, 1):
+            awards.append(
+                Award(
+                    campaign=campaign,
+                    nomination=nomination,
+                    sequence=sequence,
+                    kind=nomination.kind,
+                    name=nomination.name,
+                    position=nomination.position,
+                    work_unit=nomination.work_unit,
+                    unit=nomination.unit,
+                    recipient_unit=nomination.recipient_unit,
+                    award_form=campaign.award_form,
+                    awarder_title=campaign.awarder_title,
+                    title_text=campaign.title_text,
+                    year=campaign.year,
+                    decision_number=decision.number,
+                    decision_date=decision.date,
+                    identity_key=nomination.identity_key,
+                )
+            )
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if not locked.is_open:
+            raise ValidationError(_("The decision has already been issued."))
+        Award.objects.bulk_create(awards)
+        decision.issued_at = timezone.now()
+        decision.issued_by = user if user is not None and user.is_authenticated else None
+        decision.save(update_fields=["issued_at", "issued_by"])
+        campaign.state = Campaign.State.DECIDED
+        campaign.save(update_fields=["state"])
+        record(user, campaign, decision, "issue", {
+            "collectives": [None, len(collectives)], "individuals": [None, len(individuals)],
+        })
+    return awards
