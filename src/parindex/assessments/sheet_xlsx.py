@@ -10,6 +10,7 @@ value as it is.
 from __future__ import annotations
 
 import io
+import zipfile
 from decimal import Decimal
 
 from django.db import transaction
@@ -93,7 +94,7 @@ def import_sheet(user, sheet, upload) -> int:
     """Save the self scores and notes of a filled sheet file; returns how many rows changed."""
     try:
         book = load_workbook(upload, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError):
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
         raise SheetFileError([_("The file is not an XLSX workbook.")]) from None
     data = sheet_data(sheet, with_files=False)
     by_code = {row.node.code: row for row in data.rows}
