@@ -51,6 +51,7 @@ class DemoSummary:
     frameworks: list[str] = field(default_factory=list)
     rounds: list[str] = field(default_factory=list)
     scores: int = 0
+    surveys: list[str] = field(default_factory=list)  # rounds whose survey was loaded
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # username, password, role
 
 
@@ -108,6 +109,16 @@ def load_demo(directory: Path | None = None) -> DemoSummary:
             for entry in item.get("frameworks") or []:
                 if entry.get("scores"):
                     summary.scores += import_scores(round, directory / entry["scores"]).rows
+
+        # The parts of the cycle after scoring, each owned by its app: the 2021 survey's
+        # answers, then the published result snapshots the public pages read.
+        from parindex.results.services import publish_demo_rounds
+        from parindex.surveys.services import load_demo_survey
+
+        for round in Round.objects.filter(code__in=summary.rounds).order_by("year"):
+            if load_demo_survey(round, directory) is not None:
+                summary.surveys.append(round.code)
+        publish_demo_rounds()
 
         summary.accounts = ensure_demo_accounts()
     return summary

@@ -32,6 +32,8 @@ class Command(BaseCommand):
         out(f"  Bộ chỉ số / frameworks: {', '.join(summary.frameworks)}")
         out(f"  Kỳ đánh giá / rounds: {', '.join(summary.rounds)}")
         out(f"  Điểm / score rows: {summary.scores}")
+        if summary.surveys:
+            out(f"  Điều tra XHH / surveys: {', '.join(summary.surveys)}")
         out("Tài khoản demo / demo accounts:")
         for username, password, role in summary.accounts:
             out(f"  {username} / {password}  ({role})")
