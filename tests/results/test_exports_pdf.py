@@ -1,0 +1,82 @@
+"""The PDF annex and draft decision: the demo's published numbers in the text, the embedded
+Vietnamese serif font, A4 pages, a constant number of queries."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from parindex.results import services
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf(client, name, round_code):
+    response = client.get(reverse(name, args=[round_code]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    return PdfReader(io.BytesIO(response.content))
+
+
+def text(reader) -> str:
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def fonts(reader) -> set[str]:
+    names = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            descriptor = (descendants[0].get_object() if descendants else font).get("/FontDescriptor")
+            if descriptor and descriptor.get_object().get("/FontFile2"):
+                names.add(str(font["/BaseFont"]).split("+")[-1])
+    return names
+
+
+def test_annex_pdf_has_the_published_numbers(client, demo):
+    reader = pdf(client, "results_pdf", "gialai-2021")
+    content = text(reader)
+    assert "PHỤ LỤC I" in content and "KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2021" in content
+    assert "197/QĐ-UBND" in content
+    for published in ["78,30", "10,26", "2,38", "7,93", "4,97", "11,54", "26,72",
+                      "76,96", "76,40", "71,47", "95,44", "72,48"]:
+        assert published in content, published
+    assert "UBND huyện Ia Grai" in content and "Sở Y tế" in content
+    assert "Liberation-Serif" in fonts(reader)  # embedded, so the diacritics render anywhere
+    width, height = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height
+    assert round(max(width, height)) == 842 and round(min(width, height)) == 595  # A4
+
+
+def test_draft_decision_pdf(client, demo):
+    reader = pdf(client, "results_decision_pdf", "gialai-2021")
+    content = text(reader)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in content
+    assert "Độc lập - Tự do - Hạnh phúc" in content
+    assert "QUYẾT ĐỊNH" in content
+    assert "Phê duyệt và công bố Chỉ số cải cách hành chính năm 2021" in content
+    assert "Số: 197/QĐ-UBND" in content and "ngày 15 tháng 04 năm 2022" in content
+    assert "Gia Lai" in content
+    assert "UBND huyện Ia Grai (78,30%)" in content  # highest district, in Article 1
+    assert "PHỤ LỤC II" in content and "95,44" in content  # the annex follows
+    first = reader.pages[0].mediabox
+    assert round(first.width) == 595 and round(first.height) == 842  # A4 portrait
+
+
+def test_pdf_query_count_is_constant(client, django_assert_max_num_queries):
+    counts = []
+    for n, year in [(3, 2020), (30, 2021)]:
+        group = f.group(f"g{n}", f"Nhóm {n}")
+        fw = f.framework(code=f"fw-{year}", year=year, unit_group=group)
+        rnd = f.round_with(n, year=year, code=f"r{year}", fw=fw, published_on=f.PUBLISHED,
+                           unit_list=f.units(n, unit_group=group, prefix=f"Y{year}-"))
+        services.compute_round(rnd)
+        services.publish(rnd)
+        with django_assert_max_num_queries(10) as ctx:
+            reader = pdf(client, "results_decision_pdf", rnd.code)
+        assert f"Đơn vị Y{year}-001" in text(reader)
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
