@@ -174,3 +174,23 @@ def test_command_prints_summary_or_every_error(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "NOPE" in err and "NADA" in err
     assert not Unit.objects.filter(code__startswith="Z").exists()
+
+
+def test_units_valid_in_a_year(tmp_path):
+    from parindex.units.selectors import units_valid_in
+
+    rows = district_rows(1) + [
+        {"code": "OLD", "name": "old", "unit_group": "so", "valid_to": "2025-02-28"},
+        {
+            "code": "NEW",
+            "name": "new",
+            "unit_group": "so",
+            "valid_from": "2025-03-01",
+            "predecessors": "OLD",
+        },
+    ]
+    import_units(write_units(tmp_path / "u.csv", rows))
+    codes = lambda year, groups=None: [u.code for u in units_valid_in(year, groups)]  # noqa: E731
+    assert codes(2021) == ["GL", "H01", "OLD"]
+    assert codes(2025, ["so"]) == ["NEW", "OLD"]
+    assert codes(2026, ["so"]) == ["NEW"]

@@ -6,7 +6,6 @@ number of queries however many units and criteria a round has.
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
 
 from django.db.models import Q
@@ -17,14 +16,7 @@ from parindex.engine.values import parse_value
 from parindex.frameworks.models import Framework, Node
 from parindex.frameworks.selectors import engine_framework
 from parindex.units.models import Unit
-
-
-def valid_in_year(year: int) -> Q:
-    """Units whose validity dates overlap the calendar year."""
-    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    return (Q(valid_from__isnull=True) | Q(valid_from__lte=last)) & (
-        Q(valid_to__isnull=True) | Q(valid_to__gte=first)
-    )
+from parindex.units.selectors import valid_in_year
 
 
 def round_results(
