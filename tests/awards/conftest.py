@@ -147,3 +147,10 @@ def province_campaign(province, scored_round):
 @pytest.fixture
 def province_manager(province):
     return make_user("pmanager", (province, Role.Kind.MANAGER))
+
+
+@pytest.fixture
+def demo_campaign(district):
+    from parindex.awards.demo import load_demo_campaign
+
+    return load_demo_campaign()

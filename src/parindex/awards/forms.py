@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from parindex.assessments.models import Round
 from parindex.units.models import Unit, UnitGroup
 
+from . import rules
 from .models import AwardForm, Campaign, Decision, NomineeKind, ProposalRule
 
 
@@ -31,6 +32,12 @@ class CampaignForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["code"].disabled = True
             self.fields["awarder_unit"].disabled = True
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("award_form") and data.get("awarder_kind") in rules.AWARDER_FORMS:
+            data["award_form"] = rules.award_form_for(data["awarder_kind"])
+        return data
 
     def validate_unique(self):
         """Uniqueness is checked by the service with every other rule, in one message set."""
@@ -68,8 +75,10 @@ class NominationForm(forms.Form):
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units if units is not None else Unit.objects.none()
-        if units is not None and len(units) == 1:
-            self.fields["unit"].initial = units[0].pk
+        if units is not None:
+            first_two = list(units[:2])
+            if len(first_two) == 1:
+                self.fields["unit"].initial = first_two[0].pk
 
 
 class ReviewForm(forms.Form):

@@ -111,6 +111,7 @@ def search_register(
             | Q(unit__name__icontains=term)
             | Q(recipient_unit__code__iexact=term)
             | Q(work_unit__icontains=term)
+            | Q(kind=NomineeKind.COLLECTIVE, name__icontains=term)
         )
     if year:
         awards = awards.filter(year=year)

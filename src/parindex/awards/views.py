@@ -212,10 +212,9 @@ def nominate(request, code):
     campaign = _campaign(request, code)
     if not policy.can_nominate(user, campaign):
         raise PermissionDenied
-    if policy.can_manage_campaign(user, campaign):
-        units = list(Unit.objects.order_by("name"))
-    else:
-        units = list(Unit.objects.filter(pk__in=policy.award_nominating_unit_ids(user)).order_by("name"))
+    units = Unit.objects.order_by("name")
+    if not policy.can_manage_campaign(user, campaign):
+        units = units.filter(pk__in=policy.award_nominating_unit_ids(user))
     form = NominationForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -1,0 +1,193 @@
+"""The pages and downloads: access, forms with bad input, htmx review, query counts, exports."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from parindex.awards import services
+from parindex.awards.models import Award, AwardChange, Nomination
+
+from .conftest import docx_text, pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+def add_people(user, campaign, unit, n, start=0):
+    for i in range(start, start + n):
+        services.nominate(user, campaign, unit=unit, kind="individual", name=f"Người {i}",
+                          position="Chuyên viên", work_unit="Phòng Nội vụ", achievement="x")
+
+
+def test_campaign_page_queries_do_not_grow_with_nominations(
+    client, manager, officer, campaign, district, django_assert_max_num_queries
+):
+    client.force_login(manager)
+    url = reverse("awards:campaign", args=[campaign.code])
+    add_people(officer, campaign, district, 3)
+    with django_assert_max_num_queries(12) as few:
+        assert client.get(url).status_code == 200
+    add_people(officer, campaign, district, 30, start=3)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert response.content.decode().count('data-status="pending"') == 33
+
+
+def test_outsider_gets_not_found_and_officer_cannot_review(
+    client, outsider, officer, campaign, district
+):
+    add_people(officer, campaign, district, 1)
+    nomination = Nomination.objects.get()
+    client.force_login(outsider)
+    assert client.get(reverse("awards:campaign", args=[campaign.code])).status_code == 404
+    client.force_login(officer)
+    url = reverse("awards:review", args=[campaign.code, nomination.pk])
+    assert client.post(url, {"decision": "accept"}).status_code == 403
+    assert Nomination.objects.get().status == "pending"
+    assert client.get(reverse("awards:campaign_edit", args=[campaign.code])).status_code == 403
+
+
+def test_anonymous_is_sent_to_log_in(client, campaign):
+    response = client.get(reverse("awards:register"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_nominate_form_and_the_duplicate_error(client, officer, campaign, district):
+    client.force_login(officer)
+    url = reverse("awards:nominate", args=[campaign.code])
+    assert client.get(url).status_code == 200
+    data = {"unit": district.pk, "kind": "individual", "name": "Trần Thị Bình",
+            "position": "Chuyên viên", "work_unit": "Phòng Tư pháp", "achievement": "Tốt"}
+    response = client.post(url, data)
+    assert response.status_code == 302
+    before = (Nomination.objects.count(), AwardChange.objects.count())
+    response = client.post(url, {**data, "name": "trần thị  bình"})
+    assert response.status_code == 200
+    assert "Trần Thị Bình is already in this campaign" in response.content.decode()
+    assert (Nomination.objects.count(), AwardChange.objects.count()) == before
+
+
+def test_nominate_for_another_unit_is_not_offered(client, officer, campaign, districts):
+    client.force_login(officer)
+    url = reverse("awards:nominate", args=[campaign.code])
+    response = client.post(url, {"unit": districts["PLEIKU"].pk, "kind": "individual",
+                                 "name": "X", "position": "Y", "achievement": "Z"},
+                           HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200 and not Nomination.objects.exists()
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_htmx_review_swaps_the_row(client, council, officer, campaign, district):
+    add_people(officer, campaign, district, 1)
+    nomination = Nomination.objects.get()
+    client.force_login(council)
+    url = reverse("awards:review", args=[campaign.code, nomination.pk])
+    response = client.post(url, {"decision": "reject", "reason": ""}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert body.startswith("<tr") and "Give the reason for rejecting." in body
+    assert Nomination.objects.get().status == "pending"
+    response = client.post(url, {"decision": "accept"}, HTTP_HX_REQUEST="true")
+    assert 'data-status="accepted"' in response.content.decode()
+    assert response["HX-Trigger"] == "counts-changed"
+    counts = client.get(reverse("awards:counts", args=[campaign.code])).content.decode()
+    assert "1 individual" in counts
+
+
+def test_rules_page_reports_every_bad_rule(client, province_manager, province_campaign, group):
+    client.force_login(province_manager)
+    url = reverse("awards:rules", args=[province_campaign.code])
+    assert client.get(url).status_code == 200
+    data = {"rules-TOTAL_FORMS": "2", "rules-INITIAL_FORMS": "0",
+            "rules-0-kind": "top", "rules-0-unit_group": group.pk, "rules-0-top": "",
+            "rules-1-kind": "band", "rules-1-band": ""}
+    response = client.post(url, data)
+    body = response.content.decode()
+    assert "rule 1: a &#x27;top&#x27; rule needs N" in body and "rule 2:" in body
+    data["rules-0-top"] = "2"
+    data["rules-1-band"] = "tot"
+    assert client.post(url, data).status_code == 302
+    response = client.post(reverse("awards:propose", args=[province_campaign.code]), follow=True)
+    body = response.content.decode()
+    assert "3 collective(s) proposed from the results." in body
+    assert "Rank 1 of 5 in UBND cấp huyện" in body and "78,30" in body
+
+
+def test_decision_page_pdf_docx_and_certificates(client, manager, demo_campaign):
+    client.force_login(manager)
+    page = client.get(reverse("awards:decision", args=[demo_campaign.code]),
+                      HTTP_ACCEPT_LANGUAGE="en")
+    body = page.content.decode()
+    assert "8 collectives" in body and "23 individuals" in body
+    assert "Decision No. 1234/QĐ-UBND of 16/05/2022" in body
+    pdf = client.get(reverse("awards:decision_pdf", args=[demo_campaign.code]))
+    assert pdf["Content-Type"] == "application/pdf"
+    assert "8 tập thể và 23 cá nhân" in pdf_text(pdf.content)
+    docx = client.get(reverse("awards:decision_docx", args=[demo_campaign.code]))
+    assert "8 tập thể và 23 cá nhân" in docx_text(docx.content)
+    certs = client.get(reverse("awards:certificates_pdf", args=[demo_campaign.code]))
+    assert "Rơ Mah Thuấn" in pdf_text(certs.content)
+    award = Award.objects.get(name="Siu H'Yên")
+    one = client.get(reverse("awards:certificate_pdf", args=[award.pk]))
+    assert "Siu H'Yên" in pdf_text(one.content)
+
+
+def test_register_search_and_exports(client, outsider, demo_campaign,
+                                     django_assert_max_num_queries):
+    client.force_login(outsider)
+    url = reverse("awards:register")
+    with django_assert_max_num_queries(8):
+        response = client.get(url, {"year": 2021})
+    assert "31 awards" in response.content.decode()
+    body = client.get(url, {"q": "ngọc"}).content.decode()
+    assert "Nguyễn Thị Bích Ngọc" in body and "Đỗ Thị Ngọc Ánh" in body
+    assert "Nguyễn Văn Hùng" not in body
+    body = client.get(url, {"unit": "Ia Dêr"}).content.decode()
+    assert "3 awards" in body  # the commune, and two of its people
+    assert "0 awards" in client.get(url, {"award_form": "bang_khen"}).content.decode()
+    assert "8 awards" in client.get(url, {"kind": "collective"}).content.decode()
+    with django_assert_max_num_queries(4):
+        xlsx = client.get(url, {"export": "xlsx", "year": 2021})
+    rows = list(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
+    assert rows[0][5] == "Tên tập thể, cá nhân" and len(rows) == 32
+    assert ("Rơ Mah Thuấn" in {r[5] for r in rows})
+    text = client.get(url, {"export": "csv", "kind": "individual"}).content.decode("utf-8-sig")
+    table = list(csv.reader(io.StringIO(text)))
+    assert len(table) == 24 and table[1][1] == "1234/QĐ-UBND"
+
+
+def test_person_and_unit_history(client, outsider, demo_campaign, district):
+    client.force_login(outsider)
+    award = Award.objects.get(name="Phan Thanh Sơn")
+    response = client.get(reverse("awards:person"), {"key": award.identity_key})
+    assert "Phan Thanh Sơn" in response.content.decode()
+    assert "1234/QĐ-UBND" in response.content.decode()
+    assert client.get(reverse("awards:person"), {"key": "i|nobody|"}).status_code == 404
+    body = client.get(reverse("awards:unit", args=[district.code])).content.decode()
+    assert "UBND xã Ia Sao" in body and "Puih Hiếu" in body
+
+
+def test_campaign_create_and_edit_pages(client, manager, district):
+    client.force_login(manager)
+    url = reverse("awards:campaign_create")
+    data = {"code": "iagrai-2024", "name": "CCHC 2024", "year": 2024,
+            "awarder_unit": district.pk, "awarder_kind": "district_chairman",
+            "awarder_title": "Chủ tịch UBND huyện Ia Grai", "award_form": "bang_khen",
+            "title_text": "đã có thành tích xuất sắc"}
+    response = client.post(url, data)
+    assert response.status_code == 200 and "gives a" in response.content.decode()
+    data["award_form"] = ""
+    response = client.post(url, data)
+    assert response.status_code == 302
+    edit = reverse("awards:campaign_edit", args=["iagrai-2024"])
+    response = client.post(edit, {**data, "name": "CCHC năm 2024"})
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert AwardChange.objects.filter(action="update").get().changes["name"] == [
+        "CCHC 2024", "CCHC năm 2024"]
+
+
+def test_history_page(client, manager, demo_campaign):
+    client.force_login(manager)
+    response = client.get(reverse("awards:history", args=[demo_campaign.code]))
+    assert response.status_code == 200 and "issue" in response.content.decode()
