@@ -1,0 +1,75 @@
+"""The read-only API serves published results only, with an OpenAPI schema."""
+
+import pytest
+
+from parindex.assessments.models import Round
+from parindex.results import services
+from tests.results import factories as f
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.api.urls")]
+
+
+def test_rounds_and_frameworks(client, demo):
+    rounds = client.get("/api/rounds").json()
+    assert [r["code"] for r in rounds] == ["gialai-2022", "gialai-2021"]
+    r2021 = client.get("/api/rounds/gialai-2021").json()
+    assert r2021["decision_number"] == "197/QĐ-UBND" and r2021["published_on"] == "2022-04-15"
+    assert {g["code"] for g in r2021["unit_groups"]} == {"huyen", "so"}
+    frameworks = client.get("/api/frameworks").json()
+    assert len(frameworks) == 4
+    code = next(g["framework"] for g in r2021["unit_groups"] if g["code"] == "huyen")
+    fw = client.get(f"/api/frameworks/{code}").json()
+    assert fw["unit_group"] == "huyen" and fw["bands"] and fw["nodes"][0]["children"]
+
+
+def test_group_and_unit_results_carry_the_published_numbers(client, demo):
+    data = client.get("/api/rounds/gialai-2021/results/huyen").json()
+    first = data["results"][0]
+    assert (first["unit_code"], first["rank"], first["index"]) == ("IAGRAI", 1, "78.30")
+    assert first["fields"]["3"]["achieved"] == "10.26"
+    assert data["results"][-1]["index"] == "71.47" and data["version"] == 1
+    so = client.get("/api/rounds/gialai-2021/results/so").json()["results"]
+    assert (so[0]["unit_code"], so[0]["index"]) == ("STTTT", "95.44")
+    assert (so[-1]["unit_code"], so[-1]["rank"], so[-1]["index"]) == ("SYT", 20, "72.48")
+    later = client.get("/api/rounds/gialai-2022/results/huyen").json()["results"]
+    ia_grai = next(r for r in later if r["unit_code"] == "IAGRAI")
+    assert ia_grai["index"] == "80.94" and ia_grai["previous_index"] == "78.30"
+    unit = client.get("/api/rounds/gialai-2021/results/huyen/IAGRAI").json()
+    assert unit["index"] == "78.30" and unit["points"] and unit["round"] == "gialai-2021"
+    assert len(client.get("/api/rounds/gialai-2021/results").json()) == 2
+
+
+def test_unpublished_results_are_not_served(client):
+    draft = f.round_with(3, year=2023, code="draft-2023")
+    services.compute_round(draft)
+    Round.objects.filter(pk=draft.pk).update(published_on=f.PUBLISHED)  # marked, not published
+    assert client.get("/api/rounds").json() == []
+    assert client.get("/api/frameworks").json() == []
+    for url in ["/api/rounds/draft-2023", "/api/rounds/draft-2023/results",
+                "/api/rounds/draft-2023/results/huyen",
+                "/api/rounds/draft-2023/results/huyen/U001", "/api/frameworks/test-huyen-2023"]:
+        assert client.get(url).status_code == 404, url
+
+
+def test_openapi_schema_describes_the_endpoints(client):
+    schema = client.get("/api/openapi.json").json()
+    assert schema["info"]["title"] == "parindex API"
+    for path in ["/api/rounds", "/api/rounds/{code}", "/api/frameworks",
+                 "/api/frameworks/{code}", "/api/rounds/{code}/results/{group}",
+                 "/api/rounds/{code}/results/{group}/{unit}"]:
+        assert set(schema["paths"][path]) == {"get"}, path  # read-only
+
+
+def test_api_query_count_is_constant(client, django_assert_max_num_queries):
+    counts = []
+    for n, year in [(3, 2020), (30, 2021)]:
+        group = f.group(f"g{n}", f"Nhóm {n}")
+        fw = f.framework(code=f"fw-{year}", year=year, unit_group=group)
+        rnd = f.round_with(n, year=year, code=f"r{year}", fw=fw, published_on=f.PUBLISHED,
+                           unit_list=f.units(n, unit_group=group, prefix=f"Y{year}-"))
+        services.compute_round(rnd)
+        services.publish(rnd)
+        with django_assert_max_num_queries(10) as ctx:
+            assert len(client.get(f"/api/rounds/{rnd.code}/results/{group.code}").json()["results"]) == n
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
