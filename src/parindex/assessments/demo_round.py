@@ -1,0 +1,214 @@
+"""The demo's 2023 round in progress, and one account per role to try the cycle with.
+
+Built on top of the Gia Lai demo (2021 and 2022 published): the 2022 frameworks are copied as
+2023 frameworks, the round is opened through the workflow, and the units are spread over the
+stages a manager sees in the middle of a real round: some sheets submitted, some in progress,
+some not started and late (the self-assessment deadline has passed), and Ia Grai in the
+explanation round. The unit values are the units' 2022 self scores.
+
+Mass data (the units' self scores) is written in bulk with its history rows; the steps a person
+would take (submitting, appraising, asking for and sending explanations) go through `workflow`.
+Loading twice changes nothing but the demo passwords, which are reset so the printed ones work.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from parindex.engine.values import leaf_points, parse_value
+from parindex.frameworks.models import Framework, Node
+from parindex.frameworks.selectors import engine_framework
+from parindex.frameworks.services import import_framework
+from parindex.units.models import Role, Unit
+
+from . import workflow
+from .history import Kind
+from .models import Change, Round, Score, Sheet
+
+ROUND_CODE = "gialai-2023"
+ORGANISER = "SNV"
+SOURCE_ROUND = "gialai-2022"
+SOURCE_FRAMEWORKS = ("gialai-huyen-2022", "gialai-so-2022")
+PASSWORD = "cchc-demo-2023"
+EXPLAINING_UNIT = "IAGRAI"  # the district of the real story, now in the explanation round
+FILLING_UNIT = "PLEIKU"  # left in progress, for the demo officer to finish and submit
+NO_EVIDENCE_NOTE = "Hồ sơ giấy lưu tại đơn vị, sẽ số hóa sau"
+K = Role.Kind
+
+# username, unit code, role, description printed by `parindex demo`
+ACCOUNTS = [
+    ("snv.quanly", ORGANISER, K.MANAGER, "round manager / quản lý kỳ đánh giá (Sở Nội vụ)"),
+    ("snv.thamdinh", ORGANISER, K.APPRAISER, "appraiser / thẩm định viên"),
+    ("snv.hoidong", ORGANISER, K.COUNCIL, "council member / thành viên Hội đồng thẩm định"),
+    ("snv.xem", ORGANISER, K.VIEWER, "viewer / người xem"),
+    ("iagrai.canbo", EXPLAINING_UNIT, K.OFFICER, "unit officer, Ia Grai (explanation round)"),
+    ("iagrai.lanhdao", EXPLAINING_UNIT, K.HEAD, "unit head, Ia Grai"),
+    ("pleiku.canbo", FILLING_UNIT, K.OFFICER, "unit officer, Pleiku (sheet in progress)"),
+    ("pleiku.lanhdao", FILLING_UNIT, K.HEAD, "unit head, Pleiku (submits)"),
+]
+
+MINI_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def load_demo_2023(stdout=None) -> list[tuple[str, str, str]]:
+    """Build the 2023 round (once) and (re)set the demo accounts; returns what to print."""
+    with transaction.atomic():
+        users = _accounts()
+        if not Round.objects.filter(code=ROUND_CODE).exists():
+            _build(users)
+            if stdout is not None:
+                stdout.write(f"  Kỳ đánh giá đang diễn ra / round in progress: {ROUND_CODE}")
+    return [(username, PASSWORD, description) for username, _u, _k, description in ACCOUNTS]
+
+
+def _accounts() -> dict[str, object]:
+    User = get_user_model()
+    units = {u.code: u for u in Unit.objects.filter(code__in={a[1] for a in ACCOUNTS})}
+    users = {}
+    for username, unit_code, kind, _description in ACCOUNTS:
+        user, _created = User.objects.get_or_create(username=username)
+        if not user.check_password(PASSWORD):
+            user.set_password(PASSWORD)
+            user.save()
+        Role.objects.get_or_create(user=user, unit=units[unit_code], kind=kind)
+        users[username] = user
+    return users
+
+
+def _frameworks() -> list[Framework]:
+    """The 2022 frameworks again, as 2023 frameworks (codes and names say 2023)."""
+    copies = []
+    for code in SOURCE_FRAMEWORKS:
+        new_code = code.replace("2022", "2023")
+        model = Framework.objects.filter(code=new_code).first()
+        if model is None:
+            source = engine_framework(Framework.objects.select_related("unit_group").get(code=code))
+            model = import_framework(dataclasses.replace(
+                source, code=new_code, year=2023, name=source.name.replace("2022", "2023"),
+            ))
+        copies.append(model)
+    return copies
+
+
+def _heads(units: list[Unit]) -> dict[int, object]:
+    """A head for every unit (unusable password), so the board says who submitted."""
+    User = get_user_model()
+    heads = {}
+    for unit in units:
+        username = f"{unit.code.lower()}.lanhdao"
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username)
+            user.set_unusable_password()
+            user.save()
+        Role.objects.get_or_create(user=user, unit=unit, kind=K.HEAD)
+        heads[unit.pk] = user
+    return heads
+
+
+def _build(users: dict[str, object]) -> None:
+    manager, appraiser = users["snv.quanly"], users["snv.thamdinh"]
+    today = timezone.localdate()
+    day = datetime.timedelta(days=1)
+    round = workflow.open_round(
+        manager, code=ROUND_CODE, name="Chỉ số CCHC năm 2023 của tỉnh Gia Lai", year=2023,
+        organiser=Unit.objects.get(code=ORGANISER), frameworks=_frameworks(),
+        deadlines=workflow.Deadlines(
+            self_assessment=today - 3 * day, appraisal=today + 14 * day,
+            explanation=today + 21 * day, final=today + 35 * day, approval=today + 45 * day,
+        ),
+    )
+    sheets = list(Sheet.objects.filter(round=round).select_related("unit", "framework__unit_group",
+                                                                   "round__organiser"))
+    for sheet in sheets:
+        workflow.assign(manager, round, appraiser, sheet.unit)
+    heads = _heads([s.unit for s in sheets])
+
+    source = {}
+    for unit_id, code, stage, value in Score.objects.filter(round__code=SOURCE_ROUND).values_list(
+        "unit_id", "node__code", "stage", "value"
+    ):
+        source[unit_id, code, stage] = value
+
+    # Spread the units over the stages: per unit group, every other unit submitted, a quarter
+    # in progress, the rest not started (and so late).
+    plans = {}
+    for group in {s.framework_id for s in sheets}:
+        group_sheets = sorted((s for s in sheets if s.framework_id == group),
+                              key=lambda s: s.unit.code)
+        for i, sheet in enumerate(group_sheets):
+            plans[sheet.pk] = ("submitted", "in_progress", "submitted-late", "not_started")[i % 4]
+    for sheet in sheets:
+        if sheet.unit.code == EXPLAINING_UNIT:
+            plans[sheet.pk] = "explanation"
+        elif sheet.unit.code == FILLING_UNIT:
+            plans[sheet.pk] = "in_progress"
+
+    for sheet in sheets:
+        plan = plans[sheet.pk]
+        if plan == "not_started":
+            continue
+        framework = engine_framework(sheet.framework)
+        nodes = {n.code: n for n in Node.objects.filter(framework=sheet.framework)}
+        leaves = [leaf for leaf in framework.leaves().values() if leaf.rule.kind != "survey"]
+        if plan == "in_progress":
+            leaves = leaves[: len(leaves) // 2]
+        head = heads[sheet.unit_id]
+        scores, changes = [], []
+        for leaf in leaves:
+            value = source.get((sheet.unit_id, leaf.code, "self")) or "NA"
+            earned = leaf_points(leaf, parse_value(leaf, value))
+            note = NO_EVIDENCE_NOTE if earned else ""
+            scores.append(Score(round=round, unit=sheet.unit, node=nodes[leaf.code],
+                                stage=Score.Stage.SELF, value=value, note=note, updated_by=head))
+            changes.append(Change(round=round, sheet=sheet, node_code=leaf.code,
+                                  stage=Score.Stage.SELF, kind=Kind.SCORE, new=value, user=head))
+            if note:
+                changes.append(Change(round=round, sheet=sheet, node_code=leaf.code,
+                                      stage=Score.Stage.SELF, kind=Kind.NOTE, new=note,
+                                      user=head))
+        Score.objects.bulk_create(scores)
+        Change.objects.bulk_create(changes)
+        sheet.started_at = timezone.now()
+        sheet.save(update_fields=["started_at"])
+        if plan == "explanation":
+            for leaf in leaves[:2]:
+                workflow.add_evidence(users["iagrai.canbo"], sheet, leaf.code, ContentFile(
+                    MINI_PDF, name=f"minh-chung-{leaf.code}.pdf"))
+            head = users["iagrai.lanhdao"]
+        if plan != "in_progress":
+            workflow.submit(head, sheet)
+            if plan != "submitted-late":
+                # The demo is built today; most units submitted before the deadline.
+                Sheet.objects.filter(pk=sheet.pk).update(
+                    submitted_at=timezone.now() - (4 + sheet.pk % 3) * day
+                )
+        if plan == "explanation":
+            _appraise_and_ask(appraiser, sheet, leaves, source)
+
+
+def _appraise_and_ask(appraiser, sheet: Sheet, leaves, source) -> None:
+    """Where the 2022 appraisal cut the unit's points, cut them again and ask why."""
+    cut = [
+        leaf for leaf in leaves
+        if (theirs := source.get((sheet.unit_id, leaf.code, "appraised")))
+        and theirs != source.get((sheet.unit_id, leaf.code, "self"))
+    ][:3] or leaves[:1]
+    for leaf in cut:
+        value = source.get((sheet.unit_id, leaf.code, "appraised")) or "NA"
+        workflow.save_score(appraiser, sheet, leaf.code, Score.Stage.APPRAISED, value,
+                            "Tài liệu kiểm chứng chưa thể hiện đủ kết quả", 0)
+    workflow.request_explanation(
+        appraiser, sheet, cut[0].code,
+        "Đề nghị đơn vị giải trình và bổ sung tài liệu kiểm chứng (báo cáo kết quả thực hiện).",
+    )
+    workflow.send_requests(appraiser, sheet)
