@@ -79,10 +79,58 @@ RECIPIENTS = """\
 
 
 def load_demo_campaign(stdout=None) -> Campaign:
-    """Create (or re-create) the 2021 Ia Grai campaign, decided, with its register entries.
+    """Create the 2021 Ia Grai campaign, decided, with its register entries; and, when the demo's
+    2022 round is there, the province chairman's open 2022 campaign with collectives proposed
+    from its results. Loading twice changes nothing.
 
     Needs the demo's unit IAGRAI; links the campaign to the round `gialai-2021` when present.
     """
+    campaign = _load_ia_grai(stdout)
+    _load_province_2022(stdout)
+    return campaign
+
+
+PROVINCE_CODE = "gialai-cchc-2022"
+
+
+def _load_province_2022(stdout=None) -> Campaign | None:
+    """An open campaign: top 3 of each group of the 2022 index proposed for a bằng khen."""
+    province = Unit.objects.filter(code="GIALAI").first()
+    round = Round.objects.filter(code="gialai-2022").first()
+    if province is None or round is None:
+        return None
+    existing = Campaign.objects.filter(code=PROVINCE_CODE).first()
+    if existing is not None:
+        return existing
+    from .models import ProposalRule
+
+    with transaction.atomic():
+        campaign = Campaign.objects.create(
+            code=PROVINCE_CODE,
+            name="Bằng khen của Chủ tịch UBND tỉnh về Chỉ số CCHC năm 2022",
+            year=2022,
+            round=round,
+            awarder_unit=province,
+            awarder_kind=Campaign.Awarder.PROVINCE_CHAIRMAN,
+            awarder_title="Chủ tịch Ủy ban nhân dân tỉnh Gia Lai",
+            award_form=AwardForm.BANG_KHEN,
+            title_text=(
+                "đã có thành tích xuất sắc trong thực hiện nhiệm vụ cải cách hành chính năm 2022"
+            ),
+            deadline=datetime.date(2023, 5, 15),
+        )
+        services.record(None, campaign, campaign, "create", {"code": [None, PROVINCE_CODE]},
+                        "demo")
+        for position, group in enumerate(round.frameworks.values_list("unit_group", flat=True)):
+            ProposalRule.objects.create(campaign=campaign, position=position, kind="top", top=3,
+                                        unit_group_id=group)
+        created, _skipped = services._propose(None, campaign)
+    if stdout is not None:
+        stdout.write(f"awards: {PROVINCE_CODE}: {len(created)} collectives proposed, open")
+    return campaign
+
+
+def _load_ia_grai(stdout=None) -> Campaign:
     district = Unit.objects.filter(code=DISTRICT).first()
     if district is None:
         raise LookupError(f"unit {DISTRICT} is missing: load the Gia Lai units first")

@@ -37,6 +37,11 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+def _who(user):
+    """The user to store as the author; None for the system (the demo loader, scripts)."""
+    return user if user is not None and user.is_authenticated else None
+
+
 def record(user, campaign: Campaign | None, obj, action: str, changes=None, reason: str = ""):
     return AwardChange.objects.create(
         campaign=campaign,
@@ -45,7 +50,7 @@ def record(user, campaign: Campaign | None, obj, action: str, changes=None, reas
         action=action,
         changes=changes or {},
         reason=reason,
-        user=user if user is not None and user.is_authenticated else None,
+        user=_who(user),
     )
 
 
@@ -263,7 +268,7 @@ def nominate(
         position=position.strip(),
         work_unit=work_unit,
         achievement=achievement.strip(),
-        created_by=user if user.is_authenticated else None,
+        created_by=_who(user),
     )
     nomination.identity_key = nomination.compute_identity()
     existing = _live_duplicate(campaign, nomination.identity_key)
@@ -285,6 +290,10 @@ def propose_from_results(user, campaign: Campaign) -> tuple[list[Nomination], li
     proposing again after the rules change only adds the new ones.
     """
     _require(policy.can_propose_from_results(user, campaign))
+    return _propose(user, campaign)
+
+
+def _propose(user, campaign: Campaign) -> tuple[list[Nomination], list[str]]:
     _require_open(campaign)
     campaign_rules = [rule.as_rule() for rule in campaign.rules.select_related("unit_group")]
     if not campaign_rules:
@@ -315,7 +324,7 @@ def propose_from_results(user, campaign: Campaign) -> tuple[list[Nomination], li
                 result_index=proposal.index,
                 result_band=labels.get(proposal.band or "", proposal.band or ""),
                 result_rules=", ".join(str(n + 1) for n in proposal.rules),
-                created_by=user if user.is_authenticated else None,
+                created_by=_who(user),
             )
             nomination.identity_key = nomination.compute_identity()
             if nomination.identity_key in live:
@@ -437,7 +446,7 @@ def _issue(user, campaign: Campaign) -> list[Award]:
             raise ValidationError(_("The decision has already been issued."))
         Award.objects.bulk_create(awards)
         decision.issued_at = timezone.now()
-        decision.issued_by = user if user is not None and user.is_authenticated else None
+        decision.issued_by = _who(user)
         decision.save(update_fields=["issued_at", "issued_by"])
         campaign.state = Campaign.State.DECIDED
         campaign.save(update_fields=["state"])
