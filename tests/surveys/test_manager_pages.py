@@ -128,3 +128,7 @@ def test_survey_points_hook(citizens, deputies):
     add(deputies, "PLEIKU", [("D1", "B")])
     assert survey_points(citizens.survey.round) == {
         "IAGRAI": {"8.2": D("7.2")}, "PLEIKU": {"8.1": D("3.6")}}
+    from parindex.surveys.selectors import survey_points_by_group
+
+    assert survey_points_by_group(citizens.survey.round) == {
+        "huyen": {"IAGRAI": {"8.2": D("7.2")}, "PLEIKU": {"8.1": D("3.6")}}}

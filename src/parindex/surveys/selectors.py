@@ -200,6 +200,20 @@ def survey_points(round: Round) -> dict[str, dict[str, Decimal]]:
     }
 
 
+def survey_points_by_group(round: Round) -> dict[str, dict[str, dict[str, Decimal]]]:
+    """survey_points keyed first by unit group code, so results can put each unit's survey points
+    into the framework of its group: {unit group: {unit code: {leaf code: exact points}}}."""
+    survey = Survey.objects.filter(round=round).first()
+    if survey is None:
+        return {}
+    grouped: dict[str, dict[str, dict[str, Decimal]]] = {}
+    for entry in survey_scores(survey).units:
+        if entry.leaves:
+            grouped.setdefault(entry.unit.group.code, {})[entry.unit.code] = {
+                code: s.points for code, s in entry.leaves.items()}
+    return grouped
+
+
 def distribution(group: RespondentGroup, unit: Unit) -> list[dict]:
     """Per question of `group`, the count and share of each option among `unit`'s answers."""
     lay = layout(group)
