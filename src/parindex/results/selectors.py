@@ -15,6 +15,7 @@ from parindex.engine.compute import ResultSet, UnitInfo, compute
 from parindex.engine.values import parse_value
 from parindex.frameworks.models import Framework, Node
 from parindex.frameworks.selectors import engine_framework
+from parindex.surveys.selectors import survey_points_by_group
 from parindex.units.models import Unit
 from parindex.units.selectors import valid_in_year
 
@@ -26,7 +27,8 @@ def round_results(
 
     A framework scores the units that have a score for it in the round, plus the units of its
     group valid in the round's year (those with no score show every leaf missing). Names come
-    from the Unit rows. Four queries: frameworks, nodes, scores, units.
+    from the Unit rows. Survey points come from the round's survey where it has answers.
+    A fixed number of queries: frameworks, nodes, scores, survey, units.
     """
     frameworks = list(
         round.frameworks.select_related("unit_group").order_by("unit_group__code", "code")
@@ -50,6 +52,13 @@ def round_results(
             values[framework_id][unit_code][node_code] = parse_value(leaf, raw)
         except ValueError as exc:  # checked on import; only a hand-edited row gets here
             raise ValueError(f"{round.code}: {unit_code} {node_code}: {exc}") from None
+
+    # Where the round's survey has valid answers, its points replace the survey leaves' typed
+    # values (at either stage: units do not score the survey themselves).
+    survey = survey_points_by_group(round)
+    for fw in frameworks:
+        for unit_code, points in survey.get(fw.unit_group.code, {}).items():
+            values[fw.pk][unit_code].update(points)
 
     group_ids = {fw.unit_group_id for fw in frameworks}
     scored = Score.objects.filter(round=round, stage=stage).values("unit_id")
