@@ -191,3 +191,31 @@ def test_history_page(client, manager, demo_campaign):
     client.force_login(manager)
     response = client.get(reverse("awards:history", args=[demo_campaign.code]))
     assert response.status_code == 200 and "issue" in response.content.decode()
+
+
+def test_decision_page_queries_are_constant(client, manager, demo_campaign,
+                                            django_assert_max_num_queries):
+    client.force_login(manager)
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("awards:decision", args=[demo_campaign.code])).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("awards:campaign", args=[demo_campaign.code])).status_code == 200
+
+
+def test_rules_offer_the_rounds_bands(client, province_manager, province_campaign):
+    client.force_login(province_manager)
+    body = client.get(reverse("awards:rules", args=[province_campaign.code])).content.decode()
+    assert '<option value="tot">Tốt</option>' in body
+
+
+def test_award_typed_in_the_admin_is_recorded(admin_client, district):
+    response = admin_client.post(reverse("admin:awards_award_add"), {
+        "sequence": 1, "kind": "individual", "name": "Nguyễn Văn Cũ", "position": "Chuyên viên",
+        "work_unit": "Phòng Nội vụ", "award_form": "giay_khen", "awarder_title": "Chủ tịch",
+        "title_text": "đã có thành tích năm 2019", "year": 2019, "decision_number": "12/QĐ-UBND",
+        "decision_date": "2020-01-15",
+    })
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    award = Award.objects.get()
+    assert award.identity_key == "i|nguyễn văn cũ|phòng nội vụ"
+    assert AwardChange.objects.get(model="award").action == "create"

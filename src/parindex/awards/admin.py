@@ -40,15 +40,26 @@ class AwardAdmin(admin.ModelAdmin):
     list_filter = ["year", "award_form", "kind"]
     search_fields = ["name", "work_unit", "decision_number"]
     raw_id_fields = ["campaign", "nomination", "unit", "recipient_unit"]
+    readonly_fields = ["identity_key"]
 
     def save_model(self, request, obj, form, change):
-        if not obj.identity_key:
-            from .rules import identity_key
+        """Awards typed in here are recorded in the history like every other change."""
+        from .rules import identity_key
+        from .services import record
 
-            obj.identity_key = identity_key(
-                obj.kind, obj.name, obj.work_unit if obj.kind == "individual" else ""
-            )
+        obj.identity_key = identity_key(
+            obj.kind, obj.name, obj.work_unit if obj.kind == "individual" else ""
+        )
+        changes = {
+            name: [form.initial.get(name) if change else None, str(form.cleaned_data.get(name))]
+            for name in form.changed_data
+        }
         super().save_model(request, obj, form, change)
+        record(request.user, obj.campaign, obj, "update" if change else "create", changes,
+               "admin")
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the register is kept; a wrong entry is corrected, not removed
 
 
 @admin.register(AwardChange)

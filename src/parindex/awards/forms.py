@@ -55,6 +55,14 @@ class RuleForm(forms.Form):
     min_index = forms.DecimalField(label=_("Minimum index"), max_digits=5, decimal_places=2,
                                    required=False)
 
+    def __init__(self, *args, bands=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if bands:  # the bands of the round's frameworks, by label
+            self.fields["band"] = forms.ChoiceField(
+                label=_("Band"), required=False,
+                choices=[("", "—"), *((code, label) for code, label in bands.items())],
+            )
+
 
 RuleFormSet = forms.formset_factory(RuleForm, extra=2, can_delete=True)
 

@@ -161,7 +161,8 @@ def rules_edit(request, code):
          "min_index": r.min_index}
         for r in campaign.rules.select_related("unit_group")
     ]
-    formset = RuleFormSet(request.POST or None, initial=initial, prefix="rules")
+    formset = RuleFormSet(request.POST or None, initial=initial, prefix="rules",
+                          form_kwargs={"bands": selectors.band_labels(campaign)})
     errors: list[str] = []
     if request.method == "POST" and formset.is_valid():
         rows = [
