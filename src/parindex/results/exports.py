@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from copy import copy
 from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, Side
 
 from parindex.assessments.models import Round
@@ -25,8 +25,8 @@ from .models import ResultRow
 from .snapshots import Table, engine_structure
 
 # A cell is a plain value (text, int) or (value, style name); Decimals are points (0.00).
-Cell = object
-Sheet = tuple[str, list[int], Iterator[list[Cell]]]  # title, column widths, rows
+CellSpec = object
+Sheet = tuple[str, list[int], Iterator[list[CellSpec]]]  # title, column widths, rows
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
@@ -90,7 +90,7 @@ def _title(text: str, taken: set[str]) -> str:
     return title
 
 
-def _group_rows(round: Round, table: Table, number: int) -> Iterator[list[Cell]]:
+def _group_rows(round: Round, table: Table, number: int) -> Iterator[list[CellSpec]]:
     numeral = ROMAN[number] if number < len(ROMAN) else str(number + 1)
     yield [(f"PHỤ LỤC {numeral}", "title")]
     yield [(f"KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {round.year} "
@@ -107,7 +107,7 @@ def _group_rows(round: Round, table: Table, number: int) -> Iterator[list[Cell]]
            + [(sum((f.max for f in table.fields), Decimal(0)), "header_num")]
            + [("", "header")] * 3)
     for position, row in enumerate(table.rows, start=1):
-        cells: list[Cell] = [(position, "int"), (row.unit_name, "text")]
+        cells: list[CellSpec] = [(position, "int"), (row.unit_name, "text")]
         cells += [(cell["achieved"], "num") if cell else ("KAD", "center") for cell in row.fields]
         cells += [(row.achieved, "num"), (row.index, "bold_num"), (row.rank, "int"),
                   (row.band_label, "center")]
@@ -117,7 +117,7 @@ def _group_rows(round: Round, table: Table, number: int) -> Iterator[list[Cell]]
             "của các tiêu chí được áp dụng × 100.", "italic")]
 
 
-def _unit_rows(round, table, framework, row, points, own) -> Iterator[list[Cell]]:
+def _unit_rows(round, table, framework, row, points, own) -> Iterator[list[CellSpec]]:
     yield [(row.unit_name, "title")]
     yield [(f"Kết quả Chỉ số CCHC năm {round.year} – {table.group.name}", "italic")]
     yield [("Chỉ số CCHC (%)", "text"), (row.index, "bold_num")]
@@ -171,38 +171,69 @@ STYLES = {
 }
 
 
+class _StyledCell(Cell):
+    """A streamed cell whose style is fixed: its style id is looked up once, not per write."""
+
+    __slots__ = ("_style_id",)
+
+    @property
+    def style_id(self):
+        return self._style_id
+
+    @property
+    def has_style(self):
+        return True
+
+
+def _prototypes(ws) -> dict[str, WriteOnlyCell]:
+    """One reusable cell per style: a streamed row is written cell by cell, so a cell can take
+    its next value as soon as the previous one is out."""
+    styles = {**STYLES, "": {"font": Font(name="Times New Roman", size=12), "border": _BOX}}
+    cells = {}
+    for name, attrs in styles.items():
+        cell = _StyledCell(ws, row=1, column=1)
+        for attr, value in attrs.items():
+            setattr(cell, attr, value)
+        cell._style_id = ws.parent._cell_styles.add(cell._style)
+        cells[name] = cell
+    return cells
+
+
+def _styled_rows(pool):
+    """Replaces a streamed sheet's `_values_to_row` (openpyxl 3.1): each cell spec becomes the
+    pooled cell of its style carrying the value, as openpyxl does with its one plain cell."""
+
+    def values_to_row(cells, row_idx):
+        for col_idx, spec in enumerate(cells, 1):
+            value, style = spec if isinstance(spec, tuple) else (spec, "")
+            if value is None:
+                continue
+            cell = pool[style]
+            cell.value = value
+            cell.column = col_idx
+            cell.row = row_idx
+            yield cell
+
+    return values_to_row
+
+
 def write_annex(sheets, out, formatted: bool = True) -> None:
-    """Write the sheets to `out` (a path or file-like) in openpyxl's streaming mode."""
+    """Write the sheets to `out` (a path or file-like) in openpyxl's streaming mode; without
+    `formatted`, the same cells as bare values (the benchmark's baseline)."""
     workbook = Workbook(write_only=True)
-    prototypes = None
+    pool = None
     for title, widths, rows in sheets:
         ws = workbook.create_sheet(title)
         if not formatted:
             for cells in rows:
                 ws.append([c[0] if isinstance(c, tuple) else c for c in cells])
             continue
-        if prototypes is None:
-            prototypes = {}
-            for name, attrs in STYLES.items():
-                cell = WriteOnlyCell(ws)
-                for attr, value in attrs.items():
-                    setattr(cell, attr, value)
-                prototypes[name] = cell._style
-            plain = WriteOnlyCell(ws)
-            plain.border = _BOX
-            plain.font = Font(name="Times New Roman", size=12)
-            prototypes[""] = plain._style
+        pool = pool or _prototypes(ws)
+        ws._values_to_row = _styled_rows(pool)
         for i, width in enumerate(widths):
             ws.column_dimensions[_letter(i)].width = width
-        out_row = []
         for cells in rows:
-            out_row = []
-            for c in cells:
-                value, style = c if isinstance(c, tuple) else (c, "")
-                cell = WriteOnlyCell(ws, value)
-                cell._style = copy(prototypes[style])
-                out_row.append(cell)
-            ws.append(out_row)
+            ws.append(cells)
     workbook.save(out)
 
 

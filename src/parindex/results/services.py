@@ -89,9 +89,12 @@ def compute_round(round: Round, user=None) -> list[ResultSnapshot]:
     Earlier drafts of the round are discarded; published versions are untouched. A constant
     number of queries whatever the number of units and criteria.
     """
-    appraised = round_results(round, stage=APPRAISED)
-    self_results = {fw.pk: rs for fw, rs in round_results(round, stage=SELF)}
     raw = _raw_values(round)
+    appraised = round_results(round, stage=APPRAISED)
+    self_results = (
+        {fw.pk: rs for fw, rs in round_results(round, stage=SELF)}
+        if any(stages.get(SELF) for stages in raw.values()) else {}
+    )
 
     ResultSnapshot.objects.filter(round=round, published_at__isnull=True).delete()
     latest = dict(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -19,6 +20,8 @@ from parindex.assessments.models import Round
 
 from . import charts, services
 from . import snapshots as snaps
+
+PAGE_SIZE = 100  # rows of a ranking page; a province has fewer, a national round more
 
 
 def _version(request) -> int | None:
@@ -88,12 +91,14 @@ def ranking(request, round_code: str, group: str, published: bool = True):
     descending = request.GET.get("desc") == "1"
     query, band = request.GET.get("q", ""), request.GET.get("band", "")
     rows = snaps.sort_and_filter(table.rows, table.fields, sort, descending, query, band)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     chart = charts.ranking_bars(
-        [(r.unit_name, r.index) for r in table.rows],
+        [(r.unit_name, r.index) for r in page.object_list],
         _("Index of each unit, %(group)s") % {"group": table.group.name},
     )
     context = {
-        "round": round, "table": table, "rows": rows, "chart": chart, "published": published,
+        "round": round, "table": table, "rows": page.object_list, "page": page,
+        "chart": chart, "published": published,
         "sort": sort, "desc": descending, "q": query, "band": band,
         "sort_keys": ["rank", "unit", "points", "index", "change"],
     }

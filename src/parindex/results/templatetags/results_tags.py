@@ -56,3 +56,10 @@ def sort_query(context, key):
     params["sort"], params["desc"] = key, desc
     params.pop("page", None)
     return "?" + params.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context, number):
+    params = context["request"].GET.copy()
+    params["page"] = number
+    return "?" + params.urlencode()

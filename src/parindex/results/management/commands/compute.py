@@ -4,6 +4,7 @@ It is the same engine the web app uses, so a province can check published result
 draft framework) with nothing but its spreadsheets.
 """
 
+from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -12,13 +13,68 @@ from parindex.engine.compute import UnitInfo, compute
 from parindex.engine.framework import FrameworkError
 from parindex.engine.io import (
     InputError,
+    InputIssue,
+    UnitRecord,
     load_framework,
+    read_score_rows,
     read_scores,
     read_units,
     render_results,
 )
 
 FORMATS = ("table", "json", "csv", "xlsx")
+
+
+def valid_in_year(unit: UnitRecord, year: int) -> bool:
+    """Whether the unit existed at some time in `year` (an empty date is open-ended)."""
+    return (unit.valid_from is None or unit.valid_from <= date(year, 12, 31)) and (
+        unit.valid_to is None or unit.valid_to >= date(year, 1, 1))
+
+
+def units_in_year(units: list[UnitRecord], unit_group: str, year: int) -> list[UnitRecord]:
+    """The units a framework of `unit_group` and `year` ranks: a department created in 2025
+    has no place in the 2021 ranking, not even with 0.00."""
+    return [u for u in units if u.unit_group == unit_group and valid_in_year(u, year)]
+
+
+def _out_of_scope(path: str, units: list[UnitRecord], ranked: set[str], unit_group: str,
+                  year: int) -> list[InputIssue]:
+    """Rows for listed units the framework does not rank: a wrong file or a unit of another
+    year, so they are refused with their place rather than silently dropped."""
+    by_code = {u.code: u for u in units}
+    issues = []
+    for score in read_score_rows(path):
+        unit = by_code.get(score.unit_code)
+        if unit is None or unit.code in ranked:
+            continue  # unknown units are read_scores' to report
+        if unit.unit_group != unit_group:
+            why = f"is in unit group '{unit.unit_group}', not '{unit_group}'"
+        elif unit.valid_from and unit.valid_from.year > year:
+            why = f"exists only from {unit.valid_from.isoformat()}, after {year}"
+        else:
+            why = f"ended on {unit.valid_to.isoformat()}, before {year}"
+        issues.append(InputIssue(Path(path).name, score.row, "unit_code",
+                                 f"unit '{unit.code}' {why}"))
+    return issues
+
+
+def read_inputs(options: dict, framework) -> tuple[list[UnitInfo] | None, dict]:
+    """The units to rank (None: every unit in the scores) and the parsed values."""
+    if not options["units"]:
+        return None, read_scores(options["scores"], framework, stage=options["stage"])
+    records = read_units(options["units"])
+    ranked = units_in_year(records, framework.unit_group, framework.year)
+    # The scores are read a second time for the rows' places: files are small next to that.
+    issues = _out_of_scope(options["scores"], records, {u.code for u in ranked},
+                           framework.unit_group, framework.year)
+    try:
+        values = read_scores(options["scores"], framework, stage=options["stage"],
+                             known_units={u.code for u in records})
+    except InputError as error:
+        issues += error.errors
+    if issues:  # one list, in the order of the file
+        raise InputError(sorted(issues, key=lambda issue: issue.row or 0))
+    return [UnitInfo(u.code, u.name, u.unit_group) for u in ranked], values
 
 
 class Command(BaseCommand):
@@ -45,14 +101,7 @@ class Command(BaseCommand):
 
         try:
             framework = load_framework(options["framework"])
-            units = None
-            if options["units"]:
-                units = [UnitInfo(u.code, u.name, u.unit_group)
-                         for u in read_units(options["units"])]
-            values = read_scores(
-                options["scores"], framework, stage=options["stage"],
-                known_units={u.code for u in units} if units is not None else None,
-            )
+            units, values = read_inputs(options, framework)
             results = compute(framework, values, units)
         except (FrameworkError, InputError) as error:
             for issue in error.errors:
