@@ -48,3 +48,11 @@ def test_loading_twice_changes_nothing(demo):
     changes = Change.objects.count()
     assert load_demo_2023() == demo
     assert Change.objects.count() == changes
+
+
+def test_demo_passwords_pass_the_validators(demo):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+
+    for username, password, _role in demo:
+        validate_password(password, get_user_model().objects.get(username=username))

@@ -219,7 +219,7 @@ def save_score(
         elif note:
             raise ValidationError(_("Enter a value before writing a note."))
 
-        current = Score.objects.select_for_update().filter(
+        current = Score.objects.select_for_update(of=("self",)).filter(
             round_id=sheet.round_id, unit_id=sheet.unit_id, node=node, stage=stage
         ).select_related("updated_by").first()
         if current is not None and current.value == value and current.note == note:
@@ -429,7 +429,7 @@ def answer_request(user, request: ExplanationRequest, answer: str, version: int)
         if not policy.can_explain(user, sheet):
             _deny(_("Explanations are accepted only in the explanation round, before its "
                     "deadline."))
-        current = ExplanationRequest.objects.select_for_update().select_related(
+        current = ExplanationRequest.objects.select_for_update(of=("self",)).select_related(
             "answered_by", "node"
         ).get(pk=request.pk)
         if current.version != version:
