@@ -73,3 +73,10 @@ def test_api_query_count_is_constant(client, django_assert_max_num_queries):
             assert len(client.get(f"/api/rounds/{rnd.code}/results/{group.code}").json()["results"]) == n
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.skipif("ninja" not in __import__("django.conf").conf.settings.INSTALLED_APPS,
+                    reason="the docs page needs 'ninja' in INSTALLED_APPS (its vendored Swagger UI)")
+def test_docs_page_is_served_offline(client):
+    html = client.get("/api/docs").content.decode()
+    assert "swagger-ui-bundle.js" in html and "cdn" not in html.lower()

@@ -192,3 +192,31 @@ def test_viewer_without_add_permission_cannot_publish(client):
     client.force_login(staff(perms=("view_resultsnapshot",)))
     assert client.post(reverse("results_manage_action", args=[rnd.code, "compute"])).status_code == 403
     assert not ResultSnapshot.objects.exists()
+
+
+def test_long_rankings_are_paginated(client):
+    group = f.group("xa", "Cấp xã")
+    fw = f.framework(code="fw-xa", unit_group=group)
+    rnd = f.round_with(120, fw=fw, unit_list=f.units(120, unit_group=group, prefix="X"),
+                       published_on=f.PUBLISHED, self_scores=False)
+    services.compute_round(rnd)
+    services.publish(rnd)
+    url = reverse("results_ranking", args=[rnd.code, "xa"])
+    first = units_in_order(client.get(url).content.decode())
+    second = units_in_order(client.get(url, {"page": 2}).content.decode())
+    assert len(first) == 100 and len(second) == 20 and not set(first) & set(second)
+
+
+def test_a_superseded_version_stays_readable(client):
+    rnd = f.round_with(3, published_on=f.PUBLISHED)
+    services.compute_round(rnd)
+    services.publish(rnd)
+    Score.objects.filter(round=rnd, unit__code="U002", node__code="1.2", stage="appraised").update(
+        value="3"
+    )
+    services.correct(rnd, reason="Sửa điểm 1.2")
+    url = reverse("results_ranking", args=[rnd.code, "huyen"])
+    assert "<strong>75,00</strong>" in row(client.get(url).content.decode(), "U002")
+    old = client.get(url, {"version": 1}).content.decode()
+    assert "<strong>65,00</strong>" in row(old, "U002")
+    assert "Sửa điểm 1.2" in client.get(url).content.decode()
