@@ -40,6 +40,8 @@ EXPLAINING_UNIT = "IAGRAI"  # the district of the real story, now in the explana
 FILLING_UNIT = "PLEIKU"  # left in progress, for the demo officer to finish and submit
 NO_EVIDENCE_NOTE = "Hồ sơ giấy lưu tại đơn vị, sẽ số hóa sau"
 K = Role.Kind
+STAGES = ("submitted", "in_progress", "submitted-late", "not_started",
+          "submitted", "in_progress", "submitted", "not_started")
 
 # username, unit code, role, description printed by `parindex demo`
 ACCOUNTS = [
@@ -139,14 +141,14 @@ def _build(users: dict[str, object]) -> None:
     ):
         source[unit_id, code, stage] = value
 
-    # Spread the units over the stages: per unit group, every other unit submitted, a quarter
-    # in progress, the rest not started (and so late).
+    # Spread the units over the stages: per unit group, half submitted (one in eight late), a
+    # quarter in progress, a quarter not started (both late: the deadline has passed).
     plans = {}
     for group in {s.framework_id for s in sheets}:
         group_sheets = sorted((s for s in sheets if s.framework_id == group),
                               key=lambda s: s.unit.code)
         for i, sheet in enumerate(group_sheets):
-            plans[sheet.pk] = ("submitted", "in_progress", "submitted-late", "not_started")[i % 4]
+            plans[sheet.pk] = STAGES[i % len(STAGES)]
     for sheet in sheets:
         if sheet.unit.code == EXPLAINING_UNIT:
             plans[sheet.pk] = "explanation"

@@ -14,7 +14,9 @@ from openpyxl.styles import Font
 from parindex.engine.compute import UnitResult, round2
 from parindex.results.selectors import round_results
 
-from .models import Round, Score
+from .models import Round, Score, Sheet
+
+FINAL = (Sheet.State.FINALISED, Sheet.State.APPROVED)
 
 
 def workbook(title: str, header: list[str], rows) -> bytes:
@@ -60,7 +62,7 @@ def progress_xlsx(round: Round, rows) -> bytes:
 
 def history_xlsx(changes) -> bytes:
     return workbook(
-        _("History"),
+        _("Change history"),
         [_("When"), _("Who"), _("Unit"), _("Criterion"), _("Stage"), _("Change"),
          _("Old value"), _("New value"), _("Reason")],
         [
@@ -90,6 +92,8 @@ class Comparison:
 def round_comparison(round: Round) -> list[Comparison]:
     """Per unit with a sheet: self and appraised results, and the leaves where points were cut."""
     units = dict(round.sheets.values_list("unit__code", "unit__name"))
+    # Appraised values are complete only once a sheet's appraisal is finalised.
+    final = set(round.sheets.filter(state__in=FINAL).values_list("unit__code", flat=True))
     by_stage = {}
     for stage in (Score.Stage.SELF, Score.Stage.APPRAISED):
         by_stage[stage] = {
@@ -102,8 +106,8 @@ def round_comparison(round: Round) -> list[Comparison]:
     for code, name in sorted(units.items()):
         mine = by_stage[Score.Stage.SELF].get(code)
         theirs = by_stage[Score.Stage.APPRAISED].get(code)
-        if theirs is not None and len(theirs.missing) == len(theirs.points):
-            theirs = None  # not appraised yet
+        if code not in final:
+            theirs = None
         cut = []
         if mine is not None and theirs is not None:
             for leaf, points in mine.points.items():

@@ -97,10 +97,16 @@ class SheetData:
         return [r for r in self.rows if r.is_leaf]
 
     def result(self, stage: str) -> UnitResult:
-        """The engine's totals for one stage: per field, and achieved / max / index overall."""
+        """The engine's totals for one stage: per field, and achieved / max / index overall.
+
+        Appraised totals count the self value where the appraisers have not (yet) set one, as
+        finalising the appraisal does, so the running total is what the unit would get now.
+        """
         values = {}
         for row in self.leaves():
             score = row.scores.get(stage)
+            if score is None and stage == APPRAISED:
+                score = row.scores.get(SELF)
             if score is not None:
                 values[row.leaf.code] = parse_value(row.leaf, score.value)
         unit = UnitInfo(self.sheet.unit.code, self.sheet.unit.name, self.framework.unit_group)
