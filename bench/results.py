@@ -21,6 +21,7 @@ import argparse
 import io
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -128,4 +129,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        shutil.rmtree(os.environ["PARINDEX_VAR"], ignore_errors=True)

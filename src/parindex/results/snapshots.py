@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 from django.http import Http404
 
@@ -50,12 +51,23 @@ class Row:
     index: Decimal
     band: str
     band_label: str
-    fields: list[dict | None]  # in field order: {"achieved", "max", "index"} Decimals
+    stored_fields: dict = field(repr=False)  # as stored: {"1": {"achieved": "4.98", …}}
+    field_codes: list[str] = field(repr=False)
     self_achieved: Decimal | None = None
     self_index: Decimal | None = None
     previous_rank: int | None = None
     previous_index: Decimal | None = None
     previous_units: list[str] = field(default_factory=list)
+
+    @cached_property
+    def fields(self) -> list[dict | None]:
+        """In field order: {"achieved", "max", "index"} as Decimals; None when not applicable.
+        Converted on first use, so a long ranking converts only the rows it shows."""
+        cells = []
+        for code in self.field_codes:
+            data = self.stored_fields.get(code)
+            cells.append({k: Decimal(v) for k, v in data.items()} if data else None)
+        return cells
 
     @property
     def rank_change(self) -> int | None:
@@ -166,14 +178,11 @@ def versions(round: Round) -> list[ResultSnapshot]:
 # --------------------------------------------------------------------------- tables
 
 
-def _row(r: ResultRow, fields: list[FieldInfo], labels: dict[str, str]) -> Row:
-    cells = []
-    for f in fields:
-        data = r.fields.get(f.code)
-        cells.append({k: _dec(v) for k, v in data.items()} if data else None)
+def _row(r: ResultRow, codes: list[str], labels: dict[str, str]) -> Row:
     return Row(rank=r.rank, unit_code=r.unit_code, unit_name=r.unit_name, achieved=r.achieved,
                max=r.max, index=r.index, band=r.band, band_label=labels.get(r.band, r.band),
-               fields=cells, self_achieved=r.self_achieved, self_index=r.self_index)
+               stored_fields=r.fields, field_codes=codes, self_achieved=r.self_achieved,
+               self_index=r.self_index)
 
 
 def tables(round: Round, published: bool = True, version: int | None = None,
@@ -195,8 +204,9 @@ def tables(round: Round, published: bool = True, version: int | None = None,
         fields = fields_of(snapshot.structure)
         bands = snapshot.structure.get("bands", [])
         labels = {b["code"]: b["label"] for b in bands}
+        codes = [f.code for f in fields]
         result.append(Table(snapshot, fields, bands,
-                            [_row(r, fields, labels) for r in rows_of[snapshot.pk]]))
+                            [_row(r, codes, labels) for r in rows_of[snapshot.pk]]))
     if compare:
         _compare_with_previous(round, result)
     return result
