@@ -42,7 +42,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from engine import best_of, raw_value, synthetic_framework  # noqa: E402
+from engine import raw_value, synthetic_framework  # noqa: E402
 from parindex.assessments.models import Round, Score  # noqa: E402
 from parindex.engine.framework import framework_from_dict  # noqa: E402
 from parindex.frameworks.models import Node  # noqa: E402
@@ -53,6 +53,15 @@ from parindex.results.exports import annex_cells, write_annex  # noqa: E402
 from parindex.results.models import ResultRow  # noqa: E402
 from parindex.results.selectors import round_results  # noqa: E402
 from parindex.units.models import Unit, UnitGroup  # noqa: E402
+
+
+def best_of(repeat: int, run) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - start)
+    return best
 
 
 def build(n_units: int, n_leaves: int) -> Round:
