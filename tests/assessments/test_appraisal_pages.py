@@ -130,3 +130,13 @@ def test_open_a_round_from_the_page(client, cycle):
     assert Sheet.objects.filter(round__code="r2024").count() == 2
     client.force_login(cycle.officer)
     assert client.get(reverse("assessments:round_new")).status_code == 404
+
+
+def test_open_a_round_over_chosen_units(client, cycle):
+    client.force_login(cycle.manager)
+    client.post(reverse("assessments:round_new"), {
+        "code": "r2024b", "name": "Kỳ 2024", "year": 2023, "organiser": cycle.organiser.pk,
+        "frameworks": [cycle.framework.pk], "units": [cycle.units[1].pk],
+    })
+    assert list(Sheet.objects.filter(round__code="r2024b").values_list("unit__code", flat=True)) \
+        == ["H02"]

@@ -34,6 +34,7 @@ def test_accepted_documents(cycle, name, content, content_type):
     with evidence.file.open("rb") as stored:
         assert stored.read() == content
     assert evidence.file.name.startswith("evidence/r2023/H01/")
+    assert name not in evidence.file.name  # stored under a random name: no guessable path
 
 
 @pytest.mark.parametrize(

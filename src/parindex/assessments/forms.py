@@ -69,6 +69,12 @@ class RoundForm(forms.Form):
         label=gettext_lazy("Frameworks (one per unit group)"), queryset=Framework.objects,
         widget=forms.CheckboxSelectMultiple,
     )
+    units = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Units assessed (none chosen: every unit of the groups valid in the "
+                           "year)"),
+        queryset=Unit.objects, required=False,
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+    )
     self_deadline = forms.DateField(
         label=gettext_lazy("Self-assessment deadline"), required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -95,6 +101,9 @@ class RoundForm(forms.Form):
         if organisers is not None:
             self.fields["organiser"].queryset = organisers
         self.fields["frameworks"].queryset = Framework.objects.select_related("unit_group")
+        self.fields["units"].queryset = Unit.objects.select_related("group").order_by(
+            "group__code", "code"
+        )
 
 
 class AssignForm(forms.Form):

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from pathlib import PurePath
+from uuid import uuid4
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -153,8 +156,11 @@ class Assignment(models.Model):
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:
-    # Grouped by round and unit so an operator can find a unit's binder on disk or in a bucket.
-    return f"evidence/{instance.sheet.round.code}/{instance.sheet.unit.code}/{filename}"
+    # Grouped by round and unit so an operator can find a unit's binder on disk or in a bucket;
+    # a random name so that no file can be fetched by guessing a path (the original name is
+    # kept in `name`, and files are served only through the permission-checked view).
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"evidence/{instance.sheet.round.code}/{instance.sheet.unit.code}/{uuid4().hex}{suffix}"
 
 
 class Evidence(models.Model):

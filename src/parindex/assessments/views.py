@@ -111,6 +111,7 @@ def round_new(request):
             round = workflow.open_round(
                 request.user, code=data["code"], name=data["name"], year=data["year"],
                 organiser=data["organiser"], frameworks=list(data["frameworks"]),
+                units=list(data["units"]) or None,
                 deadlines=workflow.Deadlines(
                     data["self_deadline"], data["appraisal_deadline"],
                     data["explanation_deadline"], data["final_deadline"],
