@@ -91,6 +91,9 @@ def test_xlsx_to_stdout_is_refused():
     ("IAGRAI,3.1,45:50", "value", "not a ratio"),
     ("IAGRAI,3.1,45/0", "value", "denominator 0"),
     ("NOWHERE,1.1,yes", "unit_code", "unit 'NOWHERE' is not in the units"),
+    ("PLEIKU,1.1,yes", "unit_code", "unit 'PLEIKU' is in unit group 'thanhpho', not 'huyen'"),
+    ("KRONGPA2025,1.1,yes", "unit_code", "'KRONGPA2025' exists only from 2025-07-01, after 2021"),
+    ("AYUNPA2019,1.1,yes", "unit_code", "'AYUNPA2019' ended on 2020-12-31, before 2021"),
 ])
 def test_bad_scores_name_file_row_and_column(tmp_path, line, column, message):
     scores = scores_file(tmp_path, "IAGRAI,1.1,yes", line)
@@ -100,6 +103,43 @@ def test_bad_scores_name_file_row_and_column(tmp_path, line, column, message):
     assert f"scores.csv:row 3, column {column}: " in done.stderr
     assert message in done.stderr
     assert not out.exists()
+
+
+def test_only_units_valid_in_the_framework_year_are_ranked():
+    done = run("--scores", str(DATA / "scores.csv"), "--units", str(DATA / "units.csv"),
+               "--format", "json")
+    assert done.returncode == 0, done.stderr
+    codes = [r["unit_code"] for r in json.loads(done.stdout)["results"]]
+    assert codes == ["IAGRAI", "CHUPAH", "DAKDOA"]  # not the 2025 or the ended unit, no 0.00
+
+
+def test_problems_of_both_files_are_reported_together_in_row_order(tmp_path):
+    scores = scores_file(tmp_path, "KRONGPA2025,1.1,yes", "IAGRAI,1.2,2.5", "PLEIKU,1.1,yes")
+    done = run("--scores", str(scores), "--units", str(DATA / "units.csv"))
+    assert done.returncode == 2
+    assert [line.split(":")[1] for line in done.stderr.splitlines()[:3]] == [
+        "row 2, column unit_code", "row 3, column value", "row 4, column unit_code"]
+
+
+def test_without_units_every_unit_in_the_scores_is_ranked(tmp_path):
+    scores = scores_file(tmp_path, "KRONGPA2025,1.1,yes", "PLEIKU,1.1,no")
+    done = run("--scores", str(scores), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert [r["unit_code"] for r in json.loads(done.stdout)["results"]] == ["KRONGPA2025",
+                                                                             "PLEIKU"]
+
+
+def test_gialai_2021_departments_leave_out_the_2025_merger():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "parindex.settings.test"}
+    gialai = Path(__file__).parents[2] / "examples" / "gialai"
+    done = subprocess.run([str(PARINDEX), "compute", "--framework",
+                           str(gialai / "framework-so-2021.yaml"), "--scores",
+                           str(gialai / "scores-so-2021.csv"), "--units",
+                           str(gialai / "units.csv"), "--format", "json"],
+                          capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    codes = {r["unit_code"] for r in json.loads(done.stdout)["results"]}
+    assert "STC2025" not in codes and {"STC", "SKHDT"} <= codes and len(codes) == 20
 
 
 def test_bad_framework_names_line_and_column(tmp_path):

@@ -1,3 +1,4 @@
+from dataclasses import replace
 from decimal import Decimal as D
 
 import pytest
@@ -118,3 +119,39 @@ def test_recompute_gives_the_same_results():
     fw = fw_simple()
     values = {"A": {"1.1": D(10), "1.2": NA}, "B": {"2.1": D(3)}}
     assert compute(fw, values).results == compute(fw, values).results
+
+
+def test_sums_are_exact_beyond_the_context_precision():
+    # 2/3 has 28 digits; adding 0.01 exactly needs 30, which a Decimal sum would round away.
+    fw = make([field("1", leaf("1.1", D("0.01")), leaf("1.2", 1, "ratio", proportional=True))])
+    full = compute(fw, {"A": {"1.1": D("0.01"), "1.2": (D(2), D(3))}}).results[0]
+    na = compute(fw, {"A": {"1.1": NA, "1.2": (D(2), D(3))}}).results[0]
+    assert full.achieved - D("0.01") == na.achieved == full.points["1.2"]
+    assert full.fields["1"].achieved == full.achieved
+
+
+def test_points_with_more_places_than_the_framework_are_scored_exactly():
+    fw = fw_simple()
+    first = compute(fw, {"A": {"1.1": D(30)}}).results[0]
+    # A later value with six places makes the engine re-plan at a finer scale, mid-run.
+    rows = compute(fw, {"A": {"1.1": D(30)}, "B": {"1.1": D("30.000001"), "2.1": NA}}).results
+    assert [r.unit_code for r in rows] == ["B", "A"]
+    assert rows[0].achieved == D("30.000001") and rows[0].max == D(60)
+    assert rows[1] == replace(first, rank=2)
+    assert rows[0].points["1.1"] == D("30.000001") and rows[0].points["2.1"] is None
+
+
+def test_fields_read_like_a_dict():
+    result = compute(fw_simple(), {"A": {"1.1": D(30), "1.2": NA, "2.1": D(1)}}).results[0]
+    assert result.fields == {"1": (D(30), D(40), D(75)), "2": (D(1), D(40), D("2.5"))}
+    assert result.fields.get("9") is None and list(result.fields) == ["1", "2"]
+
+
+def test_unknown_codes_and_values_given_as_none():
+    with pytest.raises(ValueError, match="unit 'A': '9.9' is not a leaf criterion"):
+        compute(fw_simple(), {"A": {"1.1": D(1), "9.9": D(1)}})  # with leaves missing
+    with pytest.raises(ValueError, match="unit 'A': '9.9' is not a leaf criterion"):
+        compute(fw_simple(), {"A": {"1.1": D(1), "1.2": True, "2.1": D(1), "T.1": 0, "P.1": 0,
+                                    "9.9": D(1)}})  # and with none missing
+    result = compute(fw_simple(), {"A": {"1.1": None, "2.1": D(2)}}).results[0]
+    assert result.achieved == D(2) and result.missing == ["1.2", "T.1", "P.1"]

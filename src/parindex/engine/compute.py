@@ -1,16 +1,19 @@
 """From parsed values to achieved points, index, rank and band for every unit of a group.
 
 The rules are those of formats.md ("Semantics of parindex compute"). The loop over units × leaves
-is the only hot path in the system, so the framework is first flattened into plain lists
-(`_Plan`) and each leaf's points are memoised per distinct value.
+is the only hot path in the system, so it runs on plain integers: each leaf memoises, per
+distinct value, its points as an exact fixed-point integer (`_Plan`), and one C-level `sum()`
+per top-level node gives a unit's achieved points, the max of its not-applicable leaves and its
+count of missing leaves at once (see `_Plan` for the packing). Decimals are made only per unit,
+and a field's `FieldResult` only when someone reads it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
-from operator import getitem
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_UP, Context, Decimal
+from operator import getitem, itemgetter
 from typing import NamedTuple, TypeVar
 
 from .framework import ZERO, Band, Framework, Node
@@ -29,7 +32,7 @@ class UnitInfo:
 
 
 class FieldResult(NamedTuple):
-    """A top-level field's component (a tuple: thousands are built per compute, cheaply)."""
+    """A top-level field's component."""
 
     achieved: Decimal
     max: Decimal
@@ -45,7 +48,7 @@ class UnitResult:
     max: Decimal
     index: Decimal
     band: str | None
-    fields: dict[str, FieldResult]
+    fields: Mapping[str, FieldResult]
     missing: list[str]
     points: Mapping[str, Decimal | None]
 
@@ -102,118 +105,298 @@ def rank(
     return ranked
 
 
-# Stands for a not-applicable leaf inside the hot loop: NaN survives sum(), so one check per
-# field finds it, and the rare field that has one is summed again the slow way.
-_NA_POINTS = Decimal("NaN")
+# --------------------------------------------------------------------------- fixed point
+
+# Turns integers back into decimals without rounding (the default context keeps 28 digits).
+_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
+_MEMO_LIMIT = 10_000  # memos live on the framework, so each is bounded (exact ratios vary)
+
+
+def _scale_of(number: Decimal) -> int:
+    """Decimal places needed to write `number` exactly (0.50 → 1, 20 → 0)."""
+    return max(0, -number.normalize(_EXACT).as_tuple().exponent)
+
+
+def _to_decimal(fixed: int, scale: int) -> Decimal:
+    return Decimal(fixed).scaleb(-scale, _EXACT)
+
+
+class _Rescale(Exception):
+    """A leaf earned points with more decimal places than the plan's scale."""
+
+    def __init__(self, scale: int):
+        self.scale = scale
+
+
+def _static_scale(framework: Framework) -> int:
+    """Decimal places of every point the framework itself fixes (maxes, levels, bands, per
+    item); points typed in and proportional ratios may need more, found as they come."""
+    numbers = []
+    for leaf in framework.leaves().values():
+        rule = leaf.rule
+        numbers.append(leaf.max)
+        numbers += [leaf.max * level.fraction for level in rule.levels]
+        numbers += [leaf.max * band.fraction for band in rule.bands]
+        if rule.per_item is not None:
+            numbers.append(rule.per_item)
+    return max(map(_scale_of, numbers), default=0)
+
+
+class _PointsMemo(dict):
+    """value → packed points of one leaf (see `_Plan`); a miss scores the value once, so the
+    hot loop stays two C-level dict lookups per value."""
+
+    __slots__ = ("plan", "leaf", "decimals", "seeds")
+
+    def __init__(self, plan: _Plan, leaf: Node, decimals: dict):
+        self.plan, self.leaf, self.decimals = plan, leaf, decimals
+        # None: no value (scores 0, counted missing); NA: leaves the max (its own lane).
+        self.seeds = {None: plan.missing, NA: plan.fixed(leaf.max) << plan.shift}
+        super().__init__(self.seeds)
+
+    def __missing__(self, value: object) -> int:
+        # Decimal points survive a rescale: only the packing is redone.
+        points = self.decimals.get(value)
+        if points is None:
+            points = leaf_points(self.leaf, value)
+            if len(self.decimals) >= _MEMO_LIMIT:
+                self.decimals.clear()
+            self.decimals[value] = points
+        fixed = self.plan.fixed(points)
+        if len(self) >= _MEMO_LIMIT:
+            self.clear()
+            self.update(self.seeds)
+        self.plan.decoded.setdefault(fixed, points)
+        self[value] = fixed
+        return fixed
+
+
+class _Plan:
+    """The framework flattened for the hot loop, at one fixed-point scale.
+
+    Every point is an integer count of 10**-scale. A leaf's memo packs three lanes into one
+    int: points | NA-max << shift | 1 << 2·shift when the value is missing. `shift` is wide
+    enough for the whole framework's max, so lanes never carry into each other and one sum()
+    over any leaves gives their achieved points, the max they leave and how many are missing.
+    With few decimals the ints stay below 2**62, where sum() does not allocate.
+    """
+
+    def __init__(self, framework: Framework, scale: int, decimals: list[dict]):
+        leaves = framework.leaves()
+        self.scale = scale
+        self.codes = list(leaves)
+        self.position = {code: i for i, code in enumerate(self.codes)}
+        self.shift = max(1, self.fixed(sum((n.max for n in leaves.values()), ZERO)).bit_length())
+        self.mask = (1 << self.shift) - 1
+        self.missing = 1 << 2 * self.shift
+        self.decoded: dict[int, Decimal] = {}  # packed points → the Decimal leaf_points gave
+        self.memos = [_PointsMemo(self, leaf, d)
+                      for leaf, d in zip(leaves.values(), decimals, strict=True)]
+        self.slices, self.fields, self.bonus, self.penalty = [], [], [], []
+        start = 0
+        for i, node in enumerate(framework.nodes):
+            end = start + sum(1 for _ in node.leaves())
+            self.slices.append(slice(start, end))
+            target = {"": self.fields, "bonus": self.bonus, "penalty": self.penalty}[node.kind]
+            target.append((i, node.code, self.fixed(node.max)))
+            start = end
+        self.fields_max = sum(maximum for _, _, maximum in self.fields)
+        # Ordinary nodes' sums as a tuple, whatever their number (itemgetter(i) is no tuple).
+        indexes = [i for i, _, _ in self.fields]
+        self.ordinary = itemgetter(*indexes) if len(indexes) > 1 else (
+            lambda sums, idx=tuple(indexes): tuple(sums[i] for i in idx))
+        self.field_memos: list[dict[int, FieldResult | None]] = [{} for _ in self.fields]
+        self.unit_memo: dict[tuple[int, int], tuple] = {}
+
+    def fixed(self, number: Decimal) -> int:
+        """`number` in units of 10**-scale; _Rescale when that is not exact."""
+        shifted = number.scaleb(self.scale, _EXACT)
+        whole = int(shifted)
+        if whole != shifted:
+            raise _Rescale(_scale_of(number))
+        return whole
+
+    def decimal(self, fixed: int) -> Decimal:
+        return _to_decimal(fixed, self.scale)
+
+    def field_result(self, field: int, packed: int) -> FieldResult | None:
+        """The field's component from its packed sum; None when all its leaves are NA."""
+        memo = self.field_memos[field]
+        try:
+            return memo[packed]
+        except KeyError:
+            pass
+        maximum = self.fields[field][2] - (packed >> self.shift & self.mask)
+        result = None
+        if maximum:
+            achieved, maximum = self.decimal(packed & self.mask), self.decimal(maximum)
+            result = FieldResult(achieved, maximum, achieved * HUNDRED / maximum)
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()
+        memo[packed] = result
+        return result
+
+    def totals(self, framework: Framework, achieved: int, maximum: int) -> tuple:
+        """(achieved, max, index, published index, band); units share them, so memoised."""
+        key = (achieved, maximum)
+        memo = self.unit_memo
+        found = memo.get(key)
+        if found is None:
+            total, top = self.decimal(achieved), self.decimal(maximum)
+            index = index_of(total, top)
+            published = round2(index)
+            found = (total, top, index, published, band_for(published, framework.bands))
+            if len(memo) >= _MEMO_LIMIT:
+                memo.clear()
+            memo[key] = found
+        return found
+
+
+def _plan_for(framework: Framework, scale: int | None = None) -> _Plan:
+    """The framework's plan, kept with it: recomputing is the common case."""
+    cache = framework._cache
+    plan = cache.get("compute plan")
+    if plan is None or (scale is not None and scale > plan.scale):
+        decimals = cache.setdefault("compute points", [{} for _ in framework.leaves()])
+        if scale is None:
+            scale = _static_scale(framework)
+        plan = cache["compute plan"] = _Plan(framework, scale, decimals)
+    return plan
 
 
 class LeafPoints(Mapping):
-    """Points per leaf code (None = not applicable), read lazily from the hot loop's list.
+    """Points per leaf code (None = not applicable), read lazily from the hot loop's ints.
 
-    Building a dict per unit would cost as much as the scoring itself.
+    Building a dict of Decimals per unit would cost as much as the scoring itself.
     """
 
-    __slots__ = ("_position", "_points")
+    __slots__ = ("_plan", "_packed")
 
-    def __init__(self, position: dict[str, int], points: list[Decimal]):
-        self._position = position
-        self._points = points
+    def __init__(self, plan: _Plan, packed: list[int]):
+        self._plan = plan
+        self._packed = packed
 
     def __getitem__(self, code: str) -> Decimal | None:
-        earned = self._points[self._position[code]]
-        return None if earned.is_nan() else earned
+        plan = self._plan
+        packed = self._packed[plan.position[code]]
+        if packed > plan.mask:  # NA or missing
+            return ZERO if packed == plan.missing else None
+        decimal = plan.decoded.get(packed)
+        return decimal if decimal is not None else plan.decimal(packed)
 
-    def __iter__(self):
-        return iter(self._position)
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._plan.codes)
 
     def __len__(self) -> int:
-        return len(self._position)
+        return len(self._packed)
 
     def __repr__(self) -> str:
         return repr(dict(self))
 
 
-_MEMO_LIMIT = 10_000
+class FieldResults(Mapping):
+    """Field code → FieldResult of one unit, made on first read from the packed field sums:
+    most callers rank thousands of units and read the fields of a page of them."""
+
+    __slots__ = ("_plan", "_sums", "_dict")
+
+    def __init__(self, plan: _Plan, sums: list[int]):
+        self._plan = plan
+        self._sums = sums
+        self._dict: dict[str, FieldResult] | None = None
+
+    def _results(self) -> dict[str, FieldResult]:
+        if self._dict is None:
+            plan, sums = self._plan, self._sums
+            self._dict = {
+                code: result
+                for field, (i, code, _) in enumerate(plan.fields)
+                if (result := plan.field_result(field, sums[i])) is not None
+            }
+        return self._dict
+
+    def __getitem__(self, code: str) -> FieldResult:
+        return self._results()[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._results())
+
+    def __len__(self) -> int:
+        return len(self._results())
+
+    def __repr__(self) -> str:
+        return repr(self._results())
 
 
-class _PointsMemo(dict):
-    """value → points of one leaf; a miss scores the value once (dict lookups stay in C)."""
-
-    __slots__ = ("leaf",)
-
-    def __init__(self, leaf: Node):
-        super().__init__({None: ZERO, NA: _NA_POINTS})  # None: missing, scores 0
-        self.leaf = leaf
-
-    def __missing__(self, value: object) -> Decimal:
-        points = leaf_points(self.leaf, value)
-        if len(self) >= _MEMO_LIMIT:  # kept on the framework, so bound it (exact ratios vary)
-            self.clear()
-            self.update({None: ZERO, NA: _NA_POINTS})
-        self[value] = points
-        return points
-
-
-class _FieldMemo(dict):
-    """achieved → FieldResult of one field without NA leaves: scores are coarse, so units
-    share them and most lookups skip the division."""
-
-    __slots__ = ("max",)
-
-    def __init__(self, maximum: Decimal):
-        super().__init__()
-        self.max = maximum
-
-    def __missing__(self, achieved: Decimal) -> FieldResult:
-        result = self[achieved] = FieldResult(achieved, self.max, achieved * HUNDRED / self.max)
-        return result
-
-
-class _Plan:
-    """The framework flattened: leaves in document order, so each top-level node's leaves are
-    one contiguous slice, and one memo per leaf from value to points."""
-
-    def __init__(self, framework: Framework):
-        self.leaves: dict[str, Node] = framework.leaves()
-        self.codes = list(self.leaves)
-        self.position = {code: i for i, code in enumerate(self.codes)}
-        self.memos = [_PointsMemo(leaf) for leaf in self.leaves.values()]
-        self.slices = []
-        start = 0
-        for node in framework.nodes:
-            end = start + sum(1 for _ in node.leaves())
-            self.slices.append((node, slice(start, end)))
-            start = end
-        self.field_memos = [_FieldMemo(node.max) for node in framework.nodes]
-
-    def points(self, unit: str, row: Mapping[str, object]) -> list[Decimal]:
-        """Points of every leaf in document order; NA as NaN, missing as 0."""
-        try:
-            return list(map(getitem, self.memos, map(row.get, self.codes)))
-        except (ValueError, TypeError) as error:
-            raise ValueError(f"unit '{unit}': {_first_bad_value(self, row) or error}") from None
-
-
-def _first_bad_value(plan: _Plan, row: Mapping[str, object]) -> str | None:
+def _row_error(plan: _Plan, unit: str, row: Mapping[str, object], error: Exception) -> ValueError:
+    """The message for a row the hot loop could not score: an unknown code first, else the
+    first bad value."""
+    for code in row:
+        if code not in plan.position:
+            return ValueError(f"unit '{unit}': '{code}' is not a leaf criterion")
     for code, value in row.items():
         try:
-            leaf_points(plan.leaves[code], value)
+            leaf_points(plan.memos[plan.position[code]].leaf, value)
+        except (ValueError, TypeError) as bad:
+            reason = f"{code}: {bad}" if isinstance(bad, TypeError) else str(bad)
+            return ValueError(f"unit '{unit}': {reason}")
+    return ValueError(f"unit '{unit}': {error}")
+
+
+def _missing(plan: _Plan, row: Mapping[str, object], packed: list[int], count: int) -> list[str]:
+    """Codes of the leaves without a value, in document order."""
+    if count + len(row) != len(packed):  # an unknown code, or a value given as None
+        _check_codes(plan, row)
+        return [code for code in plan.codes if code not in row]
+    missing, at, marker = [], -1, plan.missing
+    for _ in range(count):
+        at = packed.index(marker, at + 1)  # a C-level scan: nothing else equals the marker
+        missing.append(plan.codes[at])
+    return missing
+
+
+def _check_codes(plan: _Plan, row: Mapping[str, object]) -> None:
+    for code in row:
+        if code not in plan.position:
+            raise ValueError(f"'{code}' is not a leaf criterion")
+
+
+def _score(plan: _Plan, framework: Framework, roster: Sequence[UnitInfo],
+           values: Mapping[str, Mapping[str, object]]) -> list[tuple]:
+    """(code, published index, unit, totals, sums, packed, missing) for every unit."""
+    memos, codes, slices = plan.memos, plan.codes, plan.slices
+    shift, mask, missing_shift = plan.shift, plan.mask, 2 * plan.shift
+    ordinary, fields_max = plan.ordinary, plan.fields_max
+    bonus, penalty = plan.bonus, plan.penalty
+    empty: dict[str, object] = {}
+    scored = []
+    for unit in roster:
+        row = values.get(unit.code, empty)
+        try:
+            packed = list(map(getitem, memos, map(row.get, codes)))
         except (ValueError, TypeError) as error:
-            return f"{code}: {error}" if isinstance(error, TypeError) else str(error)
-    return None
+            raise _row_error(plan, unit.code, row, error) from None
+        sums = list(map(sum, map(packed.__getitem__, slices)))
 
-
-def _without_na(
-    earned: list[Decimal], plan: _Plan, part: slice, full_max: Decimal
-) -> tuple[Decimal, Decimal]:
-    """Achieved and max of one slice of leaves when some are not applicable (marked NaN)."""
-    achieved, maximum = ZERO, full_max
-    for i in range(part.start, part.stop):
-        if earned[i].is_nan():
-            maximum -= plan.leaves[plan.codes[i]].max
+        count = sum(sums) >> missing_shift
+        if count or len(row) > len(codes):
+            try:
+                missing = _missing(plan, row, packed, count)
+            except ValueError as error:
+                raise ValueError(f"unit '{unit.code}': {error}") from None
         else:
-            achieved += earned[i]
-    return achieved, maximum
+            missing = []
+
+        total = sum(ordinary(sums))
+        achieved = total & mask
+        maximum = fields_max - (total >> shift & mask)
+        for i, _, block_max in bonus:
+            achieved += min(sums[i] & mask, block_max)
+        for i, _, block_max in penalty:
+            achieved -= min(sums[i] & mask, block_max)
+        totals = plan.totals(framework, achieved, maximum)
+        scored.append((unit.code, totals[3], unit, totals, sums, packed, missing))
+    return scored
 
 
 def compute(
@@ -227,74 +410,35 @@ def compute(
     the framework's unit group are scored, each one even without values; without, every unit
     in `values` is.
     """
+    if framework.ranking not in ("competition", "dense"):
+        raise ValueError(f"unknown ranking method '{framework.ranking}'")
     if units is None:
         roster = [UnitInfo(code) for code in values]
     else:
         roster = [u for u in units if u.unit_group == framework.unit_group]
 
-    # The plan and its memos live as long as the framework: recomputing is the common case.
-    plan = framework._cache.get("compute plan")
-    if plan is None:
-        plan = framework._cache["compute plan"] = _Plan(framework)
-    leaf_set = frozenset(plan.codes)
-    n_leaves = len(plan.codes)
-    fields_plan = [
-        (n.code, n.max, part, memo)
-        for (n, part), memo in zip(plan.slices, plan.field_memos, strict=True)
-        if not n.kind
-    ]
-    bonus_plan = [(n.max, part) for n, part in plan.slices if n.kind == "bonus"]
-    penalty_plan = [(n.max, part) for n, part in plan.slices if n.kind == "penalty"]
-    empty: dict[str, object] = {}
-
-    scored = []
-    for unit in roster:
-        row = values.get(unit.code, empty)
-        if not row.keys() <= leaf_set:
-            extra = next(code for code in row if code not in leaf_set)
-            raise ValueError(f"unit '{unit.code}': '{extra}' is not a leaf criterion")
-        earned = plan.points(unit.code, row)
-
-        fields = {}
-        total_achieved = total_max = ZERO
-        for code, field_max, part, memo in fields_plan:
-            achieved = sum(earned[part], ZERO)
-            if achieved.is_nan():
-                achieved, field_max = _without_na(earned, plan, part, field_max)
-                if not field_max:
-                    continue
-                fields[code] = FieldResult(achieved, field_max, achieved * HUNDRED / field_max)
-            else:
-                fields[code] = memo[achieved]
-            total_achieved += achieved
-            total_max += field_max
-        for block_max, part in bonus_plan:
-            total_achieved += min(_without_na(earned, plan, part, block_max)[0], block_max)
-        for block_max, part in penalty_plan:
-            total_achieved -= min(_without_na(earned, plan, part, block_max)[0], block_max)
-
-        missing = [] if len(row) == n_leaves else [c for c in plan.codes if c not in row]
-        scored.append(
-            (unit, total_achieved, total_max, index_of(total_achieved, total_max), fields,
-             missing, LeafPoints(plan.position, earned))
-        )
+    plan = _plan_for(framework)
+    while True:
+        try:
+            scored = _score(plan, framework, roster, values)
+            break
+        except _Rescale as more:  # a value with more decimal places: start again, exactly
+            plan = _plan_for(framework, more.scale)
 
     # Ties on the published (rounded) index share a rank and are listed by unit code.
-    scored.sort(key=lambda row: row[0].code)
-    ranked = rank(scored, key=lambda row: round2(row[3]), method=framework.ranking)
-    results = [
-        UnitResult(
-            rank=position,
-            unit_code=unit.code,
-            unit_name=unit.name,
-            achieved=achieved,
-            max=maximum,
-            index=index,
-            band=band_for(round2(index), framework.bands),
-            fields=fields,
-            missing=missing,
-            points=points,
-        )
-        for position, (unit, achieved, maximum, index, fields, missing, points) in ranked
-    ]
+    scored.sort(key=itemgetter(0))
+    scored.sort(key=itemgetter(1), reverse=True)
+    dense = framework.ranking == "dense"
+    results = []
+    position = previous = None
+    for number, (_, published, unit, totals, sums, packed, missing) in enumerate(scored, 1):
+        if published != previous:
+            position = (position or 0) + 1 if dense else number
+            previous = published
+        achieved, maximum, index, _, band = totals
+        results.append(UnitResult(
+            rank=position, unit_code=unit.code, unit_name=unit.name, achieved=achieved,
+            max=maximum, index=index, band=band, fields=FieldResults(plan, sums),
+            missing=missing, points=LeafPoints(plan, packed),
+        ))
     return ResultSet(framework, results)
