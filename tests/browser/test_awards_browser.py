@@ -76,8 +76,9 @@ def test_nominate_review_decide_print(live_server, page):
     for name in ("Nguyễn Thị Hồng Nhung", "UBND xã Ia Dêr"):
         page.click(f"{rows[name]} button[value=accept]")
         page.wait_for_selector(f"{rows[name]}[data-status=accepted]")
+    # Enter in the reason field rejects (it must never accept).
     page.fill(f"{rows['Trần Văn Bình']} input[name=reason]", "Chưa đủ thời gian công tác")
-    page.click(f"{rows['Trần Văn Bình']} button[value=reject]")
+    page.press(f"{rows['Trần Văn Bình']} input[name=reason]", "Enter")
     page.wait_for_selector(f"{rows['Trần Văn Bình']}[data-status=rejected]")
     assert "Chưa đủ thời gian công tác" in page.locator(rows["Trần Văn Bình"]).inner_text()
     page.wait_for_function("document.querySelector('#counts').textContent.includes('1 ')")

@@ -117,7 +117,6 @@ def _load_province_2022(stdout=None) -> Campaign | None:
             title_text=(
                 "đã có thành tích xuất sắc trong thực hiện nhiệm vụ cải cách hành chính năm 2022"
             ),
-            deadline=datetime.date(2023, 5, 15),
         )
         services.record(None, campaign, campaign, "create", {"code": [None, PROVINCE_CODE]},
                         "demo")

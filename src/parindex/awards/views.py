@@ -132,12 +132,17 @@ def campaign_detail(request, code):
     collectives = [n for n in nominations if n.kind == NomineeKind.COLLECTIVE]
     individuals = [n for n in nominations if n.kind == NomineeKind.INDIVIDUAL]
     decision = Decision.objects.filter(campaign=campaign).first()
+    rules = list(campaign.rules.select_related("unit_group"))
+    if rules:
+        labels = selectors.band_labels(campaign)
+        for rule in rules:
+            rule.band_label = labels.get(rule.band, rule.band)
     return render(request, "awards/campaign_detail.html", {
         "campaign": campaign,
         "collectives": collectives,
         "individuals": individuals,
         "counts": selectors.counts(campaign),
-        "rules": list(campaign.rules.select_related("unit_group")),
+        "rules": rules,
         "decision": decision,
         "can_manage": policy.can_manage_campaign(user, campaign) and campaign.is_open,
         "can_propose": policy.can_propose_from_results(user, campaign),
