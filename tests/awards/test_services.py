@@ -318,3 +318,15 @@ def test_history_is_append_only(manager, campaign):
         AwardChange.objects.all().delete()
     with pytest.raises(TypeError):
         AwardChange.objects.update(reason="x")
+
+
+def test_the_register_refuses_a_second_award_for_the_same_achievement(manager, reviewed):
+    from django.db import IntegrityError, transaction
+
+    services.save_decision(manager, reviewed, DECISION)
+    services.issue_decision(manager, reviewed)
+    award = Award.objects.filter(kind="individual").first()
+    award.pk = None
+    award.nomination = None
+    with pytest.raises(IntegrityError), transaction.atomic():
+        award.save()

@@ -280,6 +280,12 @@ class Award(models.Model):
 
     class Meta:
         ordering = ["-decision_date", "campaign", "kind", "sequence", "pk"]
+        constraints = [
+            # The register itself refuses a second award for the same achievement.
+            models.UniqueConstraint(
+                fields=["campaign", "identity_key"], name="one_award_per_nominee_and_campaign"
+            ),
+        ]
         verbose_name = _("award")
         verbose_name_plural = _("register of awards")
 
