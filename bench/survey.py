@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 def setup_django(directory: Path) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "parindex.settings.base"
+    os.environ["DEBUG"] = "0"  # as in production: no query log kept in memory
     os.environ["PARINDEX_VAR"] = str(directory)
     os.environ["DATABASE_URL"] = f"sqlite:///{directory / 'bench.sqlite3'}"
     import django
@@ -103,9 +104,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
         setup_django(directory)
-        from parindex.surveys.models import Response
+        from parindex.surveys.models import RespondentGroup
         from parindex.surveys.selectors import survey_points
-        from parindex.surveys.services import import_file
+        from parindex.surveys.services import delete_responses, import_file
 
         round_, group, codes = build(args.units)
         path = directory / "responses.csv"
@@ -116,7 +117,7 @@ def main() -> None:
                 return len(list(csv.reader(handle)))
 
         def clear():
-            Response.objects.all().delete()
+            delete_responses(RespondentGroup.objects.all())
 
         def survey():
             count = import_file(group, path)

@@ -6,9 +6,13 @@ units it evaluates (with the number of transactions N used for the sample size).
 
 Answers are stored compactly: a Response keeps one character per question of its group, in
 questionnaire order (the option's one-character code, `.` for no answer). That keeps an import of
-100,000 forms to 100,000 rows and lets the database count the answers (see selectors). Because
-of that encoding, questions and options cannot be added or removed once a group has responses;
-texts, weights and the sub-criterion a question feeds stay editable.
+100,000 forms to 100,000 rows. Because of that encoding, questions and options cannot be added
+or removed once a group has responses; texts, weights and the sub-criterion a question feeds stay
+editable.
+
+The counted (accepted) answers are also kept as AnswerCount rows per (group, unit, question,
+option), updated by the services in the same transaction as the responses: scoring reads those
+few thousand rows instead of every response.
 """
 
 from django.conf import settings
@@ -208,8 +212,9 @@ class Response(models.Model):
         FLAGGED = "flagged", _("Flagged for review")
         REJECTED = "rejected", _("Rejected")
 
-    # Few indexes on purpose: every one slows a 100,000-row import. Reads by group and unit use
-    # the composite indexes in Meta; imports and users are rarely deleted.
+    # Few indexes on purpose: every one slows a 100,000-row import. Scoring reads AnswerCount,
+    # not this table; the partial indexes in Meta cover review lists (responses not counted) and
+    # the stuffing checks (online responses only), so imported rows touch neither.
     group = models.ForeignKey(
         RespondentGroup, on_delete=models.CASCADE, related_name="responses", db_index=False
     )
@@ -243,8 +248,10 @@ class Response(models.Model):
     class Meta:
         ordering = ["group", "id"]
         indexes = [
-            models.Index(fields=["group", "status", "unit"], name="response_scoring"),
-            models.Index(fields=["group", "source"], name="response_source"),
+            models.Index(fields=["group", "status"], name="response_review",
+                         condition=~models.Q(status="accepted")),
+            models.Index(fields=["group", "source"], name="response_source_online",
+                         condition=~models.Q(source="")),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -258,3 +265,32 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group_id}/{self.pk}"
+
+
+class AnswerCount(models.Model):
+    """How many counted (accepted) responses of `group` about `unit` chose `option` at question
+    `position`; the row with option "" (position 0) holds the number of counted responses.
+
+    Kept by services.py in the same transaction as every write to Response (see
+    services.tally_responses); services.recount rebuilds it from the responses.
+    """
+
+    RESPONSES = ""
+
+    group = models.ForeignKey(RespondentGroup, on_delete=models.CASCADE, related_name="+",
+                              db_index=False)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    position = models.PositiveIntegerField()
+    option = models.CharField(max_length=1, blank=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["group", "unit", "position", "option"],
+                                    name="answer_count_unique"),
+        ]
+        verbose_name = _("answer count")
+        verbose_name_plural = _("answer counts")
+
+    def __str__(self) -> str:
+        return f"{self.group_id}/{self.unit_id}/{self.position}/{self.option}: {self.count}"

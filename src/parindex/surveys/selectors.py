@@ -1,18 +1,15 @@
 """Reads for the survey: questionnaires, answer counts and survey points.
 
-The database counts the answers (one query for a whole survey, whatever the number of units,
-questions or responses); scoring.py turns the counts into points.
+Answers are counted as they are written (models.AnswerCount): reading a whole survey's counts is
+one query of a few thousand rows, whatever the number of responses; scoring.py turns the counts
+into points.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from operator import itemgetter
-
-from django.db import connection
-from django.db.models import Count
 
 from parindex.assessments.models import Round
 from parindex.frameworks.models import Node
@@ -20,7 +17,7 @@ from parindex.units.models import Unit
 
 from . import scoring
 from .definition import survey_leaves
-from .models import NO_ANSWER, GroupUnit, Option, Question, RespondentGroup, Response, Survey
+from .models import AnswerCount, GroupUnit, Option, Question, RespondentGroup, Survey
 
 
 @dataclass
@@ -50,38 +47,29 @@ def layout(group: RespondentGroup) -> Layout:
     return Layout(group=group, questions=questions, sections=sections)
 
 
-def counts(survey: Survey, *, group: RespondentGroup | None = None, unit: Unit | None = None,
-           status: str = Response.Status.ACCEPTED):
-    """{(group id, unit id, question position, option code): number of answers}, in one query.
-
-    The answers are read once (three small columns per response) and counted per question
-    position with Counter over zip/map, which runs in C: faster than asking the database for one
-    GROUP BY per question.
-    """
-    rows = Response.objects.filter(group__survey=survey, status=status).order_by()
+def counts(survey: Survey, *, group: RespondentGroup | None = None, unit: Unit | None = None):
+    """{(group id, unit id, question position, option code): number of counted answers}, in one
+    query of the AnswerCount table (kept by the services as responses are written)."""
+    rows = AnswerCount.objects.filter(group__survey=survey, count__gt=0).exclude(
+        option=AnswerCount.RESPONSES)
     if group is not None:
         rows = rows.filter(group=group)
     if unit is not None:
         rows = rows.filter(unit=unit)
-    # Straight through the cursor: the ORM's per-row work would double the time of a big survey.
-    sql, params = rows.values_list("group_id", "unit_id", "answers").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if not rows:
-        return {}
-    keys = [(g, u) for g, u, _ in rows]
-    answers = [a for _, _, a in rows]
-    width = max(map(len, answers))
-    padded = answers if min(map(len, answers)) == width else [a.ljust(width, NO_ANSWER)
-                                                               for a in answers]
-    result = {}
-    for position in range(width):
-        tally = Counter(zip(keys, map(itemgetter(position), padded), strict=True))
-        for ((group_id, unit_id), ch), n in tally.items():
-            if ch != NO_ANSWER:
-                result[(group_id, unit_id, position, ch)] = n
-    return result
+    return {
+        (g, u, position, option): n
+        for g, u, position, option, n in rows.order_by().values_list(
+            "group_id", "unit_id", "position", "option", "count")
+    }
+
+
+def response_counts(survey: Survey) -> dict[tuple[int, int], int]:
+    """{(group id, unit id): number of counted responses}."""
+    return dict(
+        ((g, u), n) for g, u, n in AnswerCount.objects.filter(
+            group__survey=survey, option=AnswerCount.RESPONSES).order_by()
+        .values_list("group_id", "unit_id", "count")
+    )
 
 
 @dataclass
@@ -121,8 +109,8 @@ class SurveyScores:
 def survey_scores(survey: Survey) -> SurveyScores:
     """Every evaluated unit's points per survey sub-criterion, answers, margins and samples.
 
-    A fixed number of queries: groups, targets, questions, options, leaves, the counts, and
-    responses per unit.
+    A fixed number of queries: groups, targets, questions, options, leaves, the answer counts
+    and the responses per unit.
     """
     round = survey.round
     groups = {g.pk: g for g in survey.groups.all()}
@@ -147,11 +135,7 @@ def survey_scores(survey: Survey) -> SurveyScores:
         tally = tallies[unit_id][question.leaf_code]
         tally[weight] = tally.get(weight, 0) + n
 
-    responses = dict(
-        ((row["group_id"], row["unit_id"]), row["n"])
-        for row in Response.objects.filter(group__survey=survey, status=Response.Status.ACCEPTED)
-        .order_by().values("group_id", "unit_id").annotate(n=Count("id"))
-    )
+    responses = response_counts(survey)
 
     units: dict[int, UnitScores] = {}
     for target in targets:

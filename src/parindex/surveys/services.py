@@ -20,8 +20,11 @@ import io
 import logging
 import secrets
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 
 from django.conf import settings
@@ -34,7 +37,15 @@ from django.utils.translation import gettext as _
 from parindex.assessments.models import Round
 
 from .definition import load_survey
-from .models import NO_ANSWER, ImportJob, Invitation, RespondentGroup, Response, Survey
+from .models import (
+    NO_ANSWER,
+    AnswerCount,
+    ImportJob,
+    Invitation,
+    RespondentGroup,
+    Response,
+    Survey,
+)
 from .selectors import layout
 
 log = logging.getLogger(__name__)
@@ -43,7 +54,6 @@ FLAG_DUPLICATE = "duplicate"
 FLAG_RATE = "rate"
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by hand
 MAX_KEPT_ERRORS = 200
-BATCH = 5000
 
 
 class ResponseError(Exception):
@@ -57,6 +67,83 @@ class ResponseError(Exception):
 
 class RateLimited(Exception):
     pass
+
+
+# --------------------------------------------------------------------------- answer counts
+
+
+def tally(group_id: int, unit_ids: Iterable[int], answers: list[str]) -> Counter:
+    """{(group id, unit id, position, option code): n} of these responses' answers, plus
+    (group, unit, 0, "") → the number of responses; counted with Counter over zip (C speed)."""
+    unit_ids = list(unit_ids)
+    result: Counter = Counter()
+    for unit_id, n in Counter(unit_ids).items():
+        result[(group_id, unit_id, 0, AnswerCount.RESPONSES)] = n
+    if not answers:
+        return result
+    width = max(map(len, answers))
+    if min(map(len, answers)) != width:
+        answers = [a.ljust(width, NO_ANSWER) for a in answers]
+    for position in range(width):
+        for (unit_id, char), n in Counter(zip(unit_ids, map(itemgetter(position), answers),
+                                              strict=True)).items():
+            if char != NO_ANSWER:
+                result[(group_id, unit_id, position, char)] += n
+    return result
+
+
+def apply_counts(counts: Mapping[tuple, int], sign: int = 1) -> None:
+    """Add (or, with sign -1, take away) counts to AnswerCount: one upsert that adds to the
+    stored numbers in the database, so concurrent writers never lose an answer. Call it inside
+    the transaction that writes the responses."""
+    if not counts:
+        return
+    q = connection.ops.quote_name
+    table = q(AnswerCount._meta.db_table)
+    names = [q(AnswerCount._meta.get_field(n).column)
+             for n in ("group", "unit", "position", "option", "count")]
+    if sign < 0:  # the rows exist: the responses taken away were counted when written
+        where = " AND ".join(f"{name} = %s" for name in names[:4])
+        sql = f"UPDATE {table} SET {names[4]} = {names[4]} - %s WHERE {where}"
+        params = [(n, *key) for key, n in counts.items() if n]
+    else:
+        sql = (f"INSERT INTO {table} ({', '.join(names)}) VALUES (%s, %s, %s, %s, %s) "
+               f"ON CONFLICT ({', '.join(names[:4])}) "
+               f"DO UPDATE SET {names[4]} = {table}.{names[4]} + excluded.{names[4]}")
+        params = [(*key, n) for key, n in counts.items() if n]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def _count_one(response: Response, sign: int = 1) -> None:
+    apply_counts(tally(response.group_id, [response.unit_id], [response.answers]), sign)
+
+
+def recount(survey: Survey) -> None:
+    """Rebuild the survey's AnswerCount rows from its counted responses (a repair tool; the
+    services keep them right as they write)."""
+    with transaction.atomic():
+        AnswerCount.objects.filter(group__survey=survey).delete()
+        rows = (Response.objects.filter(group__survey=survey, status=Response.Status.ACCEPTED)
+                .order_by().values_list("group_id", "unit_id", "answers"))
+        by_group: dict[int, tuple[list, list]] = {}
+        for group_id, unit_id, answers in rows.iterator(chunk_size=5000):
+            units, texts = by_group.setdefault(group_id, ([], []))
+            units.append(unit_id)
+            texts.append(answers)
+        for group_id, (units, texts) in by_group.items():
+            apply_counts(tally(group_id, units, texts))
+
+
+def delete_responses(groups) -> int:
+    """Delete every response of these respondent groups (a queryset) and their counts."""
+    with transaction.atomic():
+        AnswerCount.objects.filter(group__in=groups).delete()
+        deleted, _by_model = Response.objects.filter(group__in=groups).delete()
+    return deleted
+
+
+# --------------------------------------------------------------------------- responses
 
 
 def rate_limit() -> tuple[int, int]:
@@ -143,12 +230,15 @@ def submit_online(group: RespondentGroup, *, answers: Mapping[str, str], unit_co
             flag = f"{FLAG_DUPLICATE}:{earlier}"
     try:
         with transaction.atomic():
-            return Response.objects.create(
+            response = Response.objects.create(
                 group=group, unit=unit, channel=Response.Channel.ONLINE, answers=encoded,
                 comment=comment.strip()[:5000], invitation=invitation, source=source,
                 status=Response.Status.FLAGGED if flag else Response.Status.ACCEPTED, flag=flag,
                 created_at=timezone.now(),
             )
+            if response.status == Response.Status.ACCEPTED:
+                _count_one(response)
+            return response
     except IntegrityError:  # the same code submitted twice at the same moment
         raise ResponseError({"code": _("This invitation code has already been used.")}) from None
 
@@ -169,11 +259,13 @@ def enter_paper_form(group: RespondentGroup, *, form_number: str, answers: Mappi
         raise ResponseError(errors)
     try:
         with transaction.atomic():
-            return Response.objects.create(
+            response = Response.objects.create(
                 group=group, unit=unit, channel=Response.Channel.PAPER, answers=encoded,
                 comment=comment.strip(), form_number=form_number, entered_by=user,
                 created_at=timezone.now(),
             )
+            _count_one(response)
+            return response
     except IntegrityError:
         raise ResponseError({"form_number": _("Form %(number)s has already been entered.") % {
             "number": form_number}}) from None
@@ -183,8 +275,14 @@ def review(response: Response, status: str) -> Response:
     """A manager's decision on a response: counted (accepted) or not (rejected)."""
     if status not in (Response.Status.ACCEPTED, Response.Status.REJECTED):
         raise ValueError(f"unknown review status '{status}'")
-    response.status = status
-    response.save(update_fields=["status"])
+    accepted = Response.Status.ACCEPTED
+    with transaction.atomic():
+        current = Response.objects.select_for_update().filter(pk=response.pk).values_list(
+            "status", flat=True).get()
+        response.status = status
+        response.save(update_fields=["status"])
+        if (current == accepted) != (status == accepted):
+            _count_one(response, 1 if status == accepted else -1)
     return response
 
 
@@ -259,7 +357,8 @@ def import_responses(group: RespondentGroup, rows: list[list[str]], *, job: Impo
     Columns: `unit_code` (optional when the group evaluates one unit), `form_number` (optional;
     unique in the group), `comment` (optional), and one column per question code holding the
     option code (A, B, …; blank: no answer). Rows are checked first (outside any transaction, so
-    progress is visible), then written in one transaction with multi-row inserts.
+    progress is visible), whole columns at a time when every cell is exactly right, row by row
+    otherwise; then written in one transaction with their answer counts.
     """
     if not rows:
         raise ImportFailed([ImportIssue(1, "", _("The file is empty."))], 1)
@@ -312,15 +411,75 @@ def import_responses(group: RespondentGroup, rows: list[list[str]], *, job: Impo
             accepted[option.code.lower()] = option.code
         valid = ", ".join(o.code for o in question.option_list)
         columns.append((index, position, accepted, header[index], valid))
-    width = len(lay.questions)
-    blank = [NO_ANSWER] * width
     existing_forms = set(
         Response.objects.filter(group=group).exclude(form_number="")
         .values_list("form_number", flat=True)
     )
-    forms_in_file: dict[str, int] = {}
     single_unit = next(iter(targets.values())) if len(targets) == 1 else None
-    records = []
+    total = len(rows) - 1
+    cols = (unit_col, form_col, comment_col)
+    parsed = _fast_rows(rows, columns, cols, len(lay.questions), targets, single_unit,
+                        existing_forms)
+    if parsed is None:  # some cell needs a closer look: check row by row, saying where
+        parsed = _checked_rows(rows, header, columns, cols, len(lay.questions), targets,
+                               single_unit, existing_forms, problem, progress)
+        if total_issues:
+            raise ImportFailed(issues, total_issues)
+    unit_ids, answers, comments, forms = parsed
+    if not answers:
+        raise ImportFailed([ImportIssue(2, "", _("The file has no responses."))], 1)
+    if progress is not None:
+        progress(total, total)
+    _insert(group, unit_ids, answers, comments, forms, job=job, user=user)
+    return len(answers)
+
+
+def _fast_rows(rows, columns, cols, width, targets, single_unit, existing_forms):
+    """The file's columns checked and converted whole (set and map operations that run in C);
+    None as soon as any cell is not exactly as expected, for _checked_rows to report."""
+    unit_col, form_col, comment_col = cols
+    body = rows[1:]
+    if not body or set(map(len, body)) != {len(rows[0])}:
+        return None
+    n = len(body)
+    transposed = list(zip(*body, strict=True))
+    per_position: list = [None] * width
+    for index, position, accepted, _name, _valid in columns:
+        values = transposed[index]
+        if not accepted.keys() >= set(values):
+            return None
+        per_position[position] = list(map(accepted.__getitem__, values))
+    if any(column is not None for column in per_position):
+        answers = list(map("".join, zip(*(
+            repeat(NO_ANSWER, n) if column is None else column for column in per_position),
+            strict=True)))
+    else:
+        answers = [NO_ANSWER * width] * n
+    if unit_col is None:
+        unit_ids = [single_unit] * n
+    else:
+        unit_ids = list(map(targets.get, transposed[unit_col]))
+        if None in unit_ids:
+            return None
+    if form_col is None:
+        forms = [""] * n
+    else:
+        forms = list(map(str.strip, transposed[form_col]))
+        filled = list(filter(None, forms))
+        if len(set(filled)) != len(filled) or not existing_forms.isdisjoint(filled):
+            return None
+    comments = list(map(str.strip, transposed[comment_col])) if comment_col is not None \
+        else [""] * n
+    return unit_ids, answers, comments, forms
+
+
+def _checked_rows(rows, header, columns, cols, width, targets, single_unit, existing_forms,
+                  problem, progress):
+    """Row by row, every problem reported with its row and column."""
+    unit_col, form_col, comment_col = cols
+    blank = [NO_ANSWER] * width
+    forms_in_file: dict[str, int] = {}
+    unit_ids, answers, comments, forms = [], [], [], []
     total = len(rows) - 1
     ncols = len(header)
     for number, row in enumerate(rows[1:], start=2):
@@ -361,23 +520,20 @@ def import_responses(group: RespondentGroup, rows: list[list[str]], *, job: Impo
                         % {"number": form, "row": forms_in_file[form]})
             else:
                 forms_in_file[form] = number
-        comment = row[comment_col].strip() if comment_col is not None else ""
-        records.append((unit_id, "".join(chars), comment, form))
+        unit_ids.append(unit_id)
+        answers.append("".join(chars))
+        comments.append(row[comment_col].strip() if comment_col is not None else "")
+        forms.append(form)
         if progress is not None and number % 10000 == 0:
             progress(number - 1, total)
-    if total_issues:
-        raise ImportFailed(issues, total_issues)
-    if not records:
-        raise ImportFailed([ImportIssue(2, "", _("The file has no responses."))], 1)
-    if progress is not None:
-        progress(total, total)
-    _insert(group, records, job=job, user=user)
-    return len(records)
+    return unit_ids, answers, comments, forms
 
 
-def _insert(group: RespondentGroup, records: list[tuple], *, job, user) -> None:
-    """Multi-row INSERTs straight through the cursor: building 100,000 model instances for
-    bulk_create would take longer than everything else in the import together."""
+def _insert(group: RespondentGroup, unit_ids: list, answers: list[str], comments: list[str],
+            forms: list[str], *, job, user) -> None:
+    """One executemany of tuples zipped in C, straight through the cursor (building 100,000
+    model instances for bulk_create would take longer than everything else together), and the
+    answer counts, in one transaction."""
     meta = Response._meta
     names = ["group", "unit", "channel", "status", "flag", "answers", "comment", "form_number",
              "source", "import_job", "entered_by", "created_at"]
@@ -385,15 +541,16 @@ def _insert(group: RespondentGroup, records: list[tuple], *, job, user) -> None:
     sql = (f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) "
            f"VALUES ({', '.join(['%s'] * len(names))})")
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    fixed_head = (group.pk,)
-    fixed_tail = ("", job.pk if job else None, user.pk if user else None, now)
-    channel, status = Response.Channel.IMPORT.value, Response.Status.ACCEPTED.value
-    with transaction.atomic(), connection.cursor() as cursor:
-        for start in range(0, len(records), BATCH):
-            cursor.executemany(sql, [
-                fixed_head + (unit_id, channel, status, "", answers, comment, form) + fixed_tail
-                for unit_id, answers, comment, form in records[start:start + BATCH]
-            ])
+    n = len(answers)
+    params = zip(
+        repeat(group.pk, n), unit_ids, repeat(Response.Channel.IMPORT.value),
+        repeat(Response.Status.ACCEPTED.value), repeat(""), answers, comments, forms, repeat(""),
+        repeat(job.pk if job else None), repeat(user.pk if user else None), repeat(now),
+    )
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, params)
+        apply_counts(tally(group.pk, unit_ids, answers))
 
 
 def import_file(group: RespondentGroup, path: str | Path, *, user=None, progress=None) -> int:
@@ -513,7 +670,7 @@ def load_demo_survey(round: Round, directory: str | Path | None = None) -> Surve
         return None
     with transaction.atomic():
         # A reload starts the demo survey afresh: its responses go with it.
-        Response.objects.filter(group__survey__round=round).delete()
+        delete_responses(RespondentGroup.objects.filter(survey__round=round))
         survey = load_survey(round, definition, replace=True)
         for group in survey.groups.all():
             answers = directory / f"survey-{round.year}-{group.code}.csv"

@@ -1,0 +1,72 @@
+"""The answer counts that scoring reads stay equal to counting the responses, whatever is done."""
+
+import pytest
+from django.core.cache import cache
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from parindex.surveys import selectors, services
+from parindex.surveys.models import AnswerCount, Response
+
+
+def counted_from_responses(survey):
+    """What the counts must be: the accepted responses counted one by one."""
+    expected = {}
+    for group_id, unit_id, answers in Response.objects.filter(
+            group__survey=survey, status=Response.Status.ACCEPTED).values_list(
+            "group_id", "unit_id", "answers"):
+        for position, char in enumerate(answers):
+            if char != ".":
+                key = (group_id, unit_id, position, char)
+                expected[key] = expected.get(key, 0) + 1
+    return expected
+
+
+answer = st.sampled_from(["A", "B", "C", "D", "X", ""])
+operation = st.one_of(
+    st.tuples(st.just("online"), st.sampled_from(["IAGRAI", "PLEIKU"]), answer, answer),
+    st.tuples(st.just("paper"), st.sampled_from(["IAGRAI", "PLEIKU"]), answer, answer),
+    st.tuples(st.just("import"), st.sampled_from(["IAGRAI", "PLEIKU"]), answer, answer),
+    st.tuples(st.just("review"), st.integers(0, 30), st.sampled_from(["accepted", "rejected"]),
+              st.just("")),
+)
+
+
+@pytest.mark.django_db
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(operations=st.lists(operation, max_size=12))
+def test_counts_follow_every_write(citizens, staff, operations):
+    Response.objects.all().delete()
+    AnswerCount.objects.all().delete()
+    cache.clear()
+    survey = citizens.survey
+    for n, (kind, a, b, c) in enumerate(operations):
+        if kind == "review":
+            responses = list(Response.objects.order_by("pk"))
+            if responses:
+                services.review(responses[a % len(responses)], b)
+            continue
+        answers = {"Q1": b or "A", "Q2": c}
+        if kind == "online":  # the same answers again from one address are flagged
+            services.submit_online(citizens, answers={"Q1": b or "A", "Q2": c or "X"},
+                                   unit_code=a, address="10.0.0.1")
+        elif kind == "paper":
+            services.enter_paper_form(citizens, form_number=str(n), answers=answers,
+                                      unit_code=a, user=staff)
+        else:
+            services.import_responses(citizens, [["unit_code", "Q1", "Q2"], [a, b, c]])
+    assert selectors.counts(survey) == counted_from_responses(survey)
+    responses = selectors.response_counts(survey)
+    for (_, unit_id), n in responses.items():
+        assert n == Response.objects.filter(unit_id=unit_id, status="accepted").count()
+    before = selectors.counts(survey)
+    services.recount(survey)
+    assert selectors.counts(survey) == before
+
+
+def test_deleting_responses_deletes_their_counts(citizens):
+    services.import_responses(citizens, [["unit_code", "Q1"], ["IAGRAI", "A"], ["PLEIKU", "B"]])
+    assert AnswerCount.objects.filter(count__gt=0).exists()
+    assert services.delete_responses(type(citizens).objects.filter(pk=citizens.pk)) == 2
+    assert not AnswerCount.objects.exists() and not Response.objects.exists()
