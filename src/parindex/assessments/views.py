@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -259,6 +260,8 @@ def _sheet_context(request, sheet: Sheet, data=None) -> dict:
         "can_finalise": policy.can_finalise(user, sheet),
         "can_explain": policy.can_explain(user, sheet),
         "is_member": policy.is_unit_member(user, sheet),
+        "late": sheet.state == S.DRAFT and sheet.round.self_deadline is not None
+        and timezone.localdate() > sheet.round.self_deadline,
         "reason_form": ReasonForm(),
     }
 
