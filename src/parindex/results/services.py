@@ -163,6 +163,7 @@ def publish(
 ) -> list[ResultSnapshot]:
     """Freeze the round's drafts (one per framework). The first publication of a round only:
     once published, a change is a correction with a reason (`correct`)."""
+    _lock(round)
     drafts = list(ResultSnapshot.objects.filter(round=round, published_at__isnull=True))
     if not drafts:
         raise ValidationError(_("Compute the results before publishing them."))
@@ -182,10 +183,8 @@ def correct(round: Round, reason: str, user=None) -> list[ResultSnapshot]:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("A correction needs its reason."))
-    current = {
-        s.framework_id: s
-        for s in ResultSnapshot.objects.current().filter(round=round).select_for_update()
-    }
+    _lock(round)
+    current = {s.framework_id: s for s in ResultSnapshot.objects.current().filter(round=round)}
     if not current:
         raise ValidationError(_("Only published results can be corrected."))
     snapshots = compute_round(round, user=user)
@@ -194,6 +193,11 @@ def correct(round: Round, reason: str, user=None) -> list[ResultSnapshot]:
         snapshot.supersedes = current.get(snapshot.framework_id)
     _freeze(snapshots, user, fields=["reason", "supersedes"])
     return snapshots
+
+
+def _lock(round: Round) -> None:
+    """Serialise publications of one round (a no-op on SQLite, which locks the database)."""
+    list(Round.objects.select_for_update().filter(pk=round.pk).values_list("pk"))
 
 
 def _freeze(snapshots: list[ResultSnapshot], user, fields: list[str] = ()) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from parindex.assessments.models import Round
@@ -131,19 +132,18 @@ def engine_structure(snapshot: ResultSnapshot) -> EngineFramework:
 
 def published_rounds() -> list[Round]:
     """Rounds marked published that have published results, newest first."""
-    return list(
-        Round.objects.filter(
-            published_on__isnull=False, result_snapshots__published_at__isnull=False
-        ).distinct().order_by("-year", "code")
-    )
+    return list(Round.objects.filter(_has_published()).order_by("-year", "code"))
+
+
+def _has_published():
+    return Q(published_on__isnull=False) & Q(Exists(ResultSnapshot.objects.filter(
+        round=OuterRef("pk"), published_at__isnull=False)))
 
 
 def get_round(code: str, published: bool = True) -> Round:
     rounds = Round.objects.select_related("organiser__parent")
     if published:
-        rounds = rounds.filter(
-            published_on__isnull=False, result_snapshots__published_at__isnull=False
-        ).distinct()
+        rounds = rounds.filter(_has_published())
     try:
         return rounds.get(code=code)
     except Round.DoesNotExist:
