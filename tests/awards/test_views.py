@@ -143,6 +143,9 @@ def test_register_search_and_exports(client, outsider, demo_campaign,
     body = client.get(url, {"q": "ngọc"}).content.decode()
     assert "Nguyễn Thị Bích Ngọc" in body and "Đỗ Thị Ngọc Ánh" in body
     assert "Nguyễn Văn Hùng" not in body
+    body = client.get(url, {"q": "đặng duyên"}).content.decode()  # capital Đ: Unicode folding
+    assert "Đặng Thị Mỹ Duyên" in body and "1 award\n" in body
+    assert "Đặng Thị Mỹ Duyên" in client.get(url, {"q": "ĐẶNG"}).content.decode()
     body = client.get(url, {"unit": "Ia Dêr"}).content.decode()
     assert "3 awards" in body  # the commune, and two of its people
     assert "0 awards" in client.get(url, {"award_form": "bang_khen"}).content.decode()

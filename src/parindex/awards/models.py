@@ -9,6 +9,8 @@ awardee into the register, which also holds awards recorded from before parindex
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -276,6 +278,9 @@ class Award(models.Model):
     decision_number = models.CharField(_("decision number"), max_length=64)
     decision_date = models.DateField(_("decision date"))
     identity_key = models.CharField(_("identity"), max_length=600, db_index=True)
+    # Name, position, workplace and units, case-folded: the register's search works the same
+    # on SQLite (whose LIKE folds only ASCII: "Đ" ≠ "đ") and PostgreSQL.
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
@@ -291,6 +296,22 @@ class Award(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} — {self.decision_number}"
+
+    def save(self, *args, **kwargs):
+        self.fill_search_text()
+        super().save(*args, **kwargs)
+
+    def fill_search_text(self) -> None:
+        parts = [self.name, self.position, self.work_unit]
+        for unit in (self.unit, self.recipient_unit):
+            if unit is not None:
+                parts += [unit.name, unit.code]
+        self.search_text = fold(" ".join(p for p in parts if p))
+
+
+def fold(text: str) -> str:
+    """Text as the register's search compares it: NFC, case-folded, single spaces."""
+    return " ".join(unicodedata.normalize("NFC", text or "").casefold().split())
 
 
 class ChangeQuerySet(models.QuerySet):

@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from parindex.units.models import Unit
 
 from . import rules
-from .models import Award, AwardChange, Campaign, Nomination, NomineeKind
+from .models import Award, AwardChange, Campaign, Nomination, NomineeKind, fold
 
 
 def candidates(campaign: Campaign) -> list[rules.Candidate]:
@@ -98,20 +98,15 @@ def campaign_awards(campaign: Campaign) -> QuerySet[Award]:
 def search_register(
     q: str = "", unit: str = "", year: int | None = None, award_form: str = "", kind: str = ""
 ) -> QuerySet[Award]:
-    """The register filtered: `q` in a name, position or workplace; `unit` a code or a name."""
+    """The register filtered: every word of `q` in the name, position, workplace or units;
+    `unit` a unit's code, or part of a unit's or workplace's name. Case and composition do not
+    matter ("đặng" finds "Đặng")."""
     awards = Award.objects.select_related("unit", "recipient_unit", "campaign")
-    for word in q.split():
-        awards = awards.filter(
-            Q(name__icontains=word) | Q(position__icontains=word) | Q(work_unit__icontains=word)
-        )
+    for word in fold(q).split():
+        awards = awards.filter(search_text__contains=word)
     if unit.strip():
-        term = unit.strip()
         awards = awards.filter(
-            Q(unit__code__iexact=term)
-            | Q(unit__name__icontains=term)
-            | Q(recipient_unit__code__iexact=term)
-            | Q(work_unit__icontains=term)
-            | Q(kind=NomineeKind.COLLECTIVE, name__icontains=term)
+            Q(unit__code__iexact=unit.strip()) | Q(search_text__contains=fold(unit))
         )
     if year:
         awards = awards.filter(year=year)

@@ -440,6 +440,8 @@ def _issue(user, campaign: Campaign) -> list[Award]:
                     identity_key=nomination.identity_key,
                 )
             )
+    for award in awards:
+        award.fill_search_text()
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if not locked.is_open:
