@@ -222,3 +222,35 @@ def test_award_typed_in_the_admin_is_recorded(admin_client, district):
     award = Award.objects.get()
     assert award.identity_key == "i|nguyễn văn cũ|phòng nội vụ"
     assert AwardChange.objects.get(model="award").action == "create"
+
+
+def test_campaign_list_queries_do_not_grow_with_campaigns(
+    client, officer, district, django_assert_max_num_queries
+):
+    from parindex.awards.models import Campaign
+
+    def add(n, start=0):
+        for i in range(start, start + n):
+            Campaign.objects.create(
+                code=f"c{i}", name=f"Đợt {i}", year=2020 + i % 5, awarder_unit=district,
+                awarder_kind="district_chairman", awarder_title="Chủ tịch",
+                award_form="giay_khen", title_text="x",
+            )
+
+    client.force_login(officer)
+    add(2)
+    with django_assert_max_num_queries(6) as few:
+        client.get(reverse("awards:campaigns"))
+    add(20, start=2)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        body = client.get(reverse("awards:campaigns")).content.decode()
+    assert body.count('href="/awards/c') == 22
+
+
+def test_no_certificate_for_an_award_recorded_by_hand(admin_client, district):
+    import datetime
+
+    award = Award.objects.create(kind="individual", name="A", award_form="giay_khen",
+                                 awarder_title="x", title_text="x", year=2019,
+                                 decision_number="1", decision_date=datetime.date(2019, 1, 1))
+    assert admin_client.get(reverse("awards:certificate_pdf", args=[award.pk])).status_code == 404

@@ -398,6 +398,8 @@ def certificates_pdf(request, code):
 @login_required
 def certificate_pdf(request, pk):
     award = get_object_or_404(Award.objects.select_related("campaign__decision"), pk=pk)
+    if award.campaign_id is None:  # recorded by hand: no decision here to print from
+        raise Http404
     if not policy.can_download_certificate(request.user, award):
         raise Http404
     kind = "tt" if award.kind == NomineeKind.COLLECTIVE else "cn"
