@@ -23,6 +23,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
@@ -31,19 +32,26 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import File
 from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parindex.assessments.models import Round
+from parindex.units.models import Unit
 
-from .definition import load_survey
+from . import scoring
+from .definition import load_survey, survey_leaves
 from .models import (
     NO_ANSWER,
     AnswerCount,
+    GroupUnit,
     ImportJob,
     Invitation,
+    Option,
+    Question,
     RespondentGroup,
     Response,
+    Section,
     Survey,
 )
 from .selectors import layout
@@ -677,3 +685,212 @@ def load_demo_survey(round: Round, directory: str | Path | None = None) -> Surve
             if answers.exists():
                 import_file(group, answers)
     return survey
+
+
+# --------------------------------------------------------------------------- editing the survey
+
+
+class EditRefused(Exception):
+    """A change to the questionnaire that would break stored responses or the scoring."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+def _has_responses(group: RespondentGroup) -> bool:
+    return Response.objects.filter(group=group).exists()
+
+
+def _locked_message() -> str:
+    return _("This group already has responses: each answer is stored by the place of its "
+             "question and the code of its option, so questions and options can no longer be "
+             "added, removed, moved or recoded. Texts, weights and sub-criteria stay editable.")
+
+
+def create_survey_for(round: Round, *, name: str, margin: Decimal) -> Survey:
+    if Survey.objects.filter(round=round).exists():
+        raise EditRefused(_("This round already has a survey."))
+    check_margin(margin)
+    return Survey.objects.create(round=round, name=name.strip(), margin=margin)
+
+
+def check_margin(margin: Decimal) -> None:
+    if not Decimal(0) < margin < Decimal(1):
+        raise EditRefused(_("The margin of error must be between 0 and 1, e.g. 0.05."))
+
+
+def update_survey(survey: Survey, *, name: str, margin: Decimal) -> Survey:
+    check_margin(margin)
+    survey.name = name.strip()
+    survey.margin = margin
+    survey.save(update_fields=["name", "margin"])
+    return survey
+
+
+def save_group(survey: Survey, group: RespondentGroup | None, *, code: str, name: str,
+               intro: str, access: str, accepting: bool,
+               targets: list[tuple[str, int | None]],
+               sections: list[tuple[int | None, str]] | None = None) -> RespondentGroup:
+    """Create or change a respondent group, replace its units evaluated, given as
+    [(unit code, transactions N or None)] (a unit with responses cannot be taken away), and
+    save its sections (see save_sections), all or nothing."""
+    if access not in RespondentGroup.Access.values:
+        raise EditRefused(_("Choose who may answer."))
+    clash = RespondentGroup.objects.filter(survey=survey, code=code)
+    if group is not None:
+        clash = clash.exclude(pk=group.pk)
+    if clash.exists():
+        raise EditRefused(_("Another group of this survey has the code %(code)s.") % {
+            "code": code})
+    codes = [unit for unit, _population in targets]
+    if len(set(codes)) != len(codes):
+        raise EditRefused(_("A unit is listed twice."))
+    units = {u.code: u for u in Unit.objects.filter(code__in=codes)}
+    if len(units) != len(codes):
+        raise EditRefused(_("Unknown unit."))
+    if not codes:
+        raise EditRefused(_("List the units this group evaluates."))
+    with transaction.atomic():
+        if group is None:
+            position = RespondentGroup.objects.filter(survey=survey).count()
+            group = RespondentGroup(survey=survey, position=position)
+        group.code, group.name, group.intro = code, name.strip(), intro.strip()
+        group.access, group.accepting = access, accepting
+        group.save()
+        current = {t.unit.code: t for t in group.targets.select_related("unit")}
+        removed = set(current) - set(codes)
+        if removed and Response.objects.filter(
+                group=group, unit__code__in=removed).exists():
+            raise EditRefused(_("A unit that already has responses cannot be taken away: "
+                                "%(units)s.") % {"units": ", ".join(sorted(removed))})
+        GroupUnit.objects.filter(group=group, unit__code__in=removed).delete()
+        changed, new = [], []
+        for unit_code, population in targets:
+            target = current.get(unit_code)
+            if target is None:
+                new.append(GroupUnit(group=group, unit=units[unit_code], population=population))
+            elif target.population != population:
+                target.population = population
+                changed.append(target)
+        GroupUnit.objects.bulk_update(changed, ["population"])
+        GroupUnit.objects.bulk_create(new)
+        if sections is not None:
+            save_sections(group, sections)
+    return group
+
+
+def save_sections(group: RespondentGroup, sections: list[tuple[int | None, str]]) -> None:
+    """Rename sections and add new ones (id None) at the end; a section left with an empty title
+    is removed when it has no questions."""
+    with transaction.atomic():
+        existing = {s.pk: s for s in group.sections.all()}
+        used = set(Question.objects.filter(group=group).values_list("section_id", flat=True))
+        renamed, removed = [], []
+        position = max((s.position for s in existing.values()), default=-1) + 1
+        for pk, title in sections:
+            title = title.strip()
+            if pk is None:
+                if title:
+                    Section.objects.create(group=group, position=position, title=title)
+                    position += 1
+                continue
+            section = existing.get(pk)
+            if section is None:
+                raise EditRefused(_("Unknown section."))
+            if not title:
+                if pk in used:
+                    raise EditRefused(_("The section “%(title)s” has questions: move or delete "
+                                        "them before removing it.") % {"title": section.title})
+                removed.append(pk)
+            elif title != section.title:
+                section.title = title
+                renamed.append(section)
+        Section.objects.bulk_update(renamed, ["title"])
+        Section.objects.filter(pk__in=removed).delete()
+
+
+def _renumber(group: RespondentGroup) -> None:
+    """Positions 0, 1, 2… in questionnaire order (sections, then questions within each)."""
+    questions = list(Question.objects.filter(group=group).order_by("section__position",
+                                                                    "position"))
+    Question.objects.filter(group=group).update(position=F("position") + 100000)
+    for index, question in enumerate(questions):
+        question.position = index
+    Question.objects.bulk_update(questions, ["position"])
+
+
+def save_question(group: RespondentGroup, question: Question | None, *, code: str, text: str,
+                  section_id: int, leaf_code: str, required: bool,
+                  options: list[tuple[str, str, Decimal | None]]) -> Question:
+    """Create or change a question and its answer options [(code, label, weight)].
+
+    Weights (0..1, None for "don't know"), texts, labels and the sub-criterion stay editable at
+    any time; once the group has responses, the options' codes and order and the question's
+    section are fixed, and no question can be added.
+    """
+    errors = []
+    codes = [c for c, _label, _weight in options]
+    if not options:
+        errors.append(_("Give at least one answer option."))
+    if len(set(codes)) != len(codes):
+        errors.append(_("An option code is used twice."))
+    for option_code, _label, weight in options:
+        if len(option_code) != 1 or not option_code.isalnum():
+            errors.append(_("An option code is one letter or digit."))
+        if weight is not None:
+            try:
+                scoring.check_weight(weight)
+            except ValueError:
+                errors.append(_("The weight of %(code)s must be between 0 and 1.") % {
+                    "code": option_code})
+    if leaf_code:
+        allowed = {c for leaves in survey_leaves(group.survey.round).values() for c in leaves}
+        if leaf_code not in allowed:
+            errors.append(_("%(code)s is not a survey sub-criterion of this round's "
+                            "frameworks.") % {"code": leaf_code})
+    section = Section.objects.filter(group=group, pk=section_id).first()
+    if section is None:
+        errors.append(_("Unknown section."))
+    clash = Question.objects.filter(group=group, code=code)
+    if question is not None:
+        clash = clash.exclude(pk=question.pk)
+    if clash.exists():
+        errors.append(_("Another question of this group has the code %(code)s.") % {"code": code})
+    if errors:
+        raise EditRefused(" ".join(dict.fromkeys(str(e) for e in errors)))
+
+    with transaction.atomic():
+        locked = _has_responses(group)
+        current = list(question.options.order_by("position")) if question is not None else []
+        if locked and (question is None or section.pk != question.section_id
+                       or [o.code for o in current] != codes):
+            raise EditRefused(_locked_message())
+        moved = question is None or section.pk != question.section_id
+        if question is None:
+            question = Question(group=group, position=100000 + Question.objects.filter(
+                group=group).count())
+        question.section, question.code, question.text = section, code, text.strip()
+        question.leaf_code, question.required = leaf_code, required
+        question.save()
+        if locked:
+            for option, (_code, label, weight) in zip(current, options, strict=True):
+                option.label, option.weight = label.strip(), weight
+            Option.objects.bulk_update(current, ["label", "weight"])
+        else:
+            Option.objects.filter(question=question).delete()
+            Option.objects.bulk_create(
+                Option(question=question, position=i, code=c, label=label.strip(), weight=w)
+                for i, (c, label, w) in enumerate(options))
+        if moved:
+            _renumber(group)
+    return question
+
+
+def delete_question(question: Question) -> None:
+    group = question.group
+    with transaction.atomic():
+        if _has_responses(group):
+            raise EditRefused(_locked_message())
+        question.delete()
+        _renumber(group)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import edit_views, views
 
 app_name = "surveys"
 urlpatterns = [
@@ -10,6 +10,17 @@ urlpatterns = [
     # Managers (staff until roles arrive; see policy.py).
     path("", views.index, name="index"),
     path("sample-size/", views.sample_size, name="sample_size"),
+    path("new/", edit_views.create, name="create"),
+    # Editing the questionnaire (managers).
+    path("<slug:round>/edit/", edit_views.edit, name="edit"),
+    path("<slug:round>/edit/groups/new/", edit_views.group_new, name="group_new"),
+    path("<slug:round>/edit/<slug:group>/", edit_views.group_edit, name="group_edit"),
+    path("<slug:round>/edit/<slug:group>/questions/new/", edit_views.question_new,
+         name="question_new"),
+    path("<slug:round>/edit/<slug:group>/questions/<int:pk>/", edit_views.question_edit,
+         name="question_edit"),
+    path("<slug:round>/edit/<slug:group>/questions/<int:pk>/delete/",
+         edit_views.question_delete, name="question_delete"),
     path("<slug:round>/", views.dashboard, name="dashboard"),
     path("<slug:round>/scores/", views.scores, name="scores"),
     path("<slug:round>/units/<str:unit>/", views.unit_charts, name="unit"),

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from parindex.assessments.models import Round
 from parindex.units.models import Unit
 
 from . import scoring, selectors, services
@@ -112,7 +113,8 @@ def thanks(request, round, group):
 @manager_required
 def index(request):
     surveys = Survey.objects.select_related("round").order_by("-round__year", "round__code")
-    return render(request, "surveys/index.html", {"surveys": surveys})
+    rounds = Round.objects.filter(survey__isnull=True).order_by("-year", "code")
+    return render(request, "surveys/index.html", {"surveys": surveys, "rounds": rounds})
 
 
 @manager_required
