@@ -10,7 +10,15 @@ and a field's `FieldResult` only when someone reads it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import (
+    Callable,
+    ItemsView,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+    ValuesView,
+)
 from dataclasses import dataclass
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_UP, Context, Decimal
 from operator import getitem, itemgetter
@@ -166,7 +174,7 @@ class _PointsMemo(dict):
         if len(self) >= _MEMO_LIMIT:
             self.clear()
             self.update(self.seeds)
-        self.plan.decoded.setdefault(fixed, points)
+        self.plan.decoded.setdefault(fixed, points)  # keep the Decimal as leaf_points wrote it
         self[value] = fixed
         return fixed
 
@@ -189,7 +197,7 @@ class _Plan:
         self.shift = max(1, self.fixed(sum((n.max for n in leaves.values()), ZERO)).bit_length())
         self.mask = (1 << self.shift) - 1
         self.missing = 1 << 2 * self.shift
-        self.decoded: dict[int, Decimal] = {}  # packed points → the Decimal leaf_points gave
+        self.decoded = _Decoder(self)  # packed value of one leaf → its points
         self.memos = [_PointsMemo(self, leaf, d)
                       for leaf, d in zip(leaves.values(), decimals, strict=True)]
         self.slices, self.fields, self.bonus, self.penalty = [], [], [], []
@@ -229,7 +237,8 @@ class _Plan:
         maximum = self.fields[field][2] - (packed >> self.shift & self.mask)
         result = None
         if maximum:
-            achieved, maximum = self.decimal(packed & self.mask), self.decimal(maximum)
+            # Few distinct maxes: the decoder keeps their Decimals.
+            achieved, maximum = self.decimal(packed & self.mask), self.decoded[maximum]
             result = FieldResult(achieved, maximum, achieved * HUNDRED / maximum)
         if len(memo) >= _MEMO_LIMIT:
             memo.clear()
@@ -252,6 +261,30 @@ class _Plan:
         return found
 
 
+class _Decoder(dict):
+    """packed value of one leaf → Decimal points, None (NA) or 0 (missing); filled by the
+    memos with the Decimals leaf_points gave, and by conversion for anything else."""
+
+    __slots__ = ("plan",)
+
+    def __init__(self, plan: _Plan):
+        super().__init__()
+        self.plan = plan
+
+    def __missing__(self, packed: int) -> Decimal | None:
+        plan = self.plan
+        if packed == plan.missing:
+            points = ZERO
+        elif packed > plan.mask:  # only the NA lane is set
+            points = None
+        else:
+            points = plan.decimal(packed)
+        if len(self) >= _MEMO_LIMIT:
+            self.clear()
+        self[packed] = points
+        return points
+
+
 def _plan_for(framework: Framework, scale: int | None = None) -> _Plan:
     """The framework's plan, kept with it: recomputing is the common case."""
     cache = framework._cache
@@ -267,7 +300,8 @@ def _plan_for(framework: Framework, scale: int | None = None) -> _Plan:
 class LeafPoints(Mapping):
     """Points per leaf code (None = not applicable), read lazily from the hot loop's ints.
 
-    Building a dict of Decimals per unit would cost as much as the scoring itself.
+    Building a dict of Decimals per unit would cost as much as the scoring itself; items() and
+    values() decode in C (map over the plan's decoder), as storing every unit's points does.
     """
 
     __slots__ = ("_plan", "_packed")
@@ -277,12 +311,7 @@ class LeafPoints(Mapping):
         self._packed = packed
 
     def __getitem__(self, code: str) -> Decimal | None:
-        plan = self._plan
-        packed = self._packed[plan.position[code]]
-        if packed > plan.mask:  # NA or missing
-            return ZERO if packed == plan.missing else None
-        decimal = plan.decoded.get(packed)
-        return decimal if decimal is not None else plan.decimal(packed)
+        return self._plan.decoded[self._packed[self._plan.position[code]]]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._plan.codes)
@@ -290,8 +319,27 @@ class LeafPoints(Mapping):
     def __len__(self) -> int:
         return len(self._packed)
 
+    def _decoded(self) -> Iterator[Decimal | None]:
+        return map(self._plan.decoded.__getitem__, self._packed)
+
+    def values(self) -> ValuesView:
+        return _FastValues(self)
+
+    def items(self) -> ItemsView:
+        return _FastItems(self)
+
     def __repr__(self) -> str:
-        return repr(dict(self))
+        return repr(dict(self.items()))
+
+
+class _FastValues(ValuesView):
+    def __iter__(self):
+        return self._mapping._decoded()
+
+
+class _FastItems(ItemsView):
+    def __iter__(self):
+        return zip(self._mapping._plan.codes, self._mapping._decoded(), strict=True)
 
 
 class FieldResults(Mapping):
@@ -323,6 +371,12 @@ class FieldResults(Mapping):
 
     def __len__(self) -> int:
         return len(self._results())
+
+    def items(self) -> ItemsView:
+        return self._results().items()
+
+    def values(self) -> ValuesView:
+        return self._results().values()
 
     def __repr__(self) -> str:
         return repr(self._results())
