@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import csv
 import functools
+import tempfile
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -303,20 +304,14 @@ def export_csv(request, round, group):
 
 @manager_required
 def export_xlsx(request, round):
-    from openpyxl import Workbook
-
+    """Every response of every group, a sheet per group, streamed from a temporary file."""
     survey = _survey(round)
-    book = Workbook(write_only=True)
-    for group in survey.groups.all():
-        sheet = book.create_sheet(title=group.code[:31])
-        sheet.append(services.export_header(group))
-        for row in services.export_rows(group):
-            sheet.append(row)
-    response = HttpResponse(
+    handle = tempfile.TemporaryFile()
+    services.write_responses_xlsx(survey, handle)
+    handle.seek(0)
+    return FileResponse(
+        handle, as_attachment=True, filename=f"survey-{round}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="survey-{round}.xlsx"'
-    book.save(response)
-    return response
 
 
 @manager_required
