@@ -9,7 +9,12 @@ PARINDEX = Path(sys.executable).with_name("parindex")
 
 
 def run_parindex(*args, **env):
-    full_env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE would make check --deploy warn.
+    full_env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     full_env.update(env)
     return subprocess.run(
         [str(PARINDEX), *args], capture_output=True, text=True, env=full_env, timeout=120

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Round, Score
+from .models import Assignment, Change, Evidence, ExplanationRequest, Round, Score, Sheet
 
 
 @admin.register(Round)
@@ -13,11 +13,61 @@ class RoundAdmin(admin.ModelAdmin):
     filter_horizontal = ["frameworks"]
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Listed for inspection only: these rows change through the workflow services, which record
+    every change in the history, never by hand here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Score)
-class ScoreAdmin(admin.ModelAdmin):
+class ScoreAdmin(ReadOnlyAdmin):
     list_display = ["round", "unit", "node", "stage", "value"]
     list_filter = ["round__year", "round", "stage", "unit__group"]
     list_select_related = ["round", "unit", "node"]
     search_fields = ["unit__code", "unit__name", "node__code"]
     autocomplete_fields = ["unit"]
     raw_id_fields = ["node"]
+
+
+@admin.register(Sheet)
+class SheetAdmin(ReadOnlyAdmin):
+    list_display = ["round", "unit", "state", "submitted_at"]
+    list_filter = ["round", "state"]
+    list_select_related = ["round", "unit"]
+    search_fields = ["unit__code", "unit__name"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(ReadOnlyAdmin):
+    list_display = ["round", "user", "unit"]
+    list_filter = ["round"]
+    list_select_related = ["round", "user", "unit"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ReadOnlyAdmin):
+    list_display = ["sheet", "node", "name", "size", "uploaded_at"]
+    list_select_related = ["sheet__unit", "sheet__round", "node"]
+    exclude = ["file"]  # files are served only through the permission-checked view
+
+
+@admin.register(ExplanationRequest)
+class ExplanationRequestAdmin(ReadOnlyAdmin):
+    list_display = ["sheet", "node", "requested_at", "answered_at"]
+    list_select_related = ["sheet__unit", "sheet__round", "node"]
+
+
+@admin.register(Change)
+class ChangeAdmin(ReadOnlyAdmin):
+    list_display = ["at", "round", "sheet", "node_code", "kind", "old", "new", "user", "reason"]
+    list_filter = ["round", "kind"]
+    list_select_related = ["round", "sheet__unit", "user"]
+    search_fields = ["node_code", "reason", "user__username"]

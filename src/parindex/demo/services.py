@@ -111,7 +111,10 @@ def load_demo(directory: Path | None = None) -> DemoSummary:
                     summary.scores += import_scores(round, directory / entry["scores"]).rows
 
         # The parts of the cycle after scoring, each owned by its app: the 2021 survey's
-        # answers, then the published result snapshots the public pages read.
+        # answers, the published result snapshots the public pages read, then the Ia Grai
+        # commendation campaign that follows from them.
+        from parindex.assessments.demo_round import load_demo_2023
+        from parindex.awards.demo import load_demo_campaign
         from parindex.results.services import publish_demo_rounds
         from parindex.surveys.services import load_demo_survey
 
@@ -119,8 +122,12 @@ def load_demo(directory: Path | None = None) -> DemoSummary:
             if load_demo_survey(round, directory) is not None:
                 summary.surveys.append(round.code)
         publish_demo_rounds()
+        load_demo_campaign()
 
         summary.accounts = ensure_demo_accounts()
+        # The 2023 round in progress (built on the 2022 frameworks) and an account per role.
+        summary.accounts += load_demo_2023()
+        summary.rounds.append("gialai-2023")
     return summary
 
 

@@ -132,6 +132,10 @@ STORAGES = {
     },
 }
 
+# Evidence uploads: largest accepted file, in megabytes.
+PARINDEX_MAX_UPLOAD_MB = int(os.environ.get("PARINDEX_MAX_UPLOAD_MB", "20"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

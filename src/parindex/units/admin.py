@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Unit, UnitGroup
+from .models import Role, Unit, UnitGroup
 
 
 @admin.register(UnitGroup)
@@ -9,8 +9,15 @@ class UnitGroupAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
 
 
+class RoleInline(admin.TabularInline):
+    model = Role
+    extra = 1
+    autocomplete_fields = ["user"]
+
+
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
+    inlines = [RoleInline]
     list_display = ["code", "name", "group", "kind", "parent", "valid_from", "valid_to"]
     list_filter = ["group", "kind"]
     list_select_related = ["group", "parent"]
@@ -21,3 +28,14 @@ class UnitAdmin(admin.ModelAdmin):
         (None, {"fields": ["code", "name", "group", "kind", "parent"]}),
         (None, {"fields": ["valid_from", "valid_to", "predecessors"]}),
     ]
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    """Who may do what where; the policy module reads these rows."""
+
+    list_display = ["user", "unit", "kind"]
+    list_filter = ["kind", "unit__group"]
+    list_select_related = ["user", "unit"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]
+    autocomplete_fields = ["user", "unit"]
