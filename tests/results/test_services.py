@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from parindex.assessments.models import Score
 from parindex.results import services
-from parindex.results.models import FrozenError, ResultRow, ResultSnapshot
+from parindex.results.models import FrozenError, ResultDetail, ResultRow, ResultSnapshot
 
 from . import factories as f
 
@@ -23,13 +23,14 @@ def test_compute_stores_a_draft_with_the_engines_numbers():
         (1, Decimal("100.00")), (2, Decimal("65.00")), (3, Decimal("63.64"))
     ]
     fair = rows["U002"]
+    details = {d.unit_code: d for d in snapshot.details.all()}
     assert fair.achieved == Decimal("9.75") and fair.max == Decimal("15.00")
     assert fair.band == "trung-binh"
     assert fair.fields["2"] == {"achieved": "2.50", "max": "5.00", "index": "50.00"}
-    assert fair.points["2.1"] == "2" and fair.points["1.1"] == "2"
+    assert details["U002"].points["2.1"] == "2" and details["U002"].points["1.1"] == "2"
     assert fair.self_achieved == Decimal("11.75") and fair.self_index == Decimal("78.33")
     na = rows["U003"]
-    assert na.points["2.1"] is None and na.fields["2"]["max"] == "1.00"
+    assert details["U003"].points["2.1"] is None and na.fields["2"]["max"] == "1.00"
     assert snapshot.inputs["values"]["appraised"]["U003"]["2.1"] == "NA"
     assert snapshot.structure["code"] == "test-huyen-2021"
 
@@ -74,6 +75,12 @@ def test_publish_freezes_the_snapshot_and_its_rows():
         ResultSnapshot.objects.filter(pk=snapshot.pk).update(reason="x")
     with pytest.raises(FrozenError):
         ResultRow.objects.filter(snapshot=snapshot).delete()
+    with pytest.raises(FrozenError):
+        ResultDetail.objects.filter(snapshot=snapshot).update(points={})
+    detail = snapshot.details.first()
+    detail.points = {}
+    with pytest.raises(FrozenError):
+        detail.save()
     # Recomputing makes a new draft and leaves the published version alone.
     [draft] = services.compute_round(rnd)
     assert draft.version == 2

@@ -15,7 +15,7 @@ from ninja import NinjaAPI, Schema
 from parindex.frameworks.models import Framework, Node
 from parindex.frameworks.selectors import framework_dict
 from parindex.results import snapshots as snaps
-from parindex.results.models import ResultRow, ResultSnapshot
+from parindex.results.models import ResultDetail, ResultSnapshot
 
 api = NinjaAPI(
     title="parindex API",
@@ -215,8 +215,7 @@ def unit_results(request, code: str, group: str, unit: str):
     row = next((r for r in found[0].rows if r.unit_code == unit), None) if found else None
     if row is None:
         raise Http404("No published result for this unit")
-    stored = ResultRow.objects.only("points", "self_points", "missing").get(
-        snapshot=found[0].snapshot, unit_code=unit)
+    stored = ResultDetail.objects.get(snapshot=found[0].snapshot, unit_code=unit)
     return {
         **_result(row, found[0]), "round": round.code, "unit_group": group,
         "self_achieved": row.self_achieved, "self_index": row.self_index,

@@ -21,7 +21,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 
 from parindex.assessments.models import Round
 
-from .models import ResultRow
+from .models import ResultDetail
 from .snapshots import Table, engine_structure
 
 # A cell is a plain value (text, int) or (value, style name); Decimals are points (0.00).
@@ -67,7 +67,7 @@ def annex_cells(round: Round, tables: list[Table], details: bool = True) -> Iter
         return
     points_of = {
         (snapshot_id, code): (points, own)
-        for snapshot_id, code, points, own in ResultRow.objects.filter(
+        for snapshot_id, code, points, own in ResultDetail.objects.filter(
             snapshot__in=[t.snapshot for t in tables]
         ).values_list("snapshot_id", "unit_code", "points", "self_points")
     }

@@ -122,51 +122,13 @@ class RowQuerySet(models.QuerySet):
         return super().delete()
 
 
-class ResultRow(models.Model):
-    """One unit's line in a snapshot, as published: rounded headline numbers in columns (for
-    sorting and the API), the field components and every leaf's points as decimal strings.
-
-    `fields`: {"1": {"achieved": "10.26", "max": "16.00", "index": "64.13"}, …} (appraised);
-    `points`: {"1.1": "1" | null (not applicable)} exact, appraised; `self_points` the same at
-    the self-assessment stage; `self_fields` like `fields` for the self scores.
-    """
-
-    snapshot = models.ForeignKey(
-        ResultSnapshot, verbose_name=_("result set"), on_delete=models.CASCADE,
-        related_name="rows",
-    )
-    unit_code = models.CharField(_("unit code"), max_length=64)
-    unit_name = models.CharField(_("unit name"), max_length=255)
-    rank = models.PositiveIntegerField(_("rank"))
-    achieved = models.DecimalField(_("points"), max_digits=9, decimal_places=2)
-    max = models.DecimalField(_("max points"), max_digits=9, decimal_places=2)
-    index = models.DecimalField(_("index"), max_digits=5, decimal_places=2)
-    band = models.CharField(_("band"), max_length=64, blank=True)
-    fields = models.JSONField(_("field components"), default=dict)
-    points = models.JSONField(_("points per criterion"), default=dict)
-    missing = models.JSONField(_("missing criteria"), default=list)
-    self_achieved = models.DecimalField(
-        _("self-assessed points"), max_digits=9, decimal_places=2, null=True, blank=True
-    )
-    self_index = models.DecimalField(
-        _("self-assessed index"), max_digits=5, decimal_places=2, null=True, blank=True
-    )
-    self_fields = models.JSONField(_("self-assessed field components"), default=dict)
-    self_points = models.JSONField(_("self-assessed points per criterion"), default=dict)
+class FrozenWithSnapshot(models.Model):
+    """Rows of a snapshot: frozen with it."""
 
     objects = RowQuerySet.as_manager()
 
     class Meta:
-        ordering = ["snapshot", "rank", "unit_code"]
-        constraints = [
-            models.UniqueConstraint(fields=["snapshot", "unit_code"], name="one_row_per_unit"),
-        ]
-        indexes = [models.Index(fields=["unit_code"], name="resultrow_unit_code")]
-        verbose_name = _("result")
-        verbose_name_plural = _("results")
-
-    def __str__(self) -> str:
-        return f"{self.rank}. {self.unit_name} {self.index}"
+        abstract = True
 
     def save(self, *args, **kwargs):
         if self._frozen():
@@ -182,3 +144,72 @@ class ResultRow(models.Model):
         return ResultSnapshot.objects.filter(
             pk=self.snapshot_id, published_at__isnull=False
         ).exists()
+
+
+class ResultRow(FrozenWithSnapshot):
+    """One unit's line in a snapshot, as published: rounded headline numbers in columns (for
+    sorting and the API) and the field components as decimal strings, kept small so a ranking
+    of thousands of units reads fast; each leaf's points are in `ResultDetail`.
+
+    `fields`: {"1": {"achieved": "10.26", "max": "16.00", "index": "64.13"}, …} (appraised).
+    """
+
+    snapshot = models.ForeignKey(
+        ResultSnapshot, verbose_name=_("result set"), on_delete=models.CASCADE,
+        related_name="rows",
+    )
+    unit_code = models.CharField(_("unit code"), max_length=64)
+    unit_name = models.CharField(_("unit name"), max_length=255)
+    rank = models.PositiveIntegerField(_("rank"))
+    achieved = models.DecimalField(_("points"), max_digits=9, decimal_places=2)
+    max = models.DecimalField(_("max points"), max_digits=9, decimal_places=2)
+    index = models.DecimalField(_("index"), max_digits=5, decimal_places=2)
+    band = models.CharField(_("band"), max_length=64, blank=True)
+    fields = models.JSONField(_("field components"), default=dict)
+    self_achieved = models.DecimalField(
+        _("self-assessed points"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    self_index = models.DecimalField(
+        _("self-assessed index"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["snapshot", "rank", "unit_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "unit_code"], name="one_row_per_unit"),
+        ]
+        indexes = [models.Index(fields=["unit_code"], name="resultrow_unit_code")]
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
+
+    def __str__(self) -> str:
+        return f"{self.rank}. {self.unit_name} {self.index}"
+
+
+class ResultDetail(FrozenWithSnapshot):
+    """Every leaf's points of one unit in a snapshot, exact, as decimal strings.
+
+    `points`: {"1.1": "1" | null (not applicable)} appraised; `self_points` the same at the
+    self-assessment stage; `self_fields` like ResultRow.fields for the self scores; `missing`
+    the leaves without a score (counted as 0).
+    """
+
+    snapshot = models.ForeignKey(
+        ResultSnapshot, verbose_name=_("result set"), on_delete=models.CASCADE,
+        related_name="details",
+    )
+    unit_code = models.CharField(_("unit code"), max_length=64)
+    points = models.JSONField(_("points per criterion"), default=dict)
+    missing = models.JSONField(_("missing criteria"), default=list)
+    self_fields = models.JSONField(_("self-assessed field components"), default=dict)
+    self_points = models.JSONField(_("self-assessed points per criterion"), default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "unit_code"], name="one_detail_per_unit"),
+        ]
+        verbose_name = _("result detail")
+        verbose_name_plural = _("result details")
+
+    def __str__(self) -> str:
+        return f"{self.unit_code} ({self.snapshot_id})"

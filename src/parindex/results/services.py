@@ -26,7 +26,7 @@ from parindex.engine.compute import ResultSet, UnitInfo, compute
 from parindex.engine.framework import framework_from_dict, framework_to_dict
 from parindex.engine.io import results_to_dict
 from parindex.engine.values import parse_value
-from parindex.results.models import ResultRow, ResultSnapshot
+from parindex.results.models import ResultDetail, ResultRow, ResultSnapshot
 from parindex.results.selectors import round_results
 
 APPRAISED = Score.Stage.APPRAISED.value
@@ -104,7 +104,7 @@ def compute_round(round: Round, user=None) -> list[ResultSnapshot]:
         .values_list("framework_id", "v")
     )
 
-    snapshots, rows = [], []
+    snapshots, rows, details = [], [], []
     for framework, result_set in appraised:
         stage_values = raw.get(framework.pk, {})
         has_self = bool(stage_values.get(SELF))
@@ -141,16 +141,23 @@ def compute_round(round: Round, user=None) -> list[ResultSnapshot]:
                     index=Decimal(data["index"]),
                     band=data["band"] or "",
                     fields=data["fields"],
-                    points=_points(result),
-                    missing=data["missing"],
                     self_achieved=Decimal(own["achieved"]) if own else None,
                     self_index=Decimal(own["index"]) if own else None,
+                )
+            )
+            details.append(
+                ResultDetail(
+                    snapshot=snapshot,
+                    unit_code=result.unit_code,
+                    points=_points(result),
+                    missing=data["missing"],
                     self_fields=own["fields"] if own else {},
                     self_points=self_points.get(result.unit_code, {}),
                 )
             )
     ResultSnapshot.objects.bulk_create(snapshots)
     ResultRow.objects.bulk_create(rows, batch_size=500)
+    ResultDetail.objects.bulk_create(details, batch_size=500)
     return snapshots
 
 
@@ -247,6 +254,7 @@ def verify(snapshot: ResultSnapshot) -> list[str]:
     result_set = compute(framework, values, units=units)
     published = _published(result_set)
     stored = {row.unit_code: row for row in snapshot.rows.all()}
+    points = dict(snapshot.details.values_list("unit_code", "points"))
     problems = []
     for result in result_set.results:
         row = stored.pop(result.unit_code, None)
@@ -257,7 +265,7 @@ def verify(snapshot: ResultSnapshot) -> list[str]:
         expected = (data["rank"], data["achieved"], data["max"], data["index"],
                     data["band"] or "", data["fields"], _points(result))
         got = (row.rank, str(row.achieved), str(row.max), str(row.index), row.band, row.fields,
-               row.points)
+               points.get(result.unit_code))
         if expected != got:
             problems.append(f"{result.unit_code}: stored {got[:5]} but computed {expected[:5]}")
     problems.extend(f"{code}: stored but not computed" for code in stored)

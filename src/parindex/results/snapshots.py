@@ -21,7 +21,7 @@ from parindex.engine.framework import Framework as EngineFramework
 from parindex.engine.framework import framework_from_dict
 from parindex.units.models import Unit
 
-from .models import ResultRow, ResultSnapshot
+from .models import ResultDetail, ResultRow, ResultSnapshot
 
 CENT = Decimal("0.01")
 HEADLINE = ["id", "snapshot_id", "unit_code", "unit_name", "rank", "achieved", "max", "index",
@@ -343,9 +343,7 @@ def scorecard(round: Round, unit_code: str, published: bool = True,
         raise Http404("No such unit in these results")
     table = found[0]
     row = next(r for r in table.rows if r.unit_code == unit_code)
-    stored = ResultRow.objects.only("points", "self_points", "missing").get(
-        snapshot=table.snapshot, unit_code=unit_code
-    )
+    stored = ResultDetail.objects.get(snapshot=table.snapshot, unit_code=unit_code)
     framework = engine_structure(table.snapshot)
     leaves = []
     for top in framework.nodes:
