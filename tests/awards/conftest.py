@@ -8,11 +8,23 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 from parindex.assessments.models import Round, Score
 from parindex.awards.models import AwardForm, Campaign
 from parindex.frameworks.models import Framework, Node
 from parindex.units.models import Role, Unit, UnitGroup
+
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """These tests read messages in English; the Vietnamese default is covered by the i18n tests
+    and the browser test."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
 
 BANDS = [
     {"code": "tot", "label": "Tốt", "min": "80"},

@@ -111,7 +111,7 @@ def test_rules_page_reports_every_bad_rule(client, province_manager, province_ca
     response = client.post(reverse("awards:propose", args=[province_campaign.code]), follow=True)
     body = response.content.decode()
     assert "3 collective(s) proposed from the results." in body
-    assert "Rank 1 of 5 in UBND cấp huyện" in body and "78,30" in body
+    assert "Rank 1 of 5 in UBND cấp huyện" in body and "78.30" in body
 
 
 def test_decision_page_pdf_docx_and_certificates(client, manager, demo_campaign):
