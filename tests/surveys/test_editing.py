@@ -1,9 +1,11 @@
 """The manager edits the survey in the app: groups, units, sections, questions, weights."""
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from parindex.surveys import services
 from parindex.surveys.definition import create_survey
@@ -11,6 +13,14 @@ from parindex.surveys.models import Option, Question, RespondentGroup, Survey
 from parindex.surveys.selectors import survey_points
 
 from .conftest import D, definition, make_units
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    """Messages are checked in English (the msgids), whatever catalogue is compiled."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
 
 
 def question_data(question, weights=None, **changes):
