@@ -45,18 +45,27 @@ def test_unpublished_results_are_not_served(client):
     Round.objects.filter(pk=draft.pk).update(published_on=f.PUBLISHED)  # marked, not published
     assert client.get("/api/rounds").json() == []
     assert client.get("/api/frameworks").json() == []
-    for url in ["/api/rounds/draft-2023", "/api/rounds/draft-2023/results",
-                "/api/rounds/draft-2023/results/huyen",
-                "/api/rounds/draft-2023/results/huyen/U001", "/api/frameworks/test-huyen-2023"]:
+    for url in [
+        "/api/rounds/draft-2023",
+        "/api/rounds/draft-2023/results",
+        "/api/rounds/draft-2023/results/huyen",
+        "/api/rounds/draft-2023/results/huyen/U001",
+        "/api/frameworks/test-huyen-2023",
+    ]:
         assert client.get(url).status_code == 404, url
 
 
 def test_openapi_schema_describes_the_endpoints(client):
     schema = client.get("/api/openapi.json").json()
     assert schema["info"]["title"] == "parindex API"
-    for path in ["/api/rounds", "/api/rounds/{code}", "/api/frameworks",
-                 "/api/frameworks/{code}", "/api/rounds/{code}/results/{group}",
-                 "/api/rounds/{code}/results/{group}/{unit}"]:
+    for path in [
+        "/api/rounds",
+        "/api/rounds/{code}",
+        "/api/frameworks",
+        "/api/frameworks/{code}",
+        "/api/rounds/{code}/results/{group}",
+        "/api/rounds/{code}/results/{group}/{unit}",
+    ]:
         assert set(schema["paths"][path]) == {"get"}, path  # read-only
 
 
@@ -65,18 +74,29 @@ def test_api_query_count_is_constant(client, django_assert_max_num_queries):
     for n, year in [(3, 2020), (30, 2021)]:
         group = f.group(f"g{n}", f"Nhóm {n}")
         fw = f.framework(code=f"fw-{year}", year=year, unit_group=group)
-        rnd = f.round_with(n, year=year, code=f"r{year}", fw=fw, published_on=f.PUBLISHED,
-                           unit_list=f.units(n, unit_group=group, prefix=f"Y{year}-"))
+        rnd = f.round_with(
+            n,
+            year=year,
+            code=f"r{year}",
+            fw=fw,
+            published_on=f.PUBLISHED,
+            unit_list=f.units(n, unit_group=group, prefix=f"Y{year}-"),
+        )
         services.compute_round(rnd)
         services.publish(rnd)
         with django_assert_max_num_queries(10) as ctx:
-            assert len(client.get(f"/api/rounds/{rnd.code}/results/{group.code}").json()["results"]) == n
+            assert (
+                len(client.get(f"/api/rounds/{rnd.code}/results/{group.code}").json()["results"])
+                == n
+            )
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
 
 
-@pytest.mark.skipif("ninja" not in __import__("django.conf").conf.settings.INSTALLED_APPS,
-                    reason="the docs page needs 'ninja' in INSTALLED_APPS (its vendored Swagger UI)")
+@pytest.mark.skipif(
+    "ninja" not in __import__("django.conf").conf.settings.INSTALLED_APPS,
+    reason="the docs page needs 'ninja' in INSTALLED_APPS (its vendored Swagger UI)",
+)
 def test_docs_page_is_served_offline(client):
     html = client.get("/api/docs").content.decode()
     assert "swagger-ui-bundle.js" in html and "cdn" not in html.lower()

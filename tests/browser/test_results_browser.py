@@ -20,12 +20,10 @@ def test_leader_reads_ranking_scorecard_and_downloads(live_server, page, tmp_pat
     assert page.locator("figure.chart svg").is_visible()
 
     page.locator("input[name=q]").fill("Chư Prông")  # htmx filters in place
-    page.wait_for_function(
-        "document.querySelectorAll('table.ranking tbody tr').length === 1")
+    page.wait_for_function("document.querySelectorAll('table.ranking tbody tr').length === 1")
     assert "71,47" in page.locator("table.ranking tbody tr").inner_text()
     page.locator("input[name=q]").fill("")
-    page.wait_for_function(
-        "document.querySelectorAll('table.ranking tbody tr').length === 17")
+    page.wait_for_function("document.querySelectorAll('table.ranking tbody tr').length === 17")
 
     page.get_by_role("link", name="UBND huyện Ia Grai").first.click()
     page.wait_for_url("**/results/gialai-2021/huyen/IAGRAI/")
@@ -39,8 +37,11 @@ def test_leader_reads_ranking_scorecard_and_downloads(live_server, page, tmp_pat
     path = tmp_path / "annex.xlsx"
     xlsx.value.save_as(path)
     sheet = openpyxl.load_workbook(path)["UBND cấp huyện"]
-    assert any(row[1] == "UBND huyện Ia Grai" and row[-3] == pytest.approx(78.30)
-               for row in sheet.iter_rows(values_only=True) if len(row) > 3)
+    assert any(
+        row[1] == "UBND huyện Ia Grai" and row[-3] == pytest.approx(78.30)
+        for row in sheet.iter_rows(values_only=True)
+        if len(row) > 3
+    )
 
     with page.expect_download() as pdf:
         page.locator("a[href$='annex.pdf']").click()
@@ -57,5 +58,6 @@ def test_public_results_readable_on_a_phone(live_server, phone_page):
     phone_page.goto(live_server.url + "/results/gialai-2022/huyen/IAGRAI/")
     assert phone_page.locator("#unit-index").inner_text().strip() == "80,94"
     overflow = phone_page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     assert overflow <= 1  # wide tables scroll inside their box, the page does not

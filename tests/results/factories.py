@@ -14,9 +14,14 @@ BANDS = [
     {"code": "trung-binh", "label": "Trung bình", "min": "50"},
     {"code": "yeu", "label": "Yếu", "min": "0"},
 ]
-LEVELS = {"kind": "levels", "levels": [
-    {"label": "100%", "fraction": 1}, {"label": "50%", "fraction": 0.5}, {"label": "0%", "fraction": 0},
-]}
+LEVELS = {
+    "kind": "levels",
+    "levels": [
+        {"label": "100%", "fraction": 1},
+        {"label": "50%", "fraction": 0.5},
+        {"label": "0%", "fraction": 0},
+    ],
+}
 # (code, title, max, rule or None for a parent, kind) depth first; parents list their children.
 NODES = [
     ("1", "Công tác chỉ đạo, điều hành", None, None, ""),
@@ -40,14 +45,22 @@ def group(code="huyen", name="Cấp huyện") -> UnitGroup:
 
 def framework(code="test-huyen-2021", year=2021, unit_group=None) -> Framework:
     unit_group = unit_group or group()
-    fw = Framework.objects.create(code=code, name=f"Bộ chỉ số {year}", year=year,
-                                  unit_group=unit_group, bands=BANDS)
+    fw = Framework.objects.create(
+        code=code, name=f"Bộ chỉ số {year}", year=year, unit_group=unit_group, bands=BANDS
+    )
     made: dict[str, Node] = {}
     for position, (ncode, title, mx, rule, kind) in enumerate(NODES):
         parent = made.get(PARENT.get(ncode, ""))
         made[ncode] = Node.objects.create(
-            framework=fw, parent=parent, position=position, depth=1 if parent else 0,
-            code=ncode, title=title, kind=kind, max_points=mx or MAX[ncode], rule=rule,
+            framework=fw,
+            parent=parent,
+            position=position,
+            depth=1 if parent else 0,
+            code=ncode,
+            title=title,
+            kind=kind,
+            max_points=mx or MAX[ncode],
+            rule=rule,
         )
     return fw
 
@@ -55,8 +68,10 @@ def framework(code="test-huyen-2021", year=2021, unit_group=None) -> Framework:
 def units(n: int, unit_group=None, prefix="U") -> list[Unit]:
     unit_group = unit_group or group()
     return [
-        Unit.objects.get_or_create(code=f"{prefix}{i:03d}",
-                                   defaults={"name": f"Đơn vị {prefix}{i:03d}", "group": unit_group})[0]
+        Unit.objects.get_or_create(
+            code=f"{prefix}{i:03d}",
+            defaults={"name": f"Đơn vị {prefix}{i:03d}", "group": unit_group},
+        )[0]
         for i in range(1, n + 1)
     ]
 
@@ -75,12 +90,17 @@ FAIR = {"1.1": "yes", "1.2": "1.5", "2.1": "50%", "2.2": "0.5", "3.1": "3.75"}
 NA_ONE = {"1.1": "no", "1.2": "2", "2.1": "NA", "2.2": "1", "3.1": "4"}
 
 
-def round_with(n_units=3, year=2021, code=None, published_on=None, fw=None, unit_list=None,
-               self_scores=True) -> Round:
+def round_with(
+    n_units=3, year=2021, code=None, published_on=None, fw=None, unit_list=None, self_scores=True
+) -> Round:
     """A round over one framework: units cycle through GOOD, FAIR, NA_ONE values."""
     fw = fw or framework(code=f"test-huyen-{year}", year=year)
-    rnd = Round.objects.create(code=code or f"test-{year}", name=f"Chỉ số CCHC năm {year}",
-                               year=year, published_on=published_on)
+    rnd = Round.objects.create(
+        code=code or f"test-{year}",
+        name=f"Chỉ số CCHC năm {year}",
+        year=year,
+        published_on=published_on,
+    )
     rnd.frameworks.add(fw)
     for i, unit in enumerate(unit_list or units(n_units)):
         values = [GOOD, FAIR, NA_ONE][i % 3]

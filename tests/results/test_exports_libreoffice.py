@@ -9,22 +9,34 @@ from django.urls import reverse
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(shutil.which("soffice") is None,
-                       reason="LibreOffice not installed (apt-get install libreoffice-calc-nogui)"),
+    pytest.mark.skipif(
+        shutil.which("soffice") is None,
+        reason="LibreOffice not installed (apt-get install libreoffice-calc-nogui)",
+    ),
 ]
 
 # CSV export options: comma, quote, UTF-8, …, save cell contents as shown, every sheet (-1).
-CSV = 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1'
+CSV = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1"
 
 
 def test_libreoffice_opens_the_annex(client, demo, tmp_path):
     response = client.get(reverse("results_xlsx", args=["gialai-2021"]))
     (tmp_path / "annex.xlsx").write_bytes(response.content)
     subprocess.run(
-        ["soffice", "--headless", "--norestore",
-         f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to", CSV,
-         "--outdir", str(tmp_path), str(tmp_path / "annex.xlsx")],
-        check=True, capture_output=True, timeout=180,
+        [
+            "soffice",
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--convert-to",
+            CSV,
+            "--outdir",
+            str(tmp_path),
+            str(tmp_path / "annex.xlsx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
     with open(tmp_path / "annex-UBND cấp huyện.csv", encoding="utf-8") as file:
         rows = list(csv.reader(file))

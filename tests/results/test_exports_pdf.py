@@ -31,7 +31,9 @@ def fonts(reader) -> set[str]:
         for font in page["/Resources"]["/Font"].values():
             font = font.get_object()
             descendants = font.get("/DescendantFonts")
-            descriptor = (descendants[0].get_object() if descendants else font).get("/FontDescriptor")
+            descriptor = (descendants[0].get_object() if descendants else font).get(
+                "/FontDescriptor"
+            )
             if descriptor and descriptor.get_object().get("/FontFile2"):
                 names.add(str(font["/BaseFont"]).split("+")[-1])
     return names
@@ -42,8 +44,20 @@ def test_annex_pdf_has_the_published_numbers(client, demo):
     content = text(reader)
     assert "PHỤ LỤC I" in content and "KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2021" in content
     assert "197/QĐ-UBND" in content
-    for published in ["78,30", "10,26", "2,38", "7,93", "4,97", "11,54", "26,72",
-                      "76,96", "76,40", "71,47", "95,44", "72,48"]:
+    for published in [
+        "78,30",
+        "10,26",
+        "2,38",
+        "7,93",
+        "4,97",
+        "11,54",
+        "26,72",
+        "76,96",
+        "76,40",
+        "71,47",
+        "95,44",
+        "72,48",
+    ]:
         assert published in content, published
     assert "UBND huyện Ia Grai" in content and "Sở Y tế" in content
     assert "Liberation-Serif" in fonts(reader)  # embedded, so the diacritics render anywhere
@@ -71,8 +85,14 @@ def test_pdf_query_count_is_constant(client, django_assert_max_num_queries):
     for n, year in [(3, 2020), (30, 2021)]:
         group = f.group(f"g{n}", f"Nhóm {n}")
         fw = f.framework(code=f"fw-{year}", year=year, unit_group=group)
-        rnd = f.round_with(n, year=year, code=f"r{year}", fw=fw, published_on=f.PUBLISHED,
-                           unit_list=f.units(n, unit_group=group, prefix=f"Y{year}-"))
+        rnd = f.round_with(
+            n,
+            year=year,
+            code=f"r{year}",
+            fw=fw,
+            published_on=f.PUBLISHED,
+            unit_list=f.units(n, unit_group=group, prefix=f"Y{year}-"),
+        )
         services.compute_round(rnd)
         services.publish(rnd)
         with django_assert_max_num_queries(10) as ctx:

@@ -17,8 +17,9 @@ def workbook(client, round_code):
     response = client.get(reverse("results_xlsx", args=[round_code]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    return openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)
-                                             if response.streaming else response.content))
+    return openpyxl.load_workbook(
+        io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content)
+    )
 
 
 def find_row(ws, text):
@@ -31,10 +32,16 @@ def find_row(ws, text):
 def test_annex_has_the_published_ranking_as_numbers(client, demo):
     wb = workbook(client, "gialai-2021")
     districts = wb["UBND cấp huyện"]
-    assert "197/QĐ-UBND" in districts["A3"].value and "15 tháng 04 năm 2022" in districts["A3"].value
+    assert (
+        "197/QĐ-UBND" in districts["A3"].value and "15 tháng 04 năm 2022" in districts["A3"].value
+    )
     header = [c.value for c in find_row(districts, "STT")]
     assert header[:2] == ["STT", "Đơn vị"] and header[-4:] == [
-        "Tổng điểm", "Chỉ số CCHC (%)", "Xếp hạng", "Xếp loại"]
+        "Tổng điểm",
+        "Chỉ số CCHC (%)",
+        "Xếp hạng",
+        "Xếp loại",
+    ]
     ia_grai = find_row(districts, "UBND huyện Ia Grai")
     values = [c.value for c in ia_grai]
     assert values[0] == 1 and values[-2] == 1  # STT and rank
@@ -58,10 +65,20 @@ def test_a_detail_sheet_per_unit(client, demo):
     assert ia_grai["A1"].value == "UBND huyện Ia Grai"
     assert ia_grai["B3"].value == pytest.approx(78.30) and ia_grai["B3"].number_format == "0.00"
     header = find_row(ia_grai, "Mã")
-    assert [c.value for c in header] == ["Mã", "Tiêu chí", "Điểm tối đa", "Điểm tự chấm",
-                                         "Điểm thẩm định", "Điểm bị mất"]
-    numbers = [c for row in ia_grai.iter_rows(min_row=header[0].row + 1) for c in row[2:]
-               if c.value not in (None, "", "KAD")]
+    assert [c.value for c in header] == [
+        "Mã",
+        "Tiêu chí",
+        "Điểm tối đa",
+        "Điểm tự chấm",
+        "Điểm thẩm định",
+        "Điểm bị mất",
+    ]
+    numbers = [
+        c
+        for row in ia_grai.iter_rows(min_row=header[0].row + 1)
+        for c in row[2:]
+        if c.value not in (None, "", "KAD")
+    ]
     assert numbers and all(c.data_type == "n" for c in numbers)
 
 
@@ -70,8 +87,14 @@ def test_export_query_count_is_constant(client, django_assert_max_num_queries):
     for n, year in [(3, 2020), (30, 2021)]:
         group = f.group(f"g{n}", f"Nhóm {n}")
         fw = f.framework(code=f"fw-{year}", year=year, unit_group=group)
-        rnd = f.round_with(n, year=year, code=f"r{year}", fw=fw, published_on=f.PUBLISHED,
-                           unit_list=f.units(n, unit_group=group, prefix=f"Y{year}-"))
+        rnd = f.round_with(
+            n,
+            year=year,
+            code=f"r{year}",
+            fw=fw,
+            published_on=f.PUBLISHED,
+            unit_list=f.units(n, unit_group=group, prefix=f"Y{year}-"),
+        )
         services.compute_round(rnd)
         services.publish(rnd)
         with django_assert_max_num_queries(10) as ctx:

@@ -34,7 +34,9 @@ def test_ranking_page_shows_published_numbers_and_change(client, demo):
     assert "▲ 2,64" in ia_grai  # 78.30 in 2021 → 80.94 in 2022
     assert len(units_in_order(html)) == 17
     assert "<svg" in html and "UBND huyện Ia Grai" in html  # the ranking chart
-    html_2021 = client.get(reverse("results_ranking", args=["gialai-2021", "huyen"])).content.decode()
+    html_2021 = client.get(
+        reverse("results_ranking", args=["gialai-2021", "huyen"])
+    ).content.decode()
     assert "78,30" in row(html_2021, "IAGRAI")
     assert "10,26" in row(html_2021, "IAGRAI") and "2,38" in row(html_2021, "IAGRAI")
     assert "▲" not in html_2021 and "▼" not in html_2021  # no earlier year to compare with
@@ -55,7 +57,9 @@ def test_ranking_sorts_and_filters(client, demo):
 
 
 def test_scorecard_shows_components_losses_and_trend(client, demo):
-    html = client.get(reverse("results_unit", args=["gialai-2021", "huyen", "IAGRAI"])).content.decode()
+    html = client.get(
+        reverse("results_unit", args=["gialai-2021", "huyen", "IAGRAI"])
+    ).content.decode()
     assert "UBND huyện Ia Grai" in html and "78,30" in html
     fields = html[html.index('id="fields"') : html.index("</table>", html.index('id="fields"'))]
     for published in ["10,26", "2,38", "7,93", "4,97", "11,54", "26,72"]:
@@ -64,12 +68,19 @@ def test_scorecard_shows_components_losses_and_trend(client, demo):
     amounts = [Decimal(a.replace(",", ".")) for a in re.findall(r"<strong>([\d,]+)</strong>", lost)]
     assert amounts and amounts == sorted(amounts, reverse=True)
     assert html.count("<svg") == 1  # one year published up to 2021: no trend chart
-    html_2022 = client.get(reverse("results_unit", args=["gialai-2022", "huyen", "IAGRAI"])).content.decode()
+    html_2022 = client.get(
+        reverse("results_unit", args=["gialai-2022", "huyen", "IAGRAI"])
+    ).content.decode()
     trend = html_2022[html_2022.index('id="trend"') :]
     assert "78,30" in trend and "80,94" in trend
     assert html_2022.count("<svg") == 2
-    assert client.get(reverse("results_unit", args=["gialai-2021", "so", "IAGRAI"])).status_code == 404
-    assert client.get(reverse("results_unit", args=["gialai-2021", "huyen", "NOPE"])).status_code == 404
+    assert (
+        client.get(reverse("results_unit", args=["gialai-2021", "so", "IAGRAI"])).status_code == 404
+    )
+    assert (
+        client.get(reverse("results_unit", args=["gialai-2021", "huyen", "NOPE"])).status_code
+        == 404
+    )
 
 
 def test_overview_distribution_bands_and_gaps(client, demo):
@@ -112,12 +123,21 @@ def test_query_count_does_not_grow_with_units(client, django_assert_max_num_quer
     for n, year in [(3, 2020), (40, 2021)]:
         group = f.group(f"g{n}", f"Nhóm {n}")  # separate groups: neither has an earlier year
         fw = f.framework(code=f"fw-{year}", year=year, unit_group=group)
-        rnd = f.round_with(n, year=year, code=f"r{year}", fw=fw, published_on=f.PUBLISHED,
-                           unit_list=f.units(n, unit_group=group, prefix=f"Y{year}-"))
+        rnd = f.round_with(
+            n,
+            year=year,
+            code=f"r{year}",
+            fw=fw,
+            published_on=f.PUBLISHED,
+            unit_list=f.units(n, unit_group=group, prefix=f"Y{year}-"),
+        )
         services.compute_round(rnd)
         services.publish(rnd)
-        args = {"ranking": [rnd.code, group.code], "overview": [rnd.code],
-                "unit": [rnd.code, group.code, f"Y{year}-001"]}[view]
+        args = {
+            "ranking": [rnd.code, group.code],
+            "overview": [rnd.code],
+            "unit": [rnd.code, group.code, f"Y{year}-001"],
+        }[view]
         with django_assert_max_num_queries(15) as ctx:
             assert client.get(reverse(f"results_{view}", args=args)).status_code == 200
         counts.append(len(ctx.captured_queries))
@@ -173,14 +193,19 @@ def test_staff_compute_preview_publish_and_correct(client):
     client.post(reverse("results_manage_action", args=[rnd.code, "compute"]))
     assert "65,00" in row(client.get(preview).content.decode(), "U002")
     assert client.get(reverse("results_ranking", args=[rnd.code, "huyen"])).status_code == 404
-    client.post(reverse("results_manage_action", args=[rnd.code, "publish"]),
-                {"decision_number": "12/QĐ-UBND"})
+    client.post(
+        reverse("results_manage_action", args=[rnd.code, "publish"]),
+        {"decision_number": "12/QĐ-UBND"},
+    )
     assert client.get(reverse("results_ranking", args=[rnd.code, "huyen"])).status_code == 200
-    response = client.post(reverse("results_manage_action", args=[rnd.code, "correct"]),
-                           {"reason": ""}, follow=True)
+    response = client.post(
+        reverse("results_manage_action", args=[rnd.code, "correct"]), {"reason": ""}, follow=True
+    )
     assert "reason" in response.content.decode() or "lý do" in response.content.decode()
-    client.post(reverse("results_manage_action", args=[rnd.code, "correct"]),
-                {"reason": "Sửa lỗi nhập liệu"})
+    client.post(
+        reverse("results_manage_action", args=[rnd.code, "correct"]),
+        {"reason": "Sửa lỗi nhập liệu"},
+    )
     assert ResultSnapshot.objects.current().get().version == 2
     html = client.get(reverse("results_overview", args=[rnd.code])).content.decode()
     assert "Sửa lỗi nhập liệu" in html
@@ -190,15 +215,22 @@ def test_staff_compute_preview_publish_and_correct(client):
 def test_viewer_without_add_permission_cannot_publish(client):
     rnd = f.round_with(2)
     client.force_login(staff(perms=("view_resultsnapshot",)))
-    assert client.post(reverse("results_manage_action", args=[rnd.code, "compute"])).status_code == 403
+    assert (
+        client.post(reverse("results_manage_action", args=[rnd.code, "compute"])).status_code == 403
+    )
     assert not ResultSnapshot.objects.exists()
 
 
 def test_long_rankings_are_paginated(client):
     group = f.group("xa", "Cấp xã")
     fw = f.framework(code="fw-xa", unit_group=group)
-    rnd = f.round_with(120, fw=fw, unit_list=f.units(120, unit_group=group, prefix="X"),
-                       published_on=f.PUBLISHED, self_scores=False)
+    rnd = f.round_with(
+        120,
+        fw=fw,
+        unit_list=f.units(120, unit_group=group, prefix="X"),
+        published_on=f.PUBLISHED,
+        self_scores=False,
+    )
     services.compute_round(rnd)
     services.publish(rnd)
     url = reverse("results_ranking", args=[rnd.code, "xa"])

@@ -118,21 +118,36 @@ class UnitResultOut(ResultOut):
 
 def _round_out(round, chosen) -> dict:
     return {
-        "code": round.code, "name": round.name, "year": round.year,
-        "published_on": round.published_on, "decision_number": round.decision_number,
+        "code": round.code,
+        "name": round.name,
+        "year": round.year,
+        "published_on": round.published_on,
+        "decision_number": round.decision_number,
         "organiser": round.organiser.name if round.organiser_id else None,
-        "unit_groups": [{"code": s.framework.unit_group.code, "name": s.framework.unit_group.name,
-                         "framework": s.framework.code} for s in chosen],
+        "unit_groups": [
+            {
+                "code": s.framework.unit_group.code,
+                "name": s.framework.unit_group.name,
+                "framework": s.framework.code,
+            }
+            for s in chosen
+        ],
     }
 
 
 def _result(row: snaps.Row, table: snaps.Table) -> dict:
     return {
-        "rank": row.rank, "unit_code": row.unit_code, "unit_name": row.unit_name,
-        "achieved": row.achieved, "max": row.max, "index": row.index, "band": row.band,
+        "rank": row.rank,
+        "unit_code": row.unit_code,
+        "unit_name": row.unit_name,
+        "achieved": row.achieved,
+        "max": row.max,
+        "index": row.index,
+        "band": row.band,
         "band_label": row.band_label,
         "fields": {f.code: cell for f, cell in zip(table.fields, row.fields, strict=True) if cell},
-        "previous_rank": row.previous_rank, "previous_index": row.previous_index,
+        "previous_rank": row.previous_rank,
+        "previous_index": row.previous_index,
     }
 
 
@@ -140,8 +155,13 @@ def _result(row: snaps.Row, table: snaps.Table) -> dict:
 def rounds(request):
     """Rounds whose results are published, newest first."""
     published = snaps.published_rounds()
-    current = ResultSnapshot.objects.current().filter(round__in=published).select_related(
-        "framework__unit_group").defer("inputs", "structure").order_by("framework__unit_group__code")
+    current = (
+        ResultSnapshot.objects.current()
+        .filter(round__in=published)
+        .select_related("framework__unit_group")
+        .defer("inputs", "structure")
+        .order_by("framework__unit_group__code")
+    )
     by_round: dict[int, list] = {}
     for snapshot in current:
         by_round.setdefault(snapshot.round_id, []).append(snapshot)
@@ -197,10 +217,15 @@ def group_results(request, code: str, group: str):
 def _group_out(round, table: snaps.Table) -> dict:
     snapshot = table.snapshot
     return {
-        "round": round.code, "year": round.year,
-        "unit_group": {"code": table.group.code, "name": table.group.name,
-                       "framework": table.framework.code},
-        "version": snapshot.version, "published_at": snapshot.published_at,
+        "round": round.code,
+        "year": round.year,
+        "unit_group": {
+            "code": table.group.code,
+            "name": table.group.name,
+            "framework": table.framework.code,
+        },
+        "version": snapshot.version,
+        "published_at": snapshot.published_at,
         "correction_reason": snapshot.reason,
         "fields": [{"code": f.code, "title": f.title, "max": f.max} for f in table.fields],
         "results": [_result(r, table) for r in table.rows],
@@ -217,7 +242,12 @@ def unit_results(request, code: str, group: str, unit: str):
         raise Http404("No published result for this unit")
     stored = ResultDetail.objects.get(snapshot=found[0].snapshot, unit_code=unit)
     return {
-        **_result(row, found[0]), "round": round.code, "unit_group": group,
-        "self_achieved": row.self_achieved, "self_index": row.self_index,
-        "points": stored.points, "self_points": stored.self_points, "missing": stored.missing,
+        **_result(row, found[0]),
+        "round": round.code,
+        "unit_group": group,
+        "self_achieved": row.self_achieved,
+        "self_index": row.self_index,
+        "points": stored.points,
+        "self_points": stored.self_points,
+        "missing": stored.missing,
     }

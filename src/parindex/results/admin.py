@@ -22,8 +22,15 @@ class ResultSnapshotAdmin(admin.ModelAdmin):
     list_display = ["round", "framework", "version", "computed_at", "published_at", "reason"]
     list_filter = ["round", "published_at"]
     readonly_fields = [
-        "round", "framework", "version", "computed_at", "computed_by", "published_at",
-        "published_by", "supersedes", "reason",
+        "round",
+        "framework",
+        "version",
+        "computed_at",
+        "computed_by",
+        "published_at",
+        "published_by",
+        "supersedes",
+        "reason",
     ]
     exclude = ["inputs", "structure"]
     inlines = [ResultRowInline]
@@ -35,6 +42,6 @@ class ResultSnapshotAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return obj is not None and not obj.is_published and super().has_delete_permission(
-            request, obj
+        return (
+            obj is not None and not obj.is_published and super().has_delete_permission(request, obj)
         )

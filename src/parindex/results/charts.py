@@ -27,8 +27,10 @@ def _n(value) -> float:
 
 
 def _text(x, y, text, size=11, anchor="start", weight="normal", fill=INK, extra="") -> str:
-    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" '
-            f'font-weight="{weight}" fill="{fill}"{extra}>{escape(str(text))}</text>')
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" '
+        f'font-weight="{weight}" fill="{fill}"{extra}>{escape(str(text))}</text>'
+    )
 
 
 def _svg(width: float, height: float, body: list[str], label: str, font: str) -> SafeString:
@@ -59,8 +61,10 @@ def ranking_bars(
     body = []
     for tick in range(0, 101, 20):
         x = left + plot * tick / 100
-        body.append(f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{height - 20}" '
-                    f'stroke="{GRID}" stroke-width="1"/>')
+        body.append(
+            f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{height - 20}" '
+            f'stroke="{GRID}" stroke-width="1"/>'
+        )
         body.append(_text(x, height - 6, tick, 10, "middle", fill=MUTED))
     for i, (name, value) in enumerate(items):
         y = top + i * (bar + gap)
@@ -93,8 +97,10 @@ def field_bars(
         x += 24 + 7 * len(name)
     for tick in range(0, 101, 20):
         tx = left + plot * tick / 100
-        body.append(f'<line x1="{tx:.1f}" y1="{top - 4}" x2="{tx:.1f}" y2="{height - 18}" '
-                    f'stroke="{GRID}" stroke-width="1"/>')
+        body.append(
+            f'<line x1="{tx:.1f}" y1="{top - 4}" x2="{tx:.1f}" y2="{height - 18}" '
+            f'stroke="{GRID}" stroke-width="1"/>'
+        )
         body.append(_text(tx, height - 5, tick, 10, "middle", fill=MUTED))
     for i, (code, title) in enumerate(fields):
         y0 = top + i * group_h
@@ -106,8 +112,9 @@ def field_bars(
                 body.append(_text(left + 4, y + bar - 2, "–", 10, fill=MUTED))
                 continue
             w = plot * _n(value) / 100
-            body.append(f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar}" '
-                        f'fill="{SERIES[s]}"/>')
+            body.append(
+                f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar}" fill="{SERIES[s]}"/>'
+            )
             body.append(_text(left + w + 4, y + bar - 2, fmt(value), 9))
     return _svg(width, height, body, label, font)
 
@@ -137,23 +144,29 @@ def trend_lines(
     body = []
     for tick in range(int(low), 101, 10):
         y = py(tick)
-        body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" '
-                    f'stroke="{GRID}" stroke-width="1"/>')
+        body.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" '
+            f'stroke="{GRID}" stroke-width="1"/>'
+        )
         body.append(_text(left - 6, y + 4, tick, 10, "end", fill=MUTED))
     for i, year in enumerate(years):
         body.append(_text(px(i), height - 8, year, 11, "middle"))
     x = left
     for s, (name, vs) in enumerate(series):
         colour, dash = SERIES[s % len(SERIES)], DASHES[s % len(DASHES)]
-        body.append(f'<line x1="{x}" y1="12" x2="{x + 18}" y2="12" stroke="{colour}" '
-                    f'stroke-width="2.5" stroke-dasharray="{dash}"/>')
+        body.append(
+            f'<line x1="{x}" y1="12" x2="{x + 18}" y2="12" stroke="{colour}" '
+            f'stroke-width="2.5" stroke-dasharray="{dash}"/>'
+        )
         body.append(_text(x + 22, 16, name, 11))
         x += 30 + 7 * len(name)
         points = [(px(i), py(v), v) for i, v in enumerate(vs) if v is not None]
         if len(points) > 1:
             path = " ".join(f"{a:.1f},{b:.1f}" for a, b, _v in points)
-            body.append(f'<polyline points="{path}" fill="none" stroke="{colour}" '
-                        f'stroke-width="2.5" stroke-dasharray="{dash}"/>')
+            body.append(
+                f'<polyline points="{path}" fill="none" stroke="{colour}" '
+                f'stroke-width="2.5" stroke-dasharray="{dash}"/>'
+            )
         for a, b, v in points:
             body.append(f'<circle cx="{a:.1f}" cy="{b:.1f}" r="3.5" fill="{colour}"/>')
             body.append(_text(a, b - 8, fmt(v), 10, "middle"))
@@ -173,13 +186,17 @@ def histogram(
     plot_w, plot_h = width - left - right, height - top - bottom
     peak = max((c for _low, c in bins), default=0) or 1
     slot = plot_w / max(len(bins), 1)
-    body = [f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" '
-            f'stroke="{INK}" stroke-width="1"/>']
+    body = [
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" '
+        f'stroke="{INK}" stroke-width="1"/>'
+    ]
     for i, (low, count) in enumerate(bins):
         h = plot_h * count / peak
         x = left + i * slot
-        body.append(f'<rect x="{x + 3:.1f}" y="{top + plot_h - h:.1f}" width="{slot - 6:.1f}" '
-                    f'height="{h:.1f}" fill="{SERIES[0]}"/>')
+        body.append(
+            f'<rect x="{x + 3:.1f}" y="{top + plot_h - h:.1f}" width="{slot - 6:.1f}" '
+            f'height="{h:.1f}" fill="{SERIES[0]}"/>'
+        )
         if count:
             body.append(_text(x + slot / 2, top + plot_h - h - 4, count, 10, "middle"))
         body.append(_text(x + slot / 2, height - 12, f"{low}–{low + step}", 10, "middle"))

@@ -60,8 +60,10 @@ def annex_cells(round: Round, tables: list[Table], details: bool = True) -> Iter
     titles: set[str] = set()
     for number, table in enumerate(tables):
         title = _title(table.group.name, titles)
-        yield title, [6, 42] + [12] * len(table.fields) + [11, 11, 9, 13], _group_rows(
-            round, table, number
+        yield (
+            title,
+            [6, 42] + [12] * len(table.fields) + [11, 11, 9, 13],
+            _group_rows(round, table, number),
         )
     if not details:
         return
@@ -75,8 +77,10 @@ def annex_cells(round: Round, tables: list[Table], details: bool = True) -> Iter
         framework = engine_structure(table.snapshot)
         for row in table.rows:
             points, own = points_of[(table.snapshot.pk, row.unit_code)]
-            yield _title(row.unit_code, titles), [10, 70, 11, 11, 11, 11], _unit_rows(
-                round, table, framework, row, points, own or {}
+            yield (
+                _title(row.unit_code, titles),
+                [10, 70, 11, 11, 11, 11],
+                _unit_rows(round, table, framework, row, points, own or {}),
             )
 
 
@@ -93,28 +97,47 @@ def _title(text: str, taken: set[str]) -> str:
 def _group_rows(round: Round, table: Table, number: int) -> Iterator[list[CellSpec]]:
     numeral = ROMAN[number] if number < len(ROMAN) else str(number + 1)
     yield [(f"PHỤ LỤC {numeral}", "title")]
-    yield [(f"KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {round.year} "
-            f"CỦA {table.group.name.upper()}", "title")]
+    yield [
+        (
+            f"KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {round.year} CỦA {table.group.name.upper()}",
+            "title",
+        )
+    ]
     yield [(decision_line(round), "italic")]
     yield []
     header = [("STT", "header"), ("Đơn vị", "header")]
     header += [(f"{f.code}. {f.title}", "header") for f in table.fields]
-    header += [("Tổng điểm", "header"), ("Chỉ số CCHC (%)", "header"),
-               ("Xếp hạng", "header"), ("Xếp loại", "header")]
+    header += [
+        ("Tổng điểm", "header"),
+        ("Chỉ số CCHC (%)", "header"),
+        ("Xếp hạng", "header"),
+        ("Xếp loại", "header"),
+    ]
     yield header
-    yield ([("", "header"), ("Điểm tối đa", "header_left")]
-           + [(f.max, "header_num") for f in table.fields]
-           + [(sum((f.max for f in table.fields), Decimal(0)), "header_num")]
-           + [("", "header")] * 3)
+    yield (
+        [("", "header"), ("Điểm tối đa", "header_left")]
+        + [(f.max, "header_num") for f in table.fields]
+        + [(sum((f.max for f in table.fields), Decimal(0)), "header_num")]
+        + [("", "header")] * 3
+    )
     for position, row in enumerate(table.rows, start=1):
         cells: list[CellSpec] = [(position, "int"), (row.unit_name, "text")]
         cells += [(cell["achieved"], "num") if cell else ("KAD", "center") for cell in row.fields]
-        cells += [(row.achieved, "num"), (row.index, "bold_num"), (row.rank, "int"),
-                  (row.band_label, "center")]
+        cells += [
+            (row.achieved, "num"),
+            (row.index, "bold_num"),
+            (row.rank, "int"),
+            (row.band_label, "center"),
+        ]
         yield cells
     yield []
-    yield [("Ghi chú: KAD – không áp dụng; Chỉ số CCHC = tổng điểm đạt được ÷ tổng điểm tối đa "
-            "của các tiêu chí được áp dụng × 100.", "italic")]
+    yield [
+        (
+            "Ghi chú: KAD – không áp dụng; Chỉ số CCHC = tổng điểm đạt được ÷ tổng điểm tối đa "
+            "của các tiêu chí được áp dụng × 100.",
+            "italic",
+        )
+    ]
 
 
 def _unit_rows(round, table, framework, row, points, own) -> Iterator[list[CellSpec]]:
@@ -125,22 +148,41 @@ def _unit_rows(round, table, framework, row, points, own) -> Iterator[list[CellS
     yield [("Xếp hạng", "text"), (row.rank, "int"), ("/", "center"), (len(table.rows), "int")]
     yield [("Xếp loại", "text"), (row.band_label, "text")]
     yield []
-    yield [("Mã", "header"), ("Tiêu chí", "header"), ("Điểm tối đa", "header"),
-           ("Điểm tự chấm", "header"), ("Điểm thẩm định", "header"), ("Điểm bị mất", "header")]
+    yield [
+        ("Mã", "header"),
+        ("Tiêu chí", "header"),
+        ("Điểm tối đa", "header"),
+        ("Điểm tự chấm", "header"),
+        ("Điểm thẩm định", "header"),
+        ("Điểm bị mất", "header"),
+    ]
     for top in framework.nodes:
         yield [(top.code, "bold"), (top.title, "bold"), (top.max, "bold_num")]
         for leaf in top.leaves():
             got, mine = points.get(leaf.code), own.get(leaf.code)
             if got is None:
-                yield [leaf.code, (leaf.title, "text"), (leaf.max, "num"), ("KAD", "center"),
-                       ("KAD", "center")]
+                yield [
+                    leaf.code,
+                    (leaf.title, "text"),
+                    (leaf.max, "num"),
+                    ("KAD", "center"),
+                    ("KAD", "center"),
+                ]
                 continue
             got = Decimal(got)
-            lost = got if top.kind == "penalty" else (
-                Decimal(0) if top.kind == "bonus" else leaf.max - got)
-            yield [leaf.code, (leaf.title, "text"), (leaf.max, "num"),
-                   (Decimal(mine), "num") if mine is not None else "", (got, "num"),
-                   (lost, "num")]
+            lost = (
+                got
+                if top.kind == "penalty"
+                else (Decimal(0) if top.kind == "bonus" else leaf.max - got)
+            )
+            yield [
+                leaf.code,
+                (leaf.title, "text"),
+                (leaf.max, "num"),
+                (Decimal(mine), "num") if mine is not None else "",
+                (got, "num"),
+                (lost, "num"),
+            ]
 
 
 # --------------------------------------------------------------------------- writing
@@ -151,23 +193,44 @@ _WRAP = Alignment(wrap_text=True, vertical="center")
 STYLES = {
     "title": {"font": Font(name="Times New Roman", bold=True, size=13)},
     "italic": {"font": Font(name="Times New Roman", italic=True, size=12)},
-    "header": {"font": Font(name="Times New Roman", bold=True, size=11), "border": _BOX,
-               "alignment": Alignment(wrap_text=True, horizontal="center", vertical="center")},
-    "header_left": {"font": Font(name="Times New Roman", bold=True, size=11), "border": _BOX,
-                    "alignment": _WRAP},
-    "header_num": {"font": Font(name="Times New Roman", bold=True, size=11), "border": _BOX,
-                   "number_format": "0.00"},
+    "header": {
+        "font": Font(name="Times New Roman", bold=True, size=11),
+        "border": _BOX,
+        "alignment": Alignment(wrap_text=True, horizontal="center", vertical="center"),
+    },
+    "header_left": {
+        "font": Font(name="Times New Roman", bold=True, size=11),
+        "border": _BOX,
+        "alignment": _WRAP,
+    },
+    "header_num": {
+        "font": Font(name="Times New Roman", bold=True, size=11),
+        "border": _BOX,
+        "number_format": "0.00",
+    },
     "text": {"font": Font(name="Times New Roman", size=12), "border": _BOX, "alignment": _WRAP},
-    "bold": {"font": Font(name="Times New Roman", bold=True, size=12), "border": _BOX,
-             "alignment": _WRAP},
-    "center": {"font": Font(name="Times New Roman", size=12), "border": _BOX,
-               "alignment": Alignment(horizontal="center", vertical="center")},
-    "int": {"font": Font(name="Times New Roman", size=12), "border": _BOX, "number_format": "0",
-            "alignment": Alignment(horizontal="center", vertical="center")},
-    "num": {"font": Font(name="Times New Roman", size=12), "border": _BOX,
-            "number_format": "0.00"},
-    "bold_num": {"font": Font(name="Times New Roman", bold=True, size=12), "border": _BOX,
-                 "number_format": "0.00"},
+    "bold": {
+        "font": Font(name="Times New Roman", bold=True, size=12),
+        "border": _BOX,
+        "alignment": _WRAP,
+    },
+    "center": {
+        "font": Font(name="Times New Roman", size=12),
+        "border": _BOX,
+        "alignment": Alignment(horizontal="center", vertical="center"),
+    },
+    "int": {
+        "font": Font(name="Times New Roman", size=12),
+        "border": _BOX,
+        "number_format": "0",
+        "alignment": Alignment(horizontal="center", vertical="center"),
+    },
+    "num": {"font": Font(name="Times New Roman", size=12), "border": _BOX, "number_format": "0.00"},
+    "bold_num": {
+        "font": Font(name="Times New Roman", bold=True, size=12),
+        "border": _BOX,
+        "number_format": "0.00",
+    },
 }
 
 

@@ -46,18 +46,26 @@ class ResultSnapshot(models.Model):
     """
 
     round = models.ForeignKey(
-        Round, verbose_name=_("assessment round"), on_delete=models.PROTECT,
+        Round,
+        verbose_name=_("assessment round"),
+        on_delete=models.PROTECT,
         related_name="result_snapshots",
     )
     framework = models.ForeignKey(
-        Framework, verbose_name=_("framework"), on_delete=models.PROTECT,
+        Framework,
+        verbose_name=_("framework"),
+        on_delete=models.PROTECT,
         related_name="result_snapshots",
     )
     version = models.PositiveIntegerField(_("version"))
     computed_at = models.DateTimeField(_("computed at"), auto_now_add=True)
     computed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("computed by"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("computed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     # The framework as a plain dict (formats.md), numbers as strings: titles, max, bands.
     structure = models.JSONField(_("framework"), default=dict)
@@ -65,11 +73,19 @@ class ResultSnapshot(models.Model):
     inputs = models.JSONField(_("inputs"), default=dict)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("published by"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     supersedes = models.OneToOneField(
-        "self", verbose_name=_("supersedes"), on_delete=models.PROTECT, null=True, blank=True,
+        "self",
+        verbose_name=_("supersedes"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="superseded_by",
     )
     reason = models.TextField(_("reason for the correction"), blank=True)
@@ -155,7 +171,9 @@ class ResultRow(FrozenWithSnapshot):
     """
 
     snapshot = models.ForeignKey(
-        ResultSnapshot, verbose_name=_("result set"), on_delete=models.CASCADE,
+        ResultSnapshot,
+        verbose_name=_("result set"),
+        on_delete=models.CASCADE,
         related_name="rows",
     )
     unit_code = models.CharField(_("unit code"), max_length=64)
@@ -195,7 +213,9 @@ class ResultDetail(FrozenWithSnapshot):
     """
 
     snapshot = models.ForeignKey(
-        ResultSnapshot, verbose_name=_("result set"), on_delete=models.CASCADE,
+        ResultSnapshot,
+        verbose_name=_("result set"),
+        on_delete=models.CASCADE,
         related_name="details",
     )
     unit_code = models.CharField(_("unit code"), max_length=64)

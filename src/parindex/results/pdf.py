@@ -62,33 +62,53 @@ def split_issuer(name: str) -> tuple[str, str, str]:
     if not found:
         return name, "", name
     at, word = min(found)
-    return name[:at].strip(), name[at:], name[at + len(word):]
+    return name[:at].strip(), name[at:], name[at + len(word) :]
 
 
 def context(round: Round, tables: list[Table]) -> dict:
     groups = []
     for number, table in enumerate(tables):
-        groups.append({
-            "table": table,
-            "numeral": ROMAN[number] if number < len(ROMAN) else str(number + 1),
-            "average": table.average_index(),
-            "first": table.rows[0] if table.rows else None,
-            "last": table.rows[-1] if table.rows else None,
-            "ranking_chart": charts.ranking_bars(
-                [(r.unit_name, r.index) for r in table.rows],
-                f"Chỉ số CCHC – {table.group.name}", width=900),
-            "field_chart": charts.field_bars(
-                [(f.code, f.title) for f in table.fields],
-                [("Bình quân", table.field_averages()),
-                 ("Cao nhất", [max((r.fields[i]["index"] for r in table.rows if r.fields[i]),
-                                   default=None) for i in range(len(table.fields))])],
-                f"Chỉ số thành phần – {table.group.name}", width=900),
-        })
+        groups.append(
+            {
+                "table": table,
+                "numeral": ROMAN[number] if number < len(ROMAN) else str(number + 1),
+                "average": table.average_index(),
+                "first": table.rows[0] if table.rows else None,
+                "last": table.rows[-1] if table.rows else None,
+                "ranking_chart": charts.ranking_bars(
+                    [(r.unit_name, r.index) for r in table.rows],
+                    f"Chỉ số CCHC – {table.group.name}",
+                    width=900,
+                ),
+                "field_chart": charts.field_bars(
+                    [(f.code, f.title) for f in table.fields],
+                    [
+                        ("Bình quân", table.field_averages()),
+                        (
+                            "Cao nhất",
+                            [
+                                max(
+                                    (r.fields[i]["index"] for r in table.rows if r.fields[i]),
+                                    default=None,
+                                )
+                                for i in range(len(table.fields))
+                            ],
+                        ),
+                    ],
+                    f"Chỉ số thành phần – {table.group.name}",
+                    width=900,
+                ),
+            }
+        )
     body = issuer(round)
     head, locality, place = split_issuer(body)
     return {
-        "round": round, "groups": groups, "decision_line": decision_line(round),
-        "issuer": body, "place": place, "issuer_upper": head.upper(),
+        "round": round,
+        "groups": groups,
+        "decision_line": decision_line(round),
+        "issuer": body,
+        "place": place,
+        "issuer_upper": head.upper(),
         "issuer_place_upper": locality.upper(),
         "groups_text": " và ".join(t.group.name for t in tables),
     }

@@ -93,7 +93,8 @@ def compute_round(round: Round, user=None) -> list[ResultSnapshot]:
     appraised = round_results(round, stage=APPRAISED)
     self_results = (
         {fw.pk: rs for fw, rs in round_results(round, stage=SELF)}
-        if any(stages.get(SELF) for stages in raw.values()) else {}
+        if any(stages.get(SELF) for stages in raw.values())
+        else {}
     )
 
     ResultSnapshot.objects.filter(round=round, published_at__isnull=True).delete()
@@ -173,10 +174,13 @@ def publish(
     _lock(round)
     drafts = list(ResultSnapshot.objects.filter(round=round, published_at__isnull=True))
     if not drafts:
-        raise ValidationError(_("Compute the results before publishing them."))
+        raise ValidationError(
+            _("Compute the results before publishing them."), code="nothing_to_publish"
+        )
     if ResultSnapshot.objects.filter(round=round, published_at__isnull=False).exists():
         raise ValidationError(
-            _("These results are already published; publish a correction with its reason.")
+            _("These results are already published; publish a correction with its reason."),
+            code="already_published",
         )
     _freeze(drafts, user)
     _mark_round(round, published_on, decision_number)
@@ -189,11 +193,11 @@ def correct(round: Round, reason: str, user=None) -> list[ResultSnapshot]:
     supersede the current ones and say why. The superseded versions stay readable."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError(_("A correction needs its reason."))
+        raise ValidationError(_("A correction needs its reason."), code="reason_required")
     _lock(round)
     current = {s.framework_id: s for s in ResultSnapshot.objects.current().filter(round=round)}
     if not current:
-        raise ValidationError(_("Only published results can be corrected."))
+        raise ValidationError(_("Only published results can be corrected."), code="not_published")
     snapshots = compute_round(round, user=user)
     for snapshot in snapshots:
         snapshot.reason = reason
@@ -262,10 +266,24 @@ def verify(snapshot: ResultSnapshot) -> list[str]:
             problems.append(f"{result.unit_code}: not stored")
             continue
         data = published[result.unit_code]
-        expected = (data["rank"], data["achieved"], data["max"], data["index"],
-                    data["band"] or "", data["fields"], _points(result))
-        got = (row.rank, str(row.achieved), str(row.max), str(row.index), row.band, row.fields,
-               points.get(result.unit_code))
+        expected = (
+            data["rank"],
+            data["achieved"],
+            data["max"],
+            data["index"],
+            data["band"] or "",
+            data["fields"],
+            _points(result),
+        )
+        got = (
+            row.rank,
+            str(row.achieved),
+            str(row.max),
+            str(row.index),
+            row.band,
+            row.fields,
+            points.get(result.unit_code),
+        )
         if expected != got:
             problems.append(f"{result.unit_code}: stored {got[:5]} but computed {expected[:5]}")
     problems.extend(f"{code}: stored but not computed" for code in stored)

@@ -8,12 +8,13 @@ the only arithmetic here is descriptive statistics over published numbers (avera
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cached_property
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, TextField
+from django.db.models.functions import Cast
 from django.http import Http404
 
 from parindex.assessments.models import Round
@@ -24,8 +25,33 @@ from parindex.units.models import Unit
 from .models import ResultDetail, ResultRow, ResultSnapshot
 
 CENT = Decimal("0.01")
-HEADLINE = ["id", "snapshot_id", "unit_code", "unit_name", "rank", "achieved", "max", "index",
-            "band", "fields", "self_achieved", "self_index"]
+HEADLINE = [
+    "id",
+    "snapshot_id",
+    "unit_code",
+    "unit_name",
+    "rank",
+    "achieved",
+    "max",
+    "index",
+    "band",
+    "fields",
+    "self_achieved",
+    "self_index",
+]
+ROW_COLUMNS = [
+    "snapshot_id",
+    "unit_code",
+    "unit_name",
+    "rank",
+    "achieved",
+    "max",
+    "index",
+    "band",
+    "fields_text",
+    "self_achieved",
+    "self_index",
+]
 
 
 def mean(values) -> Decimal | None:
@@ -42,33 +68,71 @@ class FieldInfo:
     max: Decimal
 
 
-@dataclass
 class Row:
-    rank: int
-    unit_code: str
-    unit_name: str
-    achieved: Decimal
-    max: Decimal
-    index: Decimal
-    band: str
-    band_label: str
-    stored_fields: dict = field(repr=False)  # as stored: {"1": {"achieved": "4.98", …}}
-    field_codes: list[str] = field(repr=False)
-    self_achieved: Decimal | None = None
-    self_index: Decimal | None = None
-    previous_rank: int | None = None
-    previous_index: Decimal | None = None
-    previous_units: list[str] = field(default_factory=list)
+    """One unit's published line, as the pages, exports and API show it. A plain slotted
+    class: a national ranking builds thousands of these per request."""
 
-    @cached_property
+    __slots__ = (
+        "rank",
+        "unit_code",
+        "unit_name",
+        "achieved",
+        "max",
+        "index",
+        "band",
+        "band_label",
+        "stored_fields",
+        "field_codes",
+        "self_achieved",
+        "self_index",
+        "previous_rank",
+        "previous_index",
+        "previous_units",
+        "_fields",
+    )
+
+    def __init__(
+        self,
+        rank,
+        unit_code,
+        unit_name,
+        achieved,
+        max,
+        index,
+        band,
+        band_label,
+        stored_fields,
+        field_codes,
+        self_achieved=None,
+        self_index=None,
+    ):
+        self.rank, self.unit_code, self.unit_name = rank, unit_code, unit_name
+        self.achieved, self.max, self.index = achieved, max, index
+        self.band, self.band_label = band, band_label
+        self.stored_fields, self.field_codes = stored_fields, field_codes
+        self.self_achieved, self.self_index = self_achieved, self_index
+        self.previous_rank: int | None = None
+        self.previous_index: Decimal | None = None
+        self.previous_units: list[str] = []
+        self._fields = None
+
+    def __repr__(self) -> str:
+        return f"Row({self.rank}, {self.unit_code}, {self.index})"
+
+    @property
     def fields(self) -> list[dict | None]:
         """In field order: {"achieved", "max", "index"} as Decimals; None when not applicable.
         Converted on first use, so a long ranking converts only the rows it shows."""
-        cells = []
-        for code in self.field_codes:
-            data = self.stored_fields.get(code)
-            cells.append({k: Decimal(v) for k, v in data.items()} if data else None)
-        return cells
+        if self._fields is None:
+            cells = []
+            stored = self.stored_fields
+            if isinstance(stored, str):  # read as text, decoded only when shown
+                stored = self.stored_fields = json.loads(stored)
+            for code in self.field_codes:
+                data = stored.get(code)
+                cells.append({k: Decimal(v) for k, v in data.items()} if data else None)
+            self._fields = cells
+        return self._fields
 
     @property
     def rank_change(self) -> int | None:
@@ -97,8 +161,10 @@ class Table:
         return self.snapshot.framework.unit_group
 
     def field_averages(self) -> list[Decimal | None]:
-        return [mean(r.fields[i]["index"] for r in self.rows if r.fields[i])
-                for i in range(len(self.fields))]
+        return [
+            mean(r.fields[i]["index"] for r in self.rows if r.fields[i])
+            for i in range(len(self.fields))
+        ]
 
     def average_index(self) -> Decimal | None:
         return mean(r.index for r in self.rows)
@@ -113,8 +179,11 @@ def _dec(value) -> Decimal:
 
 
 def fields_of(structure: dict) -> list[FieldInfo]:
-    return [FieldInfo(n["code"], n["title"], _field_max(n))
-            for n in structure.get("nodes", []) if not n.get("kind")]
+    return [
+        FieldInfo(n["code"], n["title"], _field_max(n))
+        for n in structure.get("nodes", [])
+        if not n.get("kind")
+    ]
 
 
 def _field_max(node: dict) -> Decimal:
@@ -136,8 +205,9 @@ def published_rounds() -> list[Round]:
 
 
 def _has_published():
-    return Q(published_on__isnull=False) & Q(Exists(ResultSnapshot.objects.filter(
-        round=OuterRef("pk"), published_at__isnull=False)))
+    return Q(published_on__isnull=False) & Q(
+        Exists(ResultSnapshot.objects.filter(round=OuterRef("pk"), published_at__isnull=False))
+    )
 
 
 def get_round(code: str, published: bool = True) -> Round:
@@ -153,9 +223,12 @@ def get_round(code: str, published: bool = True) -> Round:
 def snapshots(round: Round, published: bool = True, version: int | None = None):
     """The round's result set per unit group: the current published versions, or with
     `published=False` the latest version whatever its state (staff preview)."""
-    query = (ResultSnapshot.objects.filter(round=round)
-             .select_related("framework__unit_group").defer("inputs")
-             .order_by("framework__unit_group__code", "-version"))
+    query = (
+        ResultSnapshot.objects.filter(round=round)
+        .select_related("framework__unit_group")
+        .defer("inputs")
+        .order_by("framework__unit_group__code", "-version")
+    )
     if published:
         query = query.published()
         if version is None:
@@ -170,23 +243,25 @@ def snapshots(round: Round, published: bool = True, version: int | None = None):
 
 def versions(round: Round) -> list[ResultSnapshot]:
     """Every published version of the round, for the visible history of corrections."""
-    return list(ResultSnapshot.objects.published().filter(round=round)
-                .select_related("framework__unit_group").defer("inputs", "structure")
-                .order_by("framework__unit_group__code", "version"))
+    return list(
+        ResultSnapshot.objects.published()
+        .filter(round=round)
+        .select_related("framework__unit_group")
+        .defer("inputs", "structure")
+        .order_by("framework__unit_group__code", "version")
+    )
 
 
 # --------------------------------------------------------------------------- tables
 
 
-def _row(r: ResultRow, codes: list[str], labels: dict[str, str]) -> Row:
-    return Row(rank=r.rank, unit_code=r.unit_code, unit_name=r.unit_name, achieved=r.achieved,
-               max=r.max, index=r.index, band=r.band, band_label=labels.get(r.band, r.band),
-               stored_fields=r.fields, field_codes=codes, self_achieved=r.self_achieved,
-               self_index=r.self_index)
-
-
-def tables(round: Round, published: bool = True, version: int | None = None,
-           group: str | None = None, compare: bool = True) -> list[Table]:
+def tables(
+    round: Round,
+    published: bool = True,
+    version: int | None = None,
+    group: str | None = None,
+    compare: bool = True,
+) -> list[Table]:
     """The ranking table of each unit group of the round (one group with `group`), with the
     change from the previous published year when `compare`. Seven queries at most."""
     chosen = snapshots(round, published=published, version=version)
@@ -194,19 +269,49 @@ def tables(round: Round, published: bool = True, version: int | None = None,
         chosen = [s for s in chosen if s.framework.unit_group.code == group]
     if not chosen:
         return []
-    rows_of: dict[int, list[ResultRow]] = defaultdict(list)
-    for r in ResultRow.objects.filter(snapshot__in=chosen).only(*HEADLINE).order_by(
-        "rank", "unit_code"
-    ):
-        rows_of[r.snapshot_id].append(r)
-    result = []
+    result, by_snapshot = [], {}
     for snapshot in chosen:
         fields = fields_of(snapshot.structure)
         bands = snapshot.structure.get("bands", [])
-        labels = {b["code"]: b["label"] for b in bands}
-        codes = [f.code for f in fields]
-        result.append(Table(snapshot, fields, bands,
-                            [_row(r, codes, labels) for r in rows_of[snapshot.pk]]))
+        table = Table(snapshot, fields, bands, [])
+        by_snapshot[snapshot.pk] = (
+            table,
+            {b["code"]: b["label"] for b in bands},
+            [f.code for f in fields],
+        )
+        result.append(table)
+    rows = ResultRow.objects.filter(snapshot__in=chosen).order_by("rank", "unit_code")
+    rows = rows.annotate(fields_text=Cast("fields", TextField()))
+    for (
+        snapshot_id,
+        code,
+        name,
+        rank,
+        achieved,
+        maximum,
+        index,
+        band,
+        stored,
+        own,
+        own_index,
+    ) in rows.values_list(*ROW_COLUMNS):
+        table, labels, codes = by_snapshot[snapshot_id]
+        table.rows.append(
+            Row(
+                rank,
+                code,
+                name,
+                achieved,
+                maximum,
+                index,
+                band,
+                labels.get(band, band),
+                stored,
+                codes,
+                own,
+                own_index,
+            )
+        )
     if compare:
         _compare_with_previous(round, result)
     return result
@@ -217,11 +322,17 @@ def _compare_with_previous(round: Round, result: list[Table]) -> None:
     matching units by code, else through their predecessors (a merged unit is compared with
     the mean index of the units it replaced, and gets no rank change)."""
     group_ids = [t.snapshot.framework.unit_group_id for t in result]
-    earlier = (ResultSnapshot.objects.current()
-               .filter(round__year__lt=round.year, round__published_on__isnull=False,
-                       framework__unit_group_id__in=group_ids)
-               .select_related("round", "framework").defer("inputs", "structure")
-               .order_by("-round__year"))
+    earlier = (
+        ResultSnapshot.objects.current()
+        .filter(
+            round__year__lt=round.year,
+            round__published_on__isnull=False,
+            framework__unit_group_id__in=group_ids,
+        )
+        .select_related("round", "framework")
+        .defer("inputs", "structure")
+        .order_by("-round__year")
+    )
     previous: dict[int, ResultSnapshot] = {}
     for snapshot in earlier:
         previous.setdefault(snapshot.framework.unit_group_id, snapshot)
@@ -266,20 +377,31 @@ SORTS = {
 }
 
 
-def sort_and_filter(rows: list[Row], fields: list[FieldInfo], sort: str = "rank",
-                    descending: bool = False, query: str = "", band: str = "") -> list[Row]:
+def sort_and_filter(
+    rows: list[Row],
+    fields: list[FieldInfo],
+    sort: str = "rank",
+    descending: bool = False,
+    query: str = "",
+    band: str = "",
+) -> list[Row]:
     """Rows as the reader asked: filtered by a name or code fragment and a band, sorted by
     rank, unit, index, points, change or a field code."""
     if query:
         needle = query.casefold().strip()
-        rows = [r for r in rows if needle in r.unit_name.casefold()
-                or needle in r.unit_code.casefold()]
+        rows = [
+            r for r in rows if needle in r.unit_name.casefold() or needle in r.unit_code.casefold()
+        ]
     if band:
         rows = [r for r in rows if r.band == band]
     codes = [f.code for f in fields]
     if sort in codes:
         i = codes.index(sort)
-        key = lambda r: (r.fields[i] is not None, r.fields[i]["index"] if r.fields[i] else 0)  # noqa: E731
+
+        def key(r):
+            cell = r.fields[i]
+            return (cell is not None, cell["index"] if cell else 0)
+
     else:
         key = SORTS.get(sort, SORTS["rank"])
     return sorted(rows, key=key, reverse=descending)
@@ -324,8 +446,10 @@ class Scorecard:
 
     @property
     def lost(self) -> list[LeafLine]:
-        return sorted((leaf for leaf in self.leaves if leaf.lost > 0),
-                      key=lambda leaf: (-leaf.lost, leaf.code))
+        return sorted(
+            (leaf for leaf in self.leaves if leaf.lost > 0),
+            key=lambda leaf: (-leaf.lost, leaf.code),
+        )
 
     @property
     def survey_points(self) -> Decimal | None:
@@ -333,12 +457,16 @@ class Scorecard:
         return sum(survey, Decimal(0)) if survey else None
 
 
-def scorecard(round: Round, unit_code: str, published: bool = True,
-              version: int | None = None) -> Scorecard:
+def scorecard(
+    round: Round, unit_code: str, published: bool = True, version: int | None = None
+) -> Scorecard:
     """A unit's results in a round: components against its group's average and best, the
     leaves where points were lost, self vs appraised, and its trend over published years."""
-    found = [t for t in tables(round, published=published, version=version)
-             if any(r.unit_code == unit_code for r in t.rows)]
+    found = [
+        t
+        for t in tables(round, published=published, version=version)
+        if any(r.unit_code == unit_code for r in t.rows)
+    ]
     if not found:
         raise Http404("No such unit in these results")
     table = found[0]
@@ -350,18 +478,32 @@ def scorecard(round: Round, unit_code: str, published: bool = True,
         for leaf in top.leaves():
             points = stored.points.get(leaf.code)
             own = stored.self_points.get(leaf.code) if stored.self_points else None
-            leaves.append(LeafLine(
-                code=leaf.code, title=leaf.title, field_code=top.code, max=leaf.max,
-                points=None if points is None else _dec(points),
-                self_points=None if own is None else _dec(own),
-                survey=leaf.rule.kind == "survey", kind=top.kind,
-            ))
+            leaves.append(
+                LeafLine(
+                    code=leaf.code,
+                    title=leaf.title,
+                    field_code=top.code,
+                    max=leaf.max,
+                    points=None if points is None else _dec(points),
+                    self_points=None if own is None else _dec(own),
+                    survey=leaf.rule.kind == "survey",
+                    kind=top.kind,
+                )
+            )
     n = len(table.fields)
-    best = [max((r.fields[i]["index"] for r in table.rows if r.fields[i]), default=None)
-            for i in range(n)]
-    return Scorecard(table, row, leaves, table.field_averages(), best,
-                     trend(unit_code, upto=round if published else None),
-                     list(stored.missing))
+    best = [
+        max((r.fields[i]["index"] for r in table.rows if r.fields[i]), default=None)
+        for i in range(n)
+    ]
+    return Scorecard(
+        table,
+        row,
+        leaves,
+        table.field_averages(),
+        best,
+        trend(unit_code, upto=round if published else None),
+        list(stored.missing),
+    )
 
 
 def trend(unit_code: str, upto: Round | None = None) -> list[tuple[Round, ResultRow]]:
@@ -373,11 +515,17 @@ def trend(unit_code: str, upto: Round | None = None) -> list[tuple[Round, Result
     while frontier:
         frontier = {before for after, before in links if after in frontier} - codes
         codes |= frontier
-    rows = (ResultRow.objects.filter(unit_code__in=codes)
-            .filter(snapshot__published_at__isnull=False, snapshot__superseded_by__isnull=True,
-                    snapshot__round__published_on__isnull=False)
-            .select_related("snapshot__round").only(*HEADLINE, "snapshot__round")
-            .order_by("snapshot__round__year", "unit_code"))
+    rows = (
+        ResultRow.objects.filter(unit_code__in=codes)
+        .filter(
+            snapshot__published_at__isnull=False,
+            snapshot__superseded_by__isnull=True,
+            snapshot__round__published_on__isnull=False,
+        )
+        .select_related("snapshot__round")
+        .only(*HEADLINE, "snapshot__round")
+        .order_by("snapshot__round__year", "unit_code")
+    )
     if upto is not None:
         rows = rows.filter(snapshot__round__year__lte=upto.year)
     seen: dict[int, tuple[Round, ResultRow]] = {}

@@ -21,6 +21,9 @@ urlpatterns = [
     path(M + "annex.xlsx", views.preview(views.annex_xlsx), name="results_preview_xlsx"),
     path(M + "annex.pdf", views.preview(views.annex_pdf), name="results_preview_pdf"),
     path(M + "<slug:group>/", views.preview(views.ranking), name="results_preview_ranking"),
-    path(M + "<slug:group>/<str:unit_code>/", views.preview(views.unit_card),
-         name="results_preview_unit"),
+    path(
+        M + "<slug:group>/<str:unit_code>/",
+        views.preview(views.unit_card),
+        name="results_preview_unit",
+    ),
 ]

@@ -38,18 +38,19 @@ def _round(code: str, published: bool) -> Round:
 def home(request):
     """The published ranking of each unit group for one published round (the latest by default)."""
     rounds = snaps.published_rounds()
-    selected = None
-    if rounds:
-        code = request.GET.get("round")
-        if code:
-            selected = next((r for r in rounds if r.code == code), None)
-            if selected is None:
-                raise Http404("No such published round")
-        else:
-            selected = rounds[0]
+    code = request.GET.get("round")
+    if code:
+        selected = next((r for r in rounds if r.code == code), None)
+        if selected is None:
+            raise Http404("No such published round")
+    else:
+        selected = rounds[0] if rounds else None
     tables = snaps.tables(selected) if selected else []
-    return render(request, "results/home.html",
-                  {"rounds": rounds, "round": selected, "tables": tables, "published": True})
+    return render(
+        request,
+        "results/home.html",
+        {"rounds": rounds, "round": selected, "tables": tables, "published": True},
+    )
 
 
 def overview(request, round_code: str, published: bool = True):
@@ -62,22 +63,35 @@ def overview(request, round_code: str, published: bool = True):
     for table in tables:
         averages = table.field_averages()
         step = 5
-        groups.append({
-            "table": table,
-            "averages": list(zip(table.fields, averages, strict=True)),
-            "average_index": table.average_index(),
-            "bands": table.band_counts(),
-            "histogram": charts.histogram(
-                snaps.distribution(table.rows, step), step,
-                _("Number of units by index, %(group)s") % {"group": table.group.name}),
-            "field_chart": charts.field_bars(
-                [(f.code, f.title) for f in table.fields], [(_("Average"), averages)],
-                _("Average component index per field, %(group)s") % {"group": table.group.name}),
-        })
-    return render(request, "results/overview.html", {
-        "round": round, "groups": groups, "gaps": snaps.biggest_gaps(tables),
-        "versions": snaps.versions(round) if published else [], "published": published,
-    })
+        groups.append(
+            {
+                "table": table,
+                "averages": list(zip(table.fields, averages, strict=True)),
+                "average_index": table.average_index(),
+                "bands": table.band_counts(),
+                "histogram": charts.histogram(
+                    snaps.distribution(table.rows, step),
+                    step,
+                    _("Number of units by index, %(group)s") % {"group": table.group.name},
+                ),
+                "field_chart": charts.field_bars(
+                    [(f.code, f.title) for f in table.fields],
+                    [(_("Average"), averages)],
+                    _("Average component index per field, %(group)s") % {"group": table.group.name},
+                ),
+            }
+        )
+    return render(
+        request,
+        "results/overview.html",
+        {
+            "round": round,
+            "groups": groups,
+            "gaps": snaps.biggest_gaps(tables),
+            "versions": snaps.versions(round) if published else [],
+            "published": published,
+        },
+    )
 
 
 def ranking(request, round_code: str, group: str, published: bool = True):
@@ -97,9 +111,16 @@ def ranking(request, round_code: str, group: str, published: bool = True):
         _("Index of each unit, %(group)s") % {"group": table.group.name},
     )
     context = {
-        "round": round, "table": table, "rows": page.object_list, "page": page,
-        "chart": chart, "published": published,
-        "sort": sort, "desc": descending, "q": query, "band": band,
+        "round": round,
+        "table": table,
+        "rows": page.object_list,
+        "page": page,
+        "chart": chart,
+        "published": published,
+        "sort": sort,
+        "desc": descending,
+        "q": query,
+        "band": band,
         "sort_keys": ["rank", "unit", "points", "index", "change"],
     }
     if request.headers.get("HX-Request"):
@@ -117,29 +138,50 @@ def unit_card(request, round_code: str, group: str, unit_code: str, published: b
     own = [cell["index"] if cell else None for cell in card.row.fields]
     field_chart = charts.field_bars(
         fields,
-        [(card.row.unit_name, own), (_("Group average"), card.group_average),
-         (_("Best unit"), card.best)],
+        [
+            (card.row.unit_name, own),
+            (_("Group average"), card.group_average),
+            (_("Best unit"), card.best),
+        ],
         _("Component index per field"),
     )
-    trend_chart = charts.trend_lines(
-        [r.year for r, _row in card.trend], [(_("Index"), [row.index for _r, row in card.trend])],
-        _("Index over the years"),
-    ) if len(card.trend) > 1 else None
+    trend_chart = (
+        charts.trend_lines(
+            [r.year for r, _row in card.trend],
+            [(_("Index"), [row.index for _r, row in card.trend])],
+            _("Index over the years"),
+        )
+        if len(card.trend) > 1
+        else None
+    )
     by_field = []
     for i, f in enumerate(card.table.fields):
         leaves = [leaf for leaf in card.leaves if leaf.field_code == f.code]
         own_points = [leaf.self_points for leaf in leaves if leaf.self_points is not None]
-        by_field.append({
-            "field": f, "cell": card.row.fields[i], "average": card.group_average[i],
-            "best": card.best[i],
-            "self": sum(own_points) if own_points else None,
-            "survey": all(leaf.survey for leaf in leaves) and bool(leaves),
-        })
-    return render(request, "results/scorecard.html", {
-        "round": round, "card": card, "row": card.row, "table": card.table,
-        "by_field": by_field, "field_chart": field_chart, "trend_chart": trend_chart,
-        "published": published,
-    })
+        by_field.append(
+            {
+                "field": f,
+                "cell": card.row.fields[i],
+                "average": card.group_average[i],
+                "best": card.best[i],
+                "self": sum(own_points) if own_points else None,
+                "survey": all(leaf.survey for leaf in leaves) and bool(leaves),
+            }
+        )
+    return render(
+        request,
+        "results/scorecard.html",
+        {
+            "round": round,
+            "card": card,
+            "row": card.row,
+            "table": card.table,
+            "by_field": by_field,
+            "field_chart": field_chart,
+            "trend_chart": trend_chart,
+            "published": published,
+        },
+    )
 
 
 # --------------------------------------------------------------------------- downloads
@@ -168,8 +210,9 @@ def annex_pdf(request, round_code: str, published: bool = True, decision: bool =
     from .pdf import render_pdf  # WeasyPrint is loaded only when a PDF is asked for
 
     name = "du-thao-quyet-dinh" if decision else "phu-luc"
-    response = HttpResponse(render_pdf(round, tables, decision=decision),
-                            content_type="application/pdf")
+    response = HttpResponse(
+        render_pdf(round, tables, decision=decision), content_type="application/pdf"
+    )
     response["Content-Disposition"] = f'attachment; filename="{name}-{round.code}.pdf"'
     return response
 
@@ -180,13 +223,21 @@ def annex_pdf(request, round_code: str, published: bool = True, decision: bool =
 @permission_required("results.view_resultsnapshot")
 def manage(request, round_code: str):
     round = get_object_or_404(Round, code=round_code)
-    snapshots = list(round.result_snapshots.select_related("framework__unit_group")
-                     .defer("inputs", "structure").order_by("-version", "framework__code"))
-    return render(request, "results/manage.html", {
-        "round": round, "snapshots": snapshots,
-        "has_draft": any(not s.is_published for s in snapshots),
-        "has_published": any(s.is_published for s in snapshots),
-    })
+    snapshots = list(
+        round.result_snapshots.select_related("framework__unit_group")
+        .defer("inputs", "structure")
+        .order_by("-version", "framework__code")
+    )
+    return render(
+        request,
+        "results/manage.html",
+        {
+            "round": round,
+            "snapshots": snapshots,
+            "has_draft": any(not s.is_published for s in snapshots),
+            "has_published": any(s.is_published for s in snapshots),
+        },
+    )
 
 
 @require_POST
@@ -198,8 +249,11 @@ def manage_action(request, round_code: str, action: str):
             services.compute_round(round, user=request.user)
             messages.success(request, _("Results computed. Check the preview, then publish."))
         elif action == "publish":
-            services.publish(round, user=request.user,
-                             decision_number=request.POST.get("decision_number") or None)
+            services.publish(
+                round,
+                user=request.user,
+                decision_number=request.POST.get("decision_number") or None,
+            )
             messages.success(request, _("Results published."))
         elif action == "correct":
             services.correct(round, request.POST.get("reason", ""), user=request.user)
