@@ -89,6 +89,7 @@ def test_overview_distribution_bands_and_gaps(client, demo):
     assert html.count("<svg") == 4  # histogram and field averages per group
     gaps = html[html.index('id="gaps"') :]
     assert len(units_in_order(gaps)) == 10
+    assert 'id="versions"' not in html  # no correction: no list of versions
 
 
 def test_year_over_year_follows_predecessors():
@@ -252,3 +253,5 @@ def test_a_superseded_version_stays_readable(client):
     old = client.get(url, {"version": 1}).content.decode()
     assert "<strong>65,00</strong>" in row(old, "U002")
     assert "Sửa điểm 1.2" in client.get(url).content.decode()
+    overview = client.get(reverse("results_overview", args=[rnd.code])).content.decode()
+    assert 'id="versions"' in overview and "Sửa điểm 1.2" in overview

@@ -81,6 +81,7 @@ def overview(request, round_code: str, published: bool = True):
                 ),
             }
         )
+    versions = snaps.versions(round) if published else []
     return render(
         request,
         "results/overview.html",
@@ -88,7 +89,7 @@ def overview(request, round_code: str, published: bool = True):
             "round": round,
             "groups": groups,
             "gaps": snaps.biggest_gaps(tables),
-            "versions": snaps.versions(round) if published else [],
+            "versions": versions, "corrected": any(v.version > 1 for v in versions),
             "published": published,
         },
     )
