@@ -61,3 +61,14 @@ def test_public_results_readable_on_a_phone(live_server, phone_page):
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 1  # wide tables scroll inside their box, the page does not
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ranking_on_a_phone_shows_the_index_without_scrolling(live_server, phone_page):
+    call_command("demo", stdout=open("/dev/null", "w"))
+    publish_demo_rounds()
+    phone_page.goto(live_server.url + "/results/gialai-2022/huyen/")
+    index = phone_page.locator('tr[data-unit="IAGRAI"] td.index')
+    assert index.inner_text().strip() == "80,94"
+    box = index.bounding_box()
+    assert box["x"] + box["width"] <= 390  # within the phone's width, no sideways scrolling
