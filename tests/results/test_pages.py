@@ -255,3 +255,18 @@ def test_a_superseded_version_stays_readable(client):
     assert "Sửa điểm 1.2" in client.get(url).content.decode()
     overview = client.get(reverse("results_overview", args=[rnd.code])).content.decode()
     assert 'id="versions"' in overview and "Sửa điểm 1.2" in overview
+
+
+def test_staff_list_of_rounds_shows_the_state_of_their_results(client):
+    published = f.round_with(2, published_on=f.PUBLISHED)
+    services.compute_round(published)
+    services.publish(published)
+    draft = f.round_with(2, year=2022)
+    services.compute_round(draft)
+    f.round_with(2, year=2023)
+    url = reverse("results_manage_index")
+    assert client.get(url).status_code == 302
+    client.force_login(staff())
+    html = client.get(url).content.decode()
+    assert html.count("<tr data-round=") == 3
+    assert reverse("results_manage", args=[draft.code]) in html

@@ -15,6 +15,7 @@ urlpatterns = [
     path(P + "<slug:group>/", views.ranking, name="results_ranking"),
     path(P + "<slug:group>/<str:unit_code>/", views.unit_card, name="results_unit"),
     # Staff: compute, preview the latest version (published or not), publish, correct.
+    path("manage/results/", views.manage_index, name="results_manage_index"),
     path(M, views.manage, name="results_manage"),
     path(M + "do/<slug:action>/", views.manage_action, name="results_manage_action"),
     path(M + "overview/", views.preview(views.overview), name="results_preview_overview"),

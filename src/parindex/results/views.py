@@ -20,6 +20,7 @@ from parindex.assessments.models import Round
 
 from . import charts, services
 from . import snapshots as snaps
+from .models import ResultSnapshot
 
 PAGE_SIZE = 100  # rows of a ranking page; a province has fewer, a national round more
 
@@ -89,7 +90,8 @@ def overview(request, round_code: str, published: bool = True):
             "round": round,
             "groups": groups,
             "gaps": snaps.biggest_gaps(tables),
-            "versions": versions, "corrected": any(v.version > 1 for v in versions),
+            "versions": versions,
+            "corrected": any(v.version > 1 for v in versions),
             "published": published,
         },
     )
@@ -219,6 +221,21 @@ def annex_pdf(request, round_code: str, published: bool = True, decision: bool =
 
 
 # --------------------------------------------------------------------------- staff
+
+
+@permission_required("results.view_resultsnapshot")
+def manage_index(request):
+    """Every round with the state of its results, for staff."""
+    rounds = list(Round.objects.order_by("-year", "code"))
+    states = {}
+    for round_id, published_at in ResultSnapshot.objects.values_list("round_id", "published_at"):
+        state = states.setdefault(round_id, {"draft": False, "published": False})
+        state["published" if published_at else "draft"] = True
+    return render(
+        request,
+        "results/manage_index.html",
+        {"rounds": [(r, states.get(r.pk, {})) for r in rounds]},
+    )
 
 
 @permission_required("results.view_resultsnapshot")
