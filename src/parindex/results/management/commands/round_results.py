@@ -1,0 +1,57 @@
+"""parindex round_results ROUND compute|publish|correct|verify — the results workflow from the
+command line (the same services as the staff pages)."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from parindex.assessments.models import Round
+from parindex.results import services
+from parindex.results.models import ResultSnapshot
+
+
+class Command(BaseCommand):
+    help = "Compute, publish, correct or verify the stored results of a round."
+
+    def add_arguments(self, parser):
+        parser.add_argument("round", help="round code, e.g. gialai-2023")
+        parser.add_argument("action", choices=["compute", "publish", "correct", "verify"])
+        parser.add_argument("--decision", help="decision number, e.g. 197/QĐ-UBND (publish)")
+        parser.add_argument("--date", type=datetime.date.fromisoformat, help="YYYY-MM-DD")
+        parser.add_argument("--reason", help="why the published results are corrected")
+
+    def handle(self, *args, round, action, decision=None, date=None, reason=None, **options):
+        try:
+            rnd = Round.objects.get(code=round)
+        except Round.DoesNotExist:
+            raise CommandError(f"unknown round '{round}'") from None
+        try:
+            if action == "compute":
+                done = services.compute_round(rnd)
+            elif action == "publish":
+                done = services.publish(rnd, published_on=date, decision_number=decision)
+            elif action == "correct":
+                done = services.correct(rnd, reason or "")
+            else:
+                return self._verify(rnd)
+        except ValidationError as error:
+            raise CommandError("; ".join(error.messages)) from None
+        for snapshot in done:
+            state = "published" if snapshot.is_published else "draft"
+            self.stdout.write(
+                f"{snapshot.framework.code}: version {snapshot.version} ({state}), "
+                f"{snapshot.rows.count()} units"
+            )
+
+    def _verify(self, rnd):
+        problems = []
+        for snapshot in ResultSnapshot.objects.filter(round=rnd).order_by("framework", "version"):
+            found = services.verify(snapshot)
+            label = f"{snapshot.framework.code} v{snapshot.version}"
+            self.stdout.write(f"{label}: {'ok' if not found else f'{len(found)} differences'}")
+            problems += [f"{label}: {p}" for p in found]
+        if problems:
+            for problem in problems:
+                self.stderr.write(problem)
+            raise CommandError("stored results differ from their recorded inputs")

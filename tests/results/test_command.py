@@ -1,0 +1,37 @@
+"""`parindex round_results`: the results workflow from the command line."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from parindex.results.models import ResultSnapshot
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args) -> str:
+    out = io.StringIO()
+    call_command("round_results", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def test_compute_publish_correct_verify():
+    rnd = f.round_with(3)
+    assert "version 1 (draft), 3 units" in run(rnd.code, "compute")
+    out = run(rnd.code, "publish", "--decision", "12/QĐ-UBND", "--date", "2022-04-15")
+    assert "(published)" in out
+    rnd.refresh_from_db()
+    assert rnd.decision_number == "12/QĐ-UBND" and str(rnd.published_on) == "2022-04-15"
+    with pytest.raises(CommandError, match="lý do|reason"):
+        run(rnd.code, "correct")
+    assert "version 2 (published)" in run(rnd.code, "correct", "--reason", "Sửa lỗi")
+    assert run(rnd.code, "verify").count(": ok") == 2
+    assert ResultSnapshot.objects.current().get().version == 2
+
+
+def test_unknown_round():
+    with pytest.raises(CommandError, match="unknown round"):
+        run("nope", "compute")
