@@ -8,6 +8,7 @@ urlpatterns = [
     path("assessments/", include("parindex.assessments.urls")),
     path("survey/", include("parindex.surveys.urls")),
     path("awards/", include("parindex.awards.urls")),
+    path("api/", include("parindex.api.urls")),
     path("", include("parindex.results.urls")),
 ]
 # Uploaded files are never served directly: evidence goes through permission-checked views.

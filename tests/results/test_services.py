@@ -4,8 +4,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from parindex.assessments.models import Score
+from parindex.assessments.models import Score, Sheet
 from parindex.results import services
 from parindex.results.models import FrozenError, ResultDetail, ResultRow, ResultSnapshot
 
@@ -99,6 +100,22 @@ def test_publish_needs_a_draft_and_happens_once():
     with pytest.raises(ValidationError) as refused:
         services.publish(rnd)
     assert refused.value.code == "already_published"
+
+
+def test_a_round_run_in_parindex_is_published_only_after_council_approval():
+    rnd = f.round_with(2)
+    unit = rnd.scores.first().unit
+    Sheet.objects.create(round=rnd, unit=unit, framework=rnd.frameworks.get())
+    services.compute_round(rnd)  # a draft preview is fine before approval
+    with pytest.raises(ValidationError) as refused:
+        services.publish(rnd)
+    assert refused.value.code == "not_approved"
+    assert not ResultSnapshot.objects.filter(round=rnd, published_at__isnull=False).exists()
+
+    rnd.approved_at = timezone.now()
+    rnd.save(update_fields=["approved_at"])
+    services.publish(rnd)
+    assert ResultSnapshot.objects.filter(round=rnd, published_at__isnull=False).exists()
 
 
 def test_a_correction_is_a_new_visible_version_with_its_reason():

@@ -172,6 +172,13 @@ def publish(
     """Freeze the round's drafts (one per framework). The first publication of a round only:
     once published, a change is a correction with a reason (`correct`)."""
     _lock(round)
+    # Approved scores are the input to published results: a round run in parindex (one with
+    # sheets) is published only after its council approved it. Imported rounds have no sheets.
+    if round.approved_at is None and round.sheets.exists():
+        raise ValidationError(
+            _("The council has not approved this round yet; its results cannot be published."),
+            code="not_approved",
+        )
     drafts = list(ResultSnapshot.objects.filter(round=round, published_at__isnull=True))
     if not drafts:
         raise ValidationError(

@@ -40,12 +40,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "ninja",  # serves its bundled Swagger UI, so /api/docs works offline
     "parindex.units",
     "parindex.frameworks",
     "parindex.assessments",
     "parindex.surveys",
     "parindex.results",
     "parindex.awards",
+    "parindex.api",
     "parindex.demo",
 ]
 
