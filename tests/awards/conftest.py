@@ -16,7 +16,6 @@ from parindex.frameworks.models import Framework, Node
 from parindex.units.models import Role, Unit, UnitGroup
 
 
-
 @pytest.fixture(autouse=True)
 def english(settings):
     """These tests read messages in English; the Vietnamese default is covered by the i18n tests
