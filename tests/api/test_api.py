@@ -72,18 +72,7 @@ def test_openapi_schema_describes_the_endpoints(client):
 def test_api_query_count_is_constant(client, django_assert_max_num_queries):
     counts = []
     for n, year in [(3, 2020), (30, 2021)]:
-        group = f.group(f"g{n}", f"Nhóm {n}")
-        fw = f.framework(code=f"fw-{year}", year=year, unit_group=group)
-        rnd = f.round_with(
-            n,
-            year=year,
-            code=f"r{year}",
-            fw=fw,
-            published_on=f.PUBLISHED,
-            unit_list=f.units(n, unit_group=group, prefix=f"Y{year}-"),
-        )
-        services.compute_round(rnd)
-        services.publish(rnd)
+        rnd, group = f.published_round(n, year)
         with django_assert_max_num_queries(10) as ctx:
             assert (
                 len(client.get(f"/api/rounds/{rnd.code}/results/{group.code}").json()["results"])

@@ -111,3 +111,22 @@ def round_with(
 
 
 PUBLISHED = datetime.date(2022, 4, 15)
+
+
+def published_round(n: int, year: int) -> tuple[Round, UnitGroup]:
+    """A computed and published round of `n` units (Y<year>-001 …) in a group of its own, so it
+    has no earlier year: the size-only difference that the query-count tests compare."""
+    from parindex.results import services  # the services under test, not a factory concern
+
+    own_group = group(f"g{n}", f"Nhóm {n}")
+    rnd = round_with(
+        n,
+        year=year,
+        code=f"r{year}",
+        fw=framework(code=f"fw-{year}", year=year, unit_group=own_group),
+        published_on=PUBLISHED,
+        unit_list=units(n, unit_group=own_group, prefix=f"Y{year}-"),
+    )
+    services.compute_round(rnd)
+    services.publish(rnd)
+    return rnd, own_group

@@ -7,8 +7,6 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from parindex.results import services
-
 from . import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -83,18 +81,7 @@ def test_draft_decision_pdf(client, demo):
 def test_pdf_query_count_is_constant(client, django_assert_max_num_queries):
     counts = []
     for n, year in [(3, 2020), (30, 2021)]:
-        group = f.group(f"g{n}", f"Nhóm {n}")
-        fw = f.framework(code=f"fw-{year}", year=year, unit_group=group)
-        rnd = f.round_with(
-            n,
-            year=year,
-            code=f"r{year}",
-            fw=fw,
-            published_on=f.PUBLISHED,
-            unit_list=f.units(n, unit_group=group, prefix=f"Y{year}-"),
-        )
-        services.compute_round(rnd)
-        services.publish(rnd)
+        rnd, group = f.published_round(n, year)
         with django_assert_max_num_queries(10) as ctx:
             reader = pdf(client, "results_decision_pdf", rnd.code)
         assert f"Đơn vị Y{year}-001" in text(reader)

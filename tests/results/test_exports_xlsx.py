@@ -6,8 +6,6 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from parindex.results import services
-
 from . import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -85,18 +83,7 @@ def test_a_detail_sheet_per_unit(client, demo):
 def test_export_query_count_is_constant(client, django_assert_max_num_queries):
     counts = []
     for n, year in [(3, 2020), (30, 2021)]:
-        group = f.group(f"g{n}", f"Nhóm {n}")
-        fw = f.framework(code=f"fw-{year}", year=year, unit_group=group)
-        rnd = f.round_with(
-            n,
-            year=year,
-            code=f"r{year}",
-            fw=fw,
-            published_on=f.PUBLISHED,
-            unit_list=f.units(n, unit_group=group, prefix=f"Y{year}-"),
-        )
-        services.compute_round(rnd)
-        services.publish(rnd)
+        rnd, group = f.published_round(n, year)
         with django_assert_max_num_queries(10) as ctx:
             wb = workbook(client, rnd.code)
         assert len(wb.sheetnames) == 1 + n

@@ -122,18 +122,7 @@ def test_year_over_year_follows_predecessors():
 def test_query_count_does_not_grow_with_units(client, django_assert_max_num_queries, view):
     counts = []
     for n, year in [(3, 2020), (40, 2021)]:
-        group = f.group(f"g{n}", f"Nhóm {n}")  # separate groups: neither has an earlier year
-        fw = f.framework(code=f"fw-{year}", year=year, unit_group=group)
-        rnd = f.round_with(
-            n,
-            year=year,
-            code=f"r{year}",
-            fw=fw,
-            published_on=f.PUBLISHED,
-            unit_list=f.units(n, unit_group=group, prefix=f"Y{year}-"),
-        )
-        services.compute_round(rnd)
-        services.publish(rnd)
+        rnd, group = f.published_round(n, year)
         args = {
             "ranking": [rnd.code, group.code],
             "overview": [rnd.code],
