@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from parindex.frameworks.models import Framework, Node
+from parindex.history import AppendOnlyModel
 from parindex.units.models import Unit
 
 
@@ -237,17 +238,7 @@ class ExplanationRequest(models.Model):
         return f"{self.sheet} · {self.node.code}"
 
 
-class HistoryQuerySet(models.QuerySet):
-    """History is append-only: bulk updates and deletes through the ORM are refused."""
-
-    def update(self, **kwargs):
-        raise TypeError("history rows are never updated")
-
-    def delete(self):
-        raise TypeError("history rows are never deleted")
-
-
-class Change(models.Model):
+class Change(AppendOnlyModel):
     """One recorded change: who, when, what (old → new) and why. Append-only."""
 
     class Kind(models.TextChoices):
@@ -280,8 +271,6 @@ class Change(models.Model):
         null=True, blank=True, related_name="+",
     )
 
-    objects = HistoryQuerySet.as_manager()
-
     class Meta:
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["sheet", "node_code"], name="change_sheet_node")]
@@ -290,11 +279,3 @@ class Change(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.node_code}: {self.old} → {self.new}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("history rows are never updated")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("history rows are never deleted")

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from parindex.assessments.models import Round
+from parindex.history import AppendOnlyModel
 from parindex.units.models import Unit, UnitGroup
 
 from . import rules
@@ -314,17 +315,7 @@ def fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text or "").casefold().split())
 
 
-class ChangeQuerySet(models.QuerySet):
-    """The history is append-only: bulk updates and deletes through the ORM are refused."""
-
-    def update(self, **kwargs):
-        raise TypeError("history rows are never updated")
-
-    def delete(self):
-        raise TypeError("history rows are never deleted")
-
-
-class AwardChange(models.Model):
+class AwardChange(AppendOnlyModel):
     """One recorded change in commendation: who, when, what (field: [old, new]) and why."""
 
     campaign = models.ForeignKey(
@@ -342,8 +333,6 @@ class AwardChange(models.Model):
         blank=True, related_name="+",
     )
 
-    objects = ChangeQuerySet.as_manager()
-
     class Meta:
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["model", "object_id"], name="awardchange_object")]
@@ -352,11 +341,3 @@ class AwardChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.model}#{self.object_id} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("history rows are never updated")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("history rows are never deleted")
