@@ -71,7 +71,8 @@ def test_anonymous_is_sent_to_login(client, cycle):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_autosave_saves_and_answers_with_points_version_and_totals(client, cycle):
+def test_autosave_saves_and_answers_with_points_version_and_totals(client, cycle, settings):
+    settings.LANGUAGE_CODE = "vi"  # the default language, for its number format
     login(client, cycle.officer)
     response = client.post(save_url(cycle, "1.3.1"),
                            {"numerator": "96", "denominator": "100", "note": "", "version": 0},

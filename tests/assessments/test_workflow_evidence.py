@@ -1,5 +1,7 @@
 """Evidence uploads: type read from the content, size limit, stored through the storage API."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -34,7 +36,9 @@ def test_accepted_documents(cycle, name, content, content_type):
     with evidence.file.open("rb") as stored:
         assert stored.read() == content
     assert evidence.file.name.startswith("evidence/r2023/H01/")
-    assert name not in evidence.file.name  # stored under a random name: no guessable path
+    # Stored under a random name (32 hex digits and the suffix): no guessable path.
+    stored_name = evidence.file.name.rsplit("/", 1)[1]
+    assert re.fullmatch(r"[0-9a-f]{32}\.[a-z]+", stored_name), stored_name
 
 
 @pytest.mark.parametrize(
