@@ -65,7 +65,7 @@ def test_nominate_review_decide_print(live_server, page):
     page.fill("input[name=work_unit]", "Phòng Nội vụ")
     page.fill("textarea[name=achievement]", "Lần nữa")
     page.click("button[name=save]")
-    assert "Nguyễn Thị Hồng Nhung is already in this campaign" in page.locator(
+    assert "Nguyễn Thị Hồng Nhung đã có trong đợt khen thưởng này" in page.locator(
         "#nomination-form").inner_text()
     assert Nomination.objects.count() == 3
 
