@@ -239,6 +239,51 @@ def appraisal_queue(user, round: Round) -> QuerySet[Sheet]:
     return sheets.filter(unit_id__in=list(_assigned_fields(user, round)))
 
 
+# --------------------------------------------------------------------------- results
+
+
+def can_preview_results(user, round: Round) -> bool:
+    """See a round's computed results before they are published: whoever sees the whole round,
+    or a user granted it in the admin."""
+    return sees_whole_round(user, round) or user.has_perm("results.view_resultsnapshot")
+
+
+def can_publish_results(user, round: Round) -> bool:
+    """Compute, publish and correct a round's results: its manager, or a user granted it."""
+    return can_manage_round(user, round) or user.has_perm("results.add_resultsnapshot")
+
+
+def can_see_results_management(user) -> bool:
+    """The list of rounds and their results' state: anyone who sees some round whole."""
+    return user.has_perm("results.view_resultsnapshot") or any(
+        kinds & set(ROUND_WIDE) for kinds in roles(user).values()
+    )
+
+
+def rounds_with_results_to_manage(user) -> QuerySet[Round]:
+    if user.has_perm("results.view_resultsnapshot"):
+        return Round.objects.all()
+    return visible_rounds(user).filter(organiser_id__in=[
+        unit for unit, kinds in roles(user).items() if kinds & set(ROUND_WIDE)
+    ])
+
+
+# --------------------------------------------------------------------------- survey
+
+
+def can_manage_survey(user, round: Round | None = None) -> bool:
+    """Define questionnaires, type in paper forms, import, export, review, see survey scores:
+    the round's manager, and staff (the installation's administrators). Without a round: whether
+    the person manages any survey at all (the index page)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser or user.is_staff:
+        return True
+    if round is None:
+        return any(K.MANAGER in kinds for kinds in roles(user).values())
+    return has_role(user, round.organiser_id, K.MANAGER)
+
+
 # --------------------------------------------------------------------------- # Commendation
 # Roles held in a campaign's awarding unit decide who runs it:
 # - the manager there creates and edits the campaign and its rules, proposes from results,
@@ -247,6 +292,9 @@ def appraisal_queue(user, round: Round) -> QuerySet[Sheet]:
 # - managers, council members and viewers there see every nomination and the history;
 # - officers and heads of any unit nominate for their own unit while the campaign is open and
 #   up to its deadline, and see their own unit's nominations;
+# - a nomination awaiting review is edited or withdrawn, up to the deadline, by the officers and
+#   head of the unit that made it or by the manager; a proposal from the results is not edited
+#   by anyone (it is what the rules chose) and only the manager withdraws it;
 # - an issued decision, its accepted list and the register are read by every signed-in person;
 #   certificates are printed by those who run the campaign, and by the awardee's unit.
 # Nothing changes once the decision is issued.
@@ -329,6 +377,36 @@ def can_nominate(user, campaign, unit_id: int | None = None) -> bool:
     if unit_id is None:
         return bool(award_nominating_unit_ids(user))
     return has_role(user, unit_id, *AWARD_NOMINATORS)
+
+
+def answers_for_nomination(user, nomination) -> bool:
+    """Who may change a nomination at all (timing aside): the officers and head of the unit
+    that made it, and the manager; a proposal from the results, the manager only."""
+    if not user.is_authenticated:
+        return False
+    if can_manage_campaign(user, nomination.campaign):
+        return True
+    return nomination.source == "unit" and has_role(user, nomination.unit_id, *AWARD_NOMINATORS)
+
+
+def nomination_changeable(nomination) -> bool:
+    """Awaiting review, in a campaign still open and before its deadline."""
+    return nomination.status == "pending" and nomination_open(nomination.campaign)
+
+
+def can_edit_nomination(user, nomination) -> bool:
+    """Correct a unit's nomination before the council reviews it. Proposals from the results
+    are not edited: they are what the rules chose."""
+    return (
+        nomination.source == "unit"
+        and nomination_changeable(nomination)
+        and answers_for_nomination(user, nomination)
+    )
+
+
+def can_withdraw_nomination(user, nomination) -> bool:
+    """Withdraw a nomination before the council reviews it."""
+    return nomination_changeable(nomination) and answers_for_nomination(user, nomination)
 
 
 def can_propose_from_results(user, campaign) -> bool:

@@ -45,10 +45,16 @@ OPEN = {
     "print": set(),
     "history": {"manager", "council", "viewer", "superuser"},
     "register": set(PEOPLE) - {"anonymous"},
+    # on a pending nomination made by the district, and on the district proposed from results
+    "edit_nomination": {"manager", "officer", "head", "superuser"},
+    "withdraw_nomination": {"manager", "officer", "head", "superuser"},
+    "edit_proposal": set(),
+    "withdraw_proposal": {"manager", "superuser"},
 }
 DECIDED = {
     **{key: set() for key in ("manage", "nominate_any", "nominate_own", "review",
-                              "edit_decision", "issue")},
+                              "edit_decision", "issue", "edit_nomination",
+                              "withdraw_nomination", "edit_proposal", "withdraw_proposal")},
     "view_campaign": set(PEOPLE) - {"anonymous"},
     "view_decision": set(PEOPLE) - {"anonymous"},
     "print": {"manager", "council", "viewer", "superuser"},
@@ -57,7 +63,13 @@ DECIDED = {
 }
 
 
-def check(name, user, campaign, district):
+def pending(campaign, unit, source="unit", name="A"):
+    return Nomination.objects.create(campaign=campaign, kind="collective", source=source,
+                                     unit=unit, name=name, identity_key=f"{source}|{name}")
+
+
+def check(name, user, campaign, district, nominations):
+    own, proposal = nominations
     return {
         "view_campaign": lambda: policy.can_view_campaign(user, campaign),
         "manage": lambda: policy.can_manage_campaign(user, campaign) and campaign.is_open,
@@ -70,16 +82,44 @@ def check(name, user, campaign, district):
         "print": lambda: policy.can_print_certificates(user, campaign),
         "history": lambda: policy.can_view_campaign_history(user, campaign),
         "register": lambda: policy.can_view_register(user),
+        "edit_nomination": lambda: policy.can_edit_nomination(user, own),
+        "withdraw_nomination": lambda: policy.can_withdraw_nomination(user, own),
+        "edit_proposal": lambda: policy.can_edit_nomination(user, proposal),
+        "withdraw_proposal": lambda: policy.can_withdraw_nomination(user, proposal),
     }[name]()
 
 
 @pytest.mark.parametrize("state, matrix", [("open", OPEN), ("decided", DECIDED)])
 def test_matrix(people, campaign, district, state, matrix):
+    nominations = (pending(campaign, district), pending(campaign, district, source="results"))
     campaign.state = state
     campaign.save()
     for name, allowed in matrix.items():
-        got = {who for who, user in people.items() if check(name, user, campaign, district)}
+        got = {who for who, user in people.items()
+               if check(name, user, campaign, district, nominations)}
         assert got == allowed, name
+
+
+def test_nominations_change_only_while_pending_and_before_the_deadline(
+    people, campaign, district, districts
+):
+    own = pending(campaign, district)
+    other = pending(campaign, districts["PLEIKU"], name="B")
+
+    def allowed(can, nomination):
+        return {w for w, u in people.items() if can(u, nomination)}
+
+    for can in (policy.can_edit_nomination, policy.can_withdraw_nomination):
+        assert allowed(can, other) == {"manager", "other_officer", "superuser"}
+        campaign.deadline = datetime.date(2000, 1, 1)
+        assert allowed(can, own) == set()  # the deadline binds the manager too
+        campaign.deadline = None
+        for status in ("accepted", "rejected", "withdrawn"):
+            own.status = status
+            assert allowed(can, own) == set(), status
+        own.status = "pending"
+    assert policy.answers_for_nomination(people["officer"], own)
+    assert not policy.answers_for_nomination(people["council"], own)
 
 
 def test_deadline_closes_unit_nominations_but_not_the_managers(people, campaign, district):

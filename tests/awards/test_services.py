@@ -15,6 +15,7 @@ from parindex.awards.models import (
     Nomination,
     ProposalRule,
 )
+from parindex.awards.rules import identity_key
 from parindex.units.models import Role
 
 from .conftest import make_user
@@ -330,3 +331,172 @@ def test_the_register_refuses_a_second_award_for_the_same_achievement(manager, r
     award.nomination = None
     with pytest.raises(IntegrityError), transaction.atomic():
         award.save()
+
+
+# --------------------------------------------------------------------------- edit and withdraw
+
+
+def test_unit_edits_its_pending_nomination_and_the_change_is_recorded(officer, campaign, district):
+    n = person(officer, campaign, district)
+    services.update_nomination(n, officer, name="Nguyễn Văn  Anh", position="Phó trưởng phòng",
+                               reason="Sai chính tả")
+    n.refresh_from_db()
+    assert (n.name, n.position, n.status) == ("Nguyễn Văn Anh", "Phó trưởng phòng", "pending")
+    assert n.identity_key == identity_key("individual", "NGUYỄN VĂN ANH", "Phòng Nội vụ")
+    change = AwardChange.objects.get(action="update")
+    assert change.changes == {"name": ["Nguyễn Văn An", "Nguyễn Văn Anh"],
+                              "position": ["Chuyên viên", "Phó trưởng phòng"]}
+    assert (change.user, change.reason, change.object_id) == (officer, "Sai chính tả", n.pk)
+    assert change.at is not None
+
+
+def test_an_edit_that_changes_nothing_writes_nothing(officer, campaign, district):
+    n = person(officer, campaign, district)
+    services.update_nomination(n, officer, name=" Nguyễn Văn An ", position="Chuyên viên")
+    assert not AwardChange.objects.filter(action="update").exists()
+
+
+def test_the_manager_edits_a_units_nomination(manager, officer, campaign, district):
+    n = person(officer, campaign, district)
+    services.update_nomination(n, manager, achievement="Hoàn thành tốt nhiệm vụ.")
+    assert AwardChange.objects.get(action="update").user == manager
+
+
+def test_a_collective_renamed_is_matched_to_the_registered_unit(officer, campaign, district):
+    n = services.nominate(officer, campaign, unit=district, kind="collective",
+                          name="Phòng Tư pháp", achievement="x")
+    services.update_nomination(n, officer, name="ubnd huyện ia grai")
+    n.refresh_from_db()
+    assert n.recipient_unit == district
+    assert AwardChange.objects.get(action="update").changes["recipient_unit"] == [None, district.pk]
+
+
+def test_an_edit_into_a_duplicate_is_refused_and_writes_nothing(officer, campaign, district):
+    person(officer, campaign, district, name="Trần Thị Bình")
+    n = person(officer, campaign, district)
+    before = (list(Nomination.objects.values_list("name", "identity_key")),
+              AwardChange.objects.count())
+    with pytest.raises(ValidationError) as error:
+        services.update_nomination(n, officer, name="TRẦN THỊ BÌNH")
+    assert error.value.code == "duplicate"
+    assert "Trần Thị Bình is already in this campaign" in error.value.messages[0]
+    assert (list(Nomination.objects.values_list("name", "identity_key")),
+            AwardChange.objects.count()) == before
+    n.refresh_from_db()
+    assert n.name == "Nguyễn Văn An"
+
+
+def test_bad_edit_input_is_reported_and_writes_nothing(officer, campaign, district):
+    n = person(officer, campaign, district)
+    with pytest.raises(ValidationError) as error:
+        services.update_nomination(n, officer, name=" ", achievement="")
+    assert set(error.value.message_dict) == {"name", "achievement"}
+    assert Nomination.objects.get().name == "Nguyễn Văn An"
+    assert not AwardChange.objects.filter(action="update").exists()
+    with pytest.raises(TypeError):
+        services.update_nomination(n, officer, unit=district)
+
+
+def test_another_units_officer_may_not_edit_or_withdraw(other_officer, officer, council,
+                                                         campaign, district):
+    n = person(officer, campaign, district)
+    for user in (other_officer, council):
+        with pytest.raises(PermissionDenied):
+            services.update_nomination(n, user, name="X")
+        with pytest.raises(PermissionDenied):
+            services.withdraw_nomination(n, user, "x")
+    n.refresh_from_db()
+    assert (n.name, n.status) == ("Nguyễn Văn An", "pending")
+    assert not AwardChange.objects.exclude(action="create").exists()
+
+
+def test_no_edit_or_withdrawal_after_review(officer, council, campaign, district):
+    n = person(officer, campaign, district)
+    services.review(council, n, accept=True)
+    with pytest.raises(ValidationError, match="no longer awaiting review"):
+        services.update_nomination(n, officer, name="X")
+    with pytest.raises(ValidationError, match="no longer awaiting review"):
+        services.withdraw_nomination(n, officer, "Nhầm")
+    assert Nomination.objects.get().status == "accepted"
+    assert AwardChange.objects.filter(action__in=["update", "withdraw"]).count() == 0
+
+
+def test_a_stale_copy_reviewed_meanwhile_is_not_changed(officer, council, campaign, district):
+    n = person(officer, campaign, district)
+    stale = Nomination.objects.get(pk=n.pk)
+    services.review(council, n, accept=False, reason="Thiếu hồ sơ")
+    with pytest.raises(ValidationError, match="no longer awaiting review"):
+        services.withdraw_nomination(stale, officer, "Nhầm")
+    with pytest.raises(ValidationError, match="no longer awaiting review"):
+        services.update_nomination(stale, officer, name="X")
+    assert Nomination.objects.get().status == "rejected"
+
+
+def test_no_edit_or_withdrawal_after_the_deadline(officer, manager, campaign, district):
+    n = person(officer, campaign, district)
+    campaign.deadline = datetime.date(2000, 1, 1)
+    campaign.save()
+    for user in (officer, manager):
+        with pytest.raises(ValidationError, match="deadline has passed"):
+            services.update_nomination(n, user, name="X")
+        with pytest.raises(ValidationError, match="deadline has passed"):
+            services.withdraw_nomination(n, user, "Nhầm")
+    assert Nomination.objects.get().status == "pending"
+
+
+def test_no_edit_or_withdrawal_once_the_decision_is_issued(officer, campaign, district):
+    n = person(officer, campaign, district)
+    campaign.state = Campaign.State.DECIDED
+    campaign.save()
+    with pytest.raises(ValidationError, match="decision has been issued"):
+        services.update_nomination(n, officer, name="X")
+    with pytest.raises(ValidationError, match="decision has been issued"):
+        services.withdraw_nomination(n, officer, "Nhầm")
+
+
+def test_withdraw_needs_a_reason_and_records_it(officer, campaign, district):
+    n = person(officer, campaign, district)
+    with pytest.raises(ValidationError, match="reason"):
+        services.withdraw_nomination(n, officer, "  ")
+    assert Nomination.objects.get().status == "pending"
+    services.withdraw_nomination(n, officer, "Đã được khen ở đợt khác")
+    n.refresh_from_db()
+    assert (n.status, n.withdrawal_reason, n.withdrawn_by) == (
+        "withdrawn", "Đã được khen ở đợt khác", officer)
+    change = AwardChange.objects.get(action="withdraw")
+    assert change.changes == {"status": ["pending", "withdrawn"]}
+    assert (change.user, change.reason) == (officer, "Đã được khen ở đợt khác")
+    assert selectors.counts(campaign).withdrawn == 1
+    assert selectors.counts(campaign).pending == 0
+
+
+def test_a_withdrawn_nomination_does_not_block_a_new_one(officer, council, campaign, district):
+    first = person(officer, campaign, district)
+    services.withdraw_nomination(first, officer, "Thiếu hồ sơ")
+    second = person(officer, campaign, district)
+    assert second.status == "pending"
+    with pytest.raises(ValidationError, match="withdrawn"):
+        services.review(council, first, accept=True)  # a withdrawn one is not reviewed
+    third = person(officer, campaign, district, name="Lê Văn C")
+    services.withdraw_nomination(third, officer, "x")
+    services.update_nomination(second, officer, name="Lê Văn C")  # its place is free too
+
+
+def test_proposals_from_results_only_the_manager_withdraws(
+    province_manager, province_campaign, districts
+):
+    services.replace_rules(province_manager, province_campaign, [{"kind": "top", "top": 1}])
+    [proposal], _ = services.propose_from_results(province_manager, province_campaign)
+    unit_officer = make_user("o2", (districts["IAGRAI"], Role.Kind.OFFICER))
+    for user in (unit_officer, province_manager):
+        with pytest.raises(PermissionDenied):
+            services.update_nomination(proposal, user, name="X")
+    with pytest.raises(PermissionDenied):
+        services.withdraw_nomination(proposal, unit_officer, "x")
+    with pytest.raises(ValidationError, match="reason"):
+        services.withdraw_nomination(proposal, province_manager, "")
+    services.withdraw_nomination(proposal, province_manager, "Đang bị xem xét kỷ luật")
+    assert AwardChange.objects.get(action="withdraw").reason == "Đang bị xem xét kỷ luật"
+    # Proposing again does not bring a withdrawn proposal back.
+    created, skipped = services.propose_from_results(province_manager, province_campaign)
+    assert created == [] and skipped == ["UBND huyện Ia Grai"]

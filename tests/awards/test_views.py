@@ -254,3 +254,122 @@ def test_no_certificate_for_an_award_recorded_by_hand(admin_client, district):
                                  awarder_title="x", title_text="x", year=2019,
                                  decision_number="1", decision_date=datetime.date(2019, 1, 1))
     assert admin_client.get(reverse("awards:certificate_pdf", args=[award.pk])).status_code == 404
+
+
+# --------------------------------------------------------------------------- edit and withdraw
+
+
+def test_campaign_page_offers_edit_and_withdraw_on_own_pending_rows_only(
+    client, officer, other_officer, council, campaign, district, districts,
+    django_assert_max_num_queries,
+):
+    add_people(officer, campaign, district, 2)
+    add_people(other_officer, campaign, districts["PLEIKU"], 1, start=2)
+    first = Nomination.objects.order_by("pk").first()
+    services.review(council, first, accept=True)
+    client.force_login(officer)
+    url = reverse("awards:campaign", args=[campaign.code])
+    with django_assert_max_num_queries(12) as few:
+        body = client.get(url).content.decode()
+    assert body.count(">Edit</a>") == 1 and body.count(">Withdraw</button>") == 1
+    add_people(officer, campaign, district, 30, start=3)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        body = client.get(url).content.decode()
+    assert body.count(">Edit</a>") == 31 and body.count(">Withdraw</button>") == 31
+    client.force_login(council)  # reviews, but neither edits nor withdraws
+    body = client.get(url).content.decode()
+    assert ">Edit</a>" not in body and ">Withdraw</button>" not in body
+
+
+def test_edit_page_saves_and_reports_a_duplicate(client, officer, campaign, district):
+    add_people(officer, campaign, district, 2)
+    first, second = Nomination.objects.order_by("pk")
+    client.force_login(officer)
+    url = reverse("awards:nomination_edit", args=[campaign.code, second.pk])
+    response = client.get(url)
+    assert response.status_code == 200 and 'value="Người 1"' in response.content.decode()
+    data = {"name": "Người 0", "position": "Chuyên viên", "work_unit": "Phòng Nội vụ",
+            "achievement": "x", "reason": ""}
+    before = AwardChange.objects.count()
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Người 0 is already in this campaign" in response.content.decode()
+    assert AwardChange.objects.count() == before
+    response = client.post(url, {**data, "name": "Người Hai", "reason": "Sai tên"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("awards:campaign", args=[campaign.code])
+    assert "The nomination of Người Hai was saved." in response.content.decode()
+    change = AwardChange.objects.get(action="update")
+    assert change.changes == {"name": ["Người 1", "Người Hai"]} and change.reason == "Sai tên"
+
+
+def test_edit_and_withdraw_not_found_or_forbidden(
+    client, officer, other_officer, outsider, council, campaign, district
+):
+    add_people(officer, campaign, district, 1)
+    n = Nomination.objects.get()
+    edit = reverse("awards:nomination_edit", args=[campaign.code, n.pk])
+    withdraw = reverse("awards:nomination_withdraw", args=[campaign.code, n.pk])
+    for user in (other_officer, outsider):  # may not see it: not found, as a missing one
+        client.force_login(user)
+        assert client.get(edit).status_code == 404
+        assert client.post(edit, {"name": "X"}).status_code == 404
+        assert client.post(withdraw, {"reason": "x"}).status_code == 404
+    missing = reverse("awards:nomination_withdraw", args=[campaign.code, n.pk + 100])
+    client.force_login(officer)
+    assert client.post(missing, {"reason": "x"}).status_code == 404
+    assert client.get(withdraw).status_code == 405
+    client.force_login(council)  # sees it, may not change it
+    assert client.get(edit).status_code == 403
+    assert client.post(withdraw, {"reason": "x"}).status_code == 403
+    n.refresh_from_db()
+    assert (n.name, n.status) == ("Người 0", "pending")
+    assert not AwardChange.objects.exclude(action="create").exists()
+
+
+def test_csrf_is_required_to_withdraw(officer, campaign, district):
+    from django.test import Client
+
+    add_people(officer, campaign, district, 1)
+    n = Nomination.objects.get()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(officer)
+    url = reverse("awards:nomination_withdraw", args=[campaign.code, n.pk])
+    assert client.post(url, {"reason": "x"}).status_code == 403
+    assert Nomination.objects.get().status == "pending"
+
+
+def test_htmx_withdraw_swaps_the_row(client, officer, campaign, district):
+    add_people(officer, campaign, district, 1)
+    n = Nomination.objects.get()
+    client.force_login(officer)
+    url = reverse("awards:nomination_withdraw", args=[campaign.code, n.pk])
+    response = client.post(url, {"reason": " "}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert body.startswith("<tr") and "Give the reason for withdrawing." in body
+    assert ">Withdraw</button>" in body and Nomination.objects.get().status == "pending"
+    response = client.post(url, {"reason": "Nộp nhầm"}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert 'data-status="withdrawn"' in body and "Nộp nhầm" in body
+    assert ">Withdraw</button>" not in body and ">Edit</a>" not in body
+    assert response["HX-Trigger"] == "counts-changed"
+    counts = client.get(reverse("awards:counts", args=[campaign.code])).content.decode()
+    assert "1 withdrawn" in counts
+
+
+def test_plain_withdraw_after_review_says_why(client, officer, council, campaign, district):
+    add_people(officer, campaign, district, 1)
+    n = Nomination.objects.get()
+    services.review(council, n, accept=True)
+    client.force_login(officer)
+    url = reverse("awards:nomination_withdraw", args=[campaign.code, n.pk])
+    response = client.post(url, {"reason": "x"}, follow=True)
+    assert "no longer awaiting review" in response.content.decode()
+    assert Nomination.objects.get().status == "accepted"
+    edit = reverse("awards:nomination_edit", args=[campaign.code, n.pk])
+    response = client.get(edit, follow=True)
+    assert response.redirect_chain and "no longer awaiting review" in response.content.decode()
+    add_people(officer, campaign, district, 1, start=1)
+    services.withdraw_nomination(Nomination.objects.get(name="Người 1"), officer, "Nhầm")
+    client.force_login(council)  # a withdrawn nomination is not offered for review
+    body = client.get(reverse("awards:campaign", args=[campaign.code])).content.decode()
+    assert 'data-status="withdrawn"' in body and 'value="accept"' not in body

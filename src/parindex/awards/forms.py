@@ -89,6 +89,35 @@ class NominationForm(forms.Form):
                 self.fields["unit"].initial = first_two[0].pk
 
 
+class NominationEditForm(forms.Form):
+    """A unit's correction of its nomination awaiting review; the unit and kind stay."""
+
+    name = forms.CharField(label=_("Full name, or the collective's name"), max_length=255)
+    position = forms.CharField(label=_("Position"), max_length=255, required=False)
+    work_unit = forms.CharField(
+        label=_("Workplace"), max_length=255, required=False,
+        help_text=_("For an individual: the office or commune they work in."),
+    )
+    achievement = forms.CharField(label=_("Achievement summary"), widget=forms.Textarea(
+        attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Reason for the change"), max_length=2000, required=False,
+                             help_text=_("Optional; kept in the history."))
+
+    def __init__(self, *args, nomination, **kwargs):
+        kwargs.setdefault("initial", {
+            "name": nomination.name, "position": nomination.position,
+            "work_unit": nomination.work_unit, "achievement": nomination.achievement,
+        })
+        super().__init__(*args, **kwargs)
+        if nomination.kind == NomineeKind.COLLECTIVE:
+            del self.fields["position"]
+            self.fields["work_unit"].help_text = ""
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for withdrawing"), required=False, max_length=2000)
+
+
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("reject", _("Reject"))])
     reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)

@@ -133,6 +133,10 @@ class Nomination(models.Model):
         PENDING = "pending", _("Awaiting review")
         ACCEPTED = "accepted", _("Accepted")
         REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    # Statuses that no longer hold the nominee's place in the campaign.
+    CLOSED = (Status.REJECTED, Status.WITHDRAWN)
 
     campaign = models.ForeignKey(
         Campaign, verbose_name=_("commendation campaign"), on_delete=models.CASCADE,
@@ -172,6 +176,13 @@ class Nomination(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), on_delete=models.PROTECT,
         null=True, blank=True, related_name="+",
     )
+    # Withdrawn before review by the nominating unit (or by the manager, for a proposal).
+    withdrawal_reason = models.TextField(_("reason for withdrawing"), blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("withdrawn by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
     identity_key = models.CharField(_("identity"), max_length=600, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
@@ -182,11 +193,11 @@ class Nomination(models.Model):
     class Meta:
         ordering = ["campaign", "kind", "pk"]
         constraints = [
-            # One person or collective, one award per achievement: a rejected nomination does
-            # not count, so a unit may correct and resubmit.
+            # One person or collective, one award per achievement: a rejected or withdrawn
+            # nomination does not count, so a unit may correct and resubmit.
             models.UniqueConstraint(
                 fields=["campaign", "identity_key"],
-                condition=~Q(status="rejected"),
+                condition=~Q(status__in=["rejected", "withdrawn"]),
                 name="one_live_nomination_per_nominee",
             ),
         ]

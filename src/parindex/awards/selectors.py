@@ -59,6 +59,7 @@ class Counts:
     individuals: int
     pending: int
     rejected: int
+    withdrawn: int = 0
 
     @property
     def total(self) -> int:
@@ -66,13 +67,15 @@ class Counts:
 
 
 def counts(campaign: Campaign) -> Counts:
-    """Accepted collectives and individuals, and what is still pending or rejected; one query."""
+    """Accepted collectives and individuals, and what is still pending, rejected or withdrawn;
+    one query."""
     accepted = Q(status=Nomination.Status.ACCEPTED)
     row = Nomination.objects.filter(campaign=campaign).aggregate(
         collectives=Count("pk", filter=accepted & Q(kind=NomineeKind.COLLECTIVE)),
         individuals=Count("pk", filter=accepted & Q(kind=NomineeKind.INDIVIDUAL)),
         pending=Count("pk", filter=Q(status=Nomination.Status.PENDING)),
         rejected=Count("pk", filter=Q(status=Nomination.Status.REJECTED)),
+        withdrawn=Count("pk", filter=Q(status=Nomination.Status.WITHDRAWN)),
     )
     return Counts(**row)
 

@@ -196,13 +196,19 @@ def _duplicate_error(existing: Nomination) -> ValidationError:
     )
 
 
-def _live_duplicate(campaign: Campaign, key: str) -> Nomination | None:
-    return (
+def _live_duplicate(
+    campaign: Campaign, key: str, exclude_pk: int | None = None
+) -> Nomination | None:
+    """The nomination holding this person's or collective's place (rejected and withdrawn ones
+    hold none)."""
+    live = (
         Nomination.objects.filter(campaign=campaign, identity_key=key)
-        .exclude(status=Nomination.Status.REJECTED)
+        .exclude(status__in=Nomination.CLOSED)
         .select_related("unit")
-        .first()
     )
+    if exclude_pk is not None:
+        live = live.exclude(pk=exclude_pk)
+    return live.first()
 
 
 def _save_new(nomination: Nomination) -> Nomination:
@@ -216,6 +222,45 @@ def _save_new(nomination: Nomination) -> Nomination:
             raise
         raise _duplicate_error(existing) from None
     return nomination
+
+
+def _clean_nominee(
+    unit: Unit,
+    kind: str,
+    name: str,
+    position: str,
+    work_unit: str,
+    achievement: str,
+    recipient_unit: Unit | None,
+) -> dict[str, Any]:
+    """The nominee's fields as stored, or every problem at once (a ValidationError)."""
+    name = " ".join((name or "").split())
+    position = (position or "").strip()
+    achievement = (achievement or "").strip()
+    errors: dict[str, list[str]] = {}
+    if kind not in NomineeKind.values:
+        errors["kind"] = [_("Choose a collective or an individual.")]
+    if recipient_unit is not None and kind == NomineeKind.COLLECTIVE:
+        name = name or recipient_unit.name
+    if not name:
+        errors["name"] = [_("The name is required.")]
+    if kind == NomineeKind.INDIVIDUAL:
+        if not position:
+            errors["position"] = [_("The position is required for an individual.")]
+        work_unit = " ".join((work_unit or unit.name).split())
+        recipient_unit = None
+    else:
+        position = ""
+        work_unit = " ".join((work_unit or "").split())
+        if recipient_unit is None and name:
+            # A collective typed by its name is the registered unit of that name, if any.
+            recipient_unit = Unit.objects.filter(name__iexact=name).first()
+    if not achievement:
+        errors["achievement"] = [_("Summarise the achievement.")]
+    if errors:
+        raise ValidationError(errors)
+    return {"name": name, "position": position, "work_unit": work_unit,
+            "achievement": achievement, "recipient_unit": recipient_unit}
 
 
 def nominate(
@@ -235,40 +280,14 @@ def nominate(
     campaign."""
     _require(policy.can_nominate(user, campaign, unit.pk))
     _require_open(campaign)
-    name = " ".join((name or "").split())
-    errors: dict[str, list[str]] = {}
-    if kind not in NomineeKind.values:
-        errors["kind"] = [_("Choose a collective or an individual.")]
-    if recipient_unit is not None and kind == NomineeKind.COLLECTIVE:
-        name = name or recipient_unit.name
-    if not name:
-        errors["name"] = [_("The name is required.")]
-    if kind == NomineeKind.INDIVIDUAL:
-        if not position.strip():
-            errors["position"] = [_("The position is required for an individual.")]
-        work_unit = " ".join((work_unit or unit.name).split())
-        recipient_unit = None
-    else:
-        position = ""
-        work_unit = " ".join((work_unit or "").split())
-        if recipient_unit is None:
-            # A collective typed by its name is the registered unit of that name, if any.
-            recipient_unit = Unit.objects.filter(name__iexact=name).first()
-    if not achievement.strip():
-        errors["achievement"] = [_("Summarise the achievement.")]
-    if errors:
-        raise ValidationError(errors)
+    clean = _clean_nominee(unit, kind, name, position, work_unit, achievement, recipient_unit)
     nomination = Nomination(
         campaign=campaign,
         kind=kind,
         source=Nomination.Source.UNIT,
         unit=unit,
-        recipient_unit=recipient_unit,
-        name=name,
-        position=position.strip(),
-        work_unit=work_unit,
-        achievement=achievement.strip(),
         created_by=_who(user),
+        **clean,
     )
     nomination.identity_key = nomination.compute_identity()
     existing = _live_duplicate(campaign, nomination.identity_key)
@@ -277,9 +296,116 @@ def nominate(
     with transaction.atomic():
         _save_new(nomination)
         record(user, campaign, nomination, "create", {
-            "kind": [None, kind], "name": [None, name], "position": [None, nomination.position],
-            "work_unit": [None, work_unit], "unit": [None, unit.pk],
+            "kind": [None, kind], "name": [None, nomination.name],
+            "position": [None, nomination.position], "work_unit": [None, nomination.work_unit],
+            "unit": [None, unit.pk],
         })
+    return nomination
+
+
+NOMINATION_FIELDS = ("name", "position", "work_unit", "achievement")
+
+
+def not_changeable_error(nomination: Nomination) -> ValidationError:
+    """Why a nomination can no longer be edited or withdrawn."""
+    if not nomination.campaign.is_open:
+        return ValidationError(
+            _("The decision has been issued: the campaign can no longer change.")
+        )
+    if nomination.status != Nomination.Status.PENDING:
+        return ValidationError(
+            _("This nomination is no longer awaiting review (%(status)s): it cannot change.")
+            % {"status": nomination.get_status_display().lower()}
+        )
+    return ValidationError(_("The nomination deadline has passed: nominations cannot change."))
+
+
+def _lock_pending(nomination: Nomination) -> Nomination:
+    """Inside a transaction: the stored row, locked, refused if the council got there first."""
+    stored = Nomination.objects.select_for_update().get(pk=nomination.pk)
+    if stored.status != Nomination.Status.PENDING:
+        raise not_changeable_error(stored)
+    return stored
+
+
+def update_nomination(nomination: Nomination, user, *, reason: str = "", **fields) -> Nomination:
+    """A unit corrects its nomination (name, position, workplace, achievement) before the
+    council reviews it and before the deadline; the manager may too. Proposals from the
+    results are not edited. The person or collective may still be in the campaign only once:
+    an edit making it a duplicate is refused and writes nothing."""
+    unknown = set(fields) - set(NOMINATION_FIELDS)
+    if unknown:
+        raise TypeError(f"update_nomination() cannot change {', '.join(sorted(unknown))}")
+    campaign = nomination.campaign
+    if not policy.can_edit_nomination(user, nomination):
+        if nomination.source == Nomination.Source.UNIT and policy.answers_for_nomination(
+            user, nomination
+        ):
+            raise not_changeable_error(nomination)
+        raise PermissionDenied
+    current = {key: getattr(nomination, key) for key in NOMINATION_FIELDS}
+    renamed = " ".join(str(fields.get("name") or "").split()) not in ("", nomination.name)
+    clean = _clean_nominee(
+        nomination.unit, nomination.kind,
+        *(fields.get(key, current[key]) for key in NOMINATION_FIELDS),
+        # A collective renamed is looked up again among the registered units.
+        None if renamed else nomination.recipient_unit,
+    )
+    before = {**current, "recipient_unit": nomination.recipient_unit_id}
+    after = {**{key: clean[key] for key in NOMINATION_FIELDS},
+             "recipient_unit": _plain(clean["recipient_unit"])}
+    changes = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
+    if not changes:
+        return nomination
+    probe = Nomination(kind=nomination.kind, name=clean["name"], work_unit=clean["work_unit"])
+    identity = probe.compute_identity()
+    existing = _live_duplicate(campaign, identity, exclude_pk=nomination.pk)
+    if existing is not None:
+        raise _duplicate_error(existing)
+    try:
+        with transaction.atomic():
+            _lock_pending(nomination)
+            for key, value in clean.items():
+                setattr(nomination, key, value)
+            nomination.identity_key = identity
+            nomination.save(update_fields=[*clean, "identity_key"])
+            record(user, campaign, nomination, "update", changes, reason.strip())
+    except IntegrityError:  # another request took the nominee's place meanwhile
+        nomination.refresh_from_db()
+        existing = _live_duplicate(campaign, identity, exclude_pk=nomination.pk)
+        if existing is None:
+            raise
+        raise _duplicate_error(existing) from None
+    except ValidationError:
+        nomination.refresh_from_db()
+        raise
+    return nomination
+
+
+def withdraw_nomination(nomination: Nomination, user, reason: str) -> Nomination:
+    """The nominating unit (or the manager) withdraws a nomination awaiting review, with a
+    reason; a proposal from the results only the manager withdraws. A withdrawn nomination no
+    longer holds the nominee's place: the unit may nominate them again."""
+    campaign = nomination.campaign
+    if not policy.can_withdraw_nomination(user, nomination):
+        if policy.answers_for_nomination(user, nomination):
+            raise not_changeable_error(nomination)
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Give the reason for withdrawing.")]})
+    with transaction.atomic():
+        _lock_pending(nomination)
+        old = nomination.status
+        nomination.status = Nomination.Status.WITHDRAWN
+        nomination.withdrawal_reason = reason
+        nomination.withdrawn_at = timezone.now()
+        nomination.withdrawn_by = _who(user)
+        nomination.save(
+            update_fields=["status", "withdrawal_reason", "withdrawn_at", "withdrawn_by"]
+        )
+        record(user, campaign, nomination, "withdraw",
+               {"status": [old, Nomination.Status.WITHDRAWN]}, reason)
     return nomination
 
 
@@ -304,8 +430,15 @@ def _propose(user, campaign: Campaign) -> tuple[list[Nomination], list[str]]:
     labels = selectors.band_labels(campaign)
     live = set(
         Nomination.objects.filter(campaign=campaign)
-        .exclude(status=Nomination.Status.REJECTED)
+        .exclude(status__in=Nomination.CLOSED)
         .values_list("identity_key", flat=True)
+    )
+    # A proposal the manager withdrew is not proposed again when the rules change.
+    live |= set(
+        Nomination.objects.filter(
+            campaign=campaign, source=Nomination.Source.RESULTS,
+            status=Nomination.Status.WITHDRAWN,
+        ).values_list("identity_key", flat=True)
     )
     created, skipped = [], []
     with transaction.atomic():
@@ -346,13 +479,15 @@ def review(user, nomination: Nomination, *, accept: bool, reason: str = "") -> N
     campaign = nomination.campaign
     _require(policy.can_review_nominations(user, campaign))
     _require_open(campaign)
+    if nomination.status == Nomination.Status.WITHDRAWN:
+        raise ValidationError(_("This nomination was withdrawn: there is nothing to review."))
     reason = reason.strip()
     if not accept and not reason:
         raise ValidationError({"reason": [_("Give the reason for rejecting.")]})
     status = Nomination.Status.ACCEPTED if accept else Nomination.Status.REJECTED
     if accept and nomination.status == Nomination.Status.REJECTED:
-        existing = _live_duplicate(campaign, nomination.identity_key)
-        if existing is not None and existing.pk != nomination.pk:
+        existing = _live_duplicate(campaign, nomination.identity_key, exclude_pk=nomination.pk)
+        if existing is not None:
             raise _duplicate_error(existing)
     old = nomination.status
     nomination.status = status

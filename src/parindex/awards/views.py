@@ -20,12 +20,14 @@ from . import documents, selectors, services
 from .forms import (
     CampaignForm,
     DecisionForm,
+    NominationEditForm,
     NominationForm,
     RegisterSearchForm,
     ReviewForm,
     RuleFormSet,
+    WithdrawForm,
 )
-from .models import Award, Campaign, Decision, NomineeKind
+from .models import Award, Campaign, Decision, Nomination, NomineeKind
 from .rules import identity_key
 
 PDF = "application/pdf"
@@ -129,6 +131,7 @@ def campaign_detail(request, code):
     user = request.user
     campaign = _campaign(request, code)
     nominations = list(selectors.nominations(policy.visible_nominations(user, campaign)))
+    _mark_actions(user, campaign, nominations)
     collectives = [n for n in nominations if n.kind == NomineeKind.COLLECTIVE]
     individuals = [n for n in nominations if n.kind == NomineeKind.INDIVIDUAL]
     decision = Decision.objects.filter(campaign=campaign).first()
@@ -212,6 +215,23 @@ def propose(request, code):
 # --------------------------------------------------------------------------- nominations
 
 
+def _mark_actions(user, campaign: Campaign, nominations) -> None:
+    """Set can_edit and can_withdraw on each row; no query (roles are cached on the user)."""
+    for nomination in nominations:
+        nomination.campaign = campaign
+        nomination.can_edit = policy.can_edit_nomination(user, nomination)
+        nomination.can_withdraw = policy.can_withdraw_nomination(user, nomination)
+
+
+def _nomination(request, campaign: Campaign, pk: int) -> Nomination:
+    """A nomination `request.user` may read; any other answers "not found"."""
+    nomination = get_object_or_404(
+        selectors.nominations(policy.visible_nominations(request.user, campaign)), pk=pk
+    )
+    nomination.campaign = campaign
+    return nomination
+
+
 @login_required
 def nominate(request, code):
     user = request.user
@@ -262,6 +282,7 @@ def review(request, code, pk):
     else:
         error_messages = [_("Choose to accept or reject.")]
     if request.headers.get("HX-Request"):
+        _mark_actions(request.user, campaign, [nomination])
         response = render(request, "awards/_nomination_row.html", {
             "n": nomination, "campaign": campaign, "can_review": True,
             "row_errors": error_messages,
@@ -270,6 +291,76 @@ def review(request, code, pk):
         return response
     for message in error_messages:
         messages.error(request, message)
+    return redirect("awards:campaign", code=campaign.code)
+
+
+@login_required
+def nomination_edit(request, code, pk):
+    """A unit corrects its own nomination while it awaits review (plain form and redirect)."""
+    user = request.user
+    campaign = _campaign(request, code)
+    nomination = _nomination(request, campaign, pk)
+    if nomination.source != Nomination.Source.UNIT or not policy.answers_for_nomination(
+        user, nomination
+    ):
+        raise PermissionDenied
+    if not policy.can_edit_nomination(user, nomination) and request.method != "POST":
+        _flash_errors(request, services.not_changeable_error(nomination))
+        return redirect("awards:campaign", code=campaign.code)
+    form = NominationEditForm(request.POST or None, nomination=nomination)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {key: data[key] for key in services.NOMINATION_FIELDS if key in data}
+        try:
+            services.update_nomination(nomination, user, reason=data["reason"], **fields)
+        except ValidationError as error:
+            _add_form_errors(form, error)
+        else:
+            messages.success(request, _("The nomination of %(name)s was saved.")
+                             % {"name": nomination.name})
+            return redirect("awards:campaign", code=campaign.code)
+    return render(request, "awards/nomination_edit.html", {
+        "campaign": campaign, "nomination": nomination, "form": form,
+    })
+
+
+@login_required
+@require_POST
+def nomination_withdraw(request, code, pk):
+    """Withdraw a nomination awaiting review, with a reason: the row in place under htmx."""
+    user = request.user
+    campaign = _campaign(request, code)
+    nomination = _nomination(request, campaign, pk)
+    if not policy.answers_for_nomination(user, nomination):
+        raise PermissionDenied
+    form = WithdrawForm(request.POST)
+    error_messages: list[str] = []
+    withdrawn = False
+    if form.is_valid():
+        try:
+            services.withdraw_nomination(nomination, user, form.cleaned_data["reason"])
+        except ValidationError as error:
+            error_messages = _errors(error)
+        else:
+            withdrawn = True
+    else:
+        error_messages = _errors(ValidationError(form.errors))
+    if request.headers.get("HX-Request"):
+        _mark_actions(user, campaign, [nomination])
+        response = render(request, "awards/_nomination_row.html", {
+            "n": nomination, "campaign": campaign,
+            "can_review": policy.can_review_nominations(user, campaign),
+            "row_errors": error_messages,
+            "row_message": _("Withdrawn.") if withdrawn else "",
+        })
+        if withdrawn:
+            response["HX-Trigger"] = "counts-changed"
+        return response
+    for message in error_messages:
+        messages.error(request, message)
+    if withdrawn:
+        messages.success(request, _("The nomination of %(name)s was withdrawn.")
+                         % {"name": nomination.name})
     return redirect("awards:campaign", code=campaign.code)
 
 
