@@ -131,6 +131,21 @@ def test_rounds_and_approval(cycle):
     assert not policy.can_approve_round(fresh(cycle.council), cycle.round)
 
 
+def test_results_and_survey_management(cycle):
+    def who(check):
+        return {p for p in PEOPLE if check(fresh(getattr(cycle, p)), cycle.round)}
+
+    assert who(policy.can_preview_results) == ROUND_WIDE
+    assert who(policy.can_publish_results) == {"manager"}
+    assert who(policy.can_manage_survey) == {"manager"}
+    assert {
+        p for p in PEOPLE if policy.can_see_results_management(fresh(getattr(cycle, p)))
+    } == ROUND_WIDE
+    anonymous = AnonymousUser()
+    assert not policy.can_manage_survey(anonymous, cycle.round)
+    assert not policy.can_see_results_management(anonymous)
+
+
 def test_anonymous_is_refused_everything(cycle):
     anonymous = AnonymousUser()
     for state in STATES:

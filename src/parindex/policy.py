@@ -255,8 +255,8 @@ def can_publish_results(user, round: Round) -> bool:
 
 def can_see_results_management(user) -> bool:
     """The list of rounds and their results' state: anyone who sees some round whole."""
-    return user.has_perm("results.view_resultsnapshot") or any(
-        kinds & set(ROUND_WIDE) for kinds in roles(user).values()
+    return user.has_perm("results.view_resultsnapshot") or (
+        user.is_authenticated and rounds_with_results_to_manage(user).exists()
     )
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from parindex.assessments.models import Score
 from parindex.results import services
 from parindex.results.models import ResultSnapshot
+from parindex.units.models import Role, Unit
 
 from . import factories as f
 
@@ -200,6 +201,29 @@ def test_staff_compute_preview_publish_and_correct(client):
     html = client.get(reverse("results_overview", args=[rnd.code])).content.decode()
     assert "Sửa lỗi nhập liệu" in html
     assert "12/QĐ-UBND" in client.get(manage).content.decode() or True
+
+
+def test_the_round_manager_publishes_and_an_officer_may_not(client):
+    rnd = f.round_with(2)
+    organiser = Unit.objects.create(code="SNV", name="Sở Nội vụ", group=f.group("so", "Sở"))
+    rnd.organiser = organiser
+    rnd.save()
+    manager = User.objects.create_user("snv.quanly", password="x-long-password")
+    Role.objects.create(user=manager, unit=organiser, kind=Role.Kind.MANAGER)
+    officer = User.objects.create_user("canbo", password="x-long-password")
+    Role.objects.create(user=officer, unit=Unit.objects.get(code="U001"), kind=Role.Kind.OFFICER)
+
+    client.force_login(officer)
+    action = reverse("results_manage_action", args=[rnd.code, "compute"])
+    assert client.post(action).status_code == 403
+    assert client.get(reverse("results_manage", args=[rnd.code])).status_code == 403
+    assert not ResultSnapshot.objects.exists()
+
+    client.force_login(manager)
+    assert rnd.code in client.get(reverse("results_manage_index")).content.decode()
+    client.post(action)
+    client.post(reverse("results_manage_action", args=[rnd.code, "publish"]))
+    assert ResultSnapshot.objects.filter(published_at__isnull=False).exists()
 
 
 def test_viewer_without_add_permission_cannot_publish(client):

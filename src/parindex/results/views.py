@@ -8,14 +8,15 @@ preview reuses the same views with `published=False` behind the view permission.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from parindex import policy
 from parindex.assessments.models import Round
 
 from . import charts, services
@@ -223,10 +224,16 @@ def annex_pdf(request, round_code: str, published: bool = True, decision: bool =
 # --------------------------------------------------------------------------- staff
 
 
-@permission_required("results.view_resultsnapshot")
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+@login_required
 def manage_index(request):
-    """Every round with the state of its results, for staff."""
-    rounds = list(Round.objects.order_by("-year", "code"))
+    """The rounds whose results this person may manage, with the state of their results."""
+    _require(policy.can_see_results_management(request.user))
+    rounds = list(policy.rounds_with_results_to_manage(request.user).order_by("-year", "code"))
     states = {}
     for round_id, published_at in ResultSnapshot.objects.values_list("round_id", "published_at"):
         state = states.setdefault(round_id, {"draft": False, "published": False})
@@ -238,9 +245,10 @@ def manage_index(request):
     )
 
 
-@permission_required("results.view_resultsnapshot")
+@login_required
 def manage(request, round_code: str):
     round = get_object_or_404(Round, code=round_code)
+    _require(policy.can_preview_results(request.user, round))
     snapshots = list(
         round.result_snapshots.select_related("framework__unit_group")
         .defer("inputs", "structure")
@@ -259,9 +267,9 @@ def manage(request, round_code: str):
 
 
 @require_POST
-@permission_required("results.add_resultsnapshot", raise_exception=True)
 def manage_action(request, round_code: str, action: str):
     round = get_object_or_404(Round, code=round_code)
+    _require(policy.can_publish_results(request.user, round))
     try:
         if action == "compute":
             services.compute_round(round, user=request.user)
@@ -285,10 +293,12 @@ def manage_action(request, round_code: str, action: str):
 
 
 def preview(view):
-    """A public view, for staff, over the latest (possibly unpublished) version."""
-    wrapped = permission_required("results.view_resultsnapshot")(view)
+    """A public view over the latest (possibly unpublished) version, for those who may see it."""
 
-    def inner(request, *args, **kwargs):
-        return wrapped(request, *args, published=False, **kwargs)
+    @login_required
+    def inner(request, *args, round_code: str, **kwargs):
+        round = get_object_or_404(Round, code=round_code)
+        _require(policy.can_preview_results(request.user, round))
+        return view(request, *args, round_code=round_code, published=False, **kwargs)
 
     return inner

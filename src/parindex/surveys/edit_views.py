@@ -1,5 +1,5 @@
 """The manager's editing of a survey: thin views over forms (shape) and services (rules, writes).
-Every view goes through views.manager_required, i.e. policy.can_manage_survey."""
+Every view goes through views.manager_required, i.e. parindex.policy.can_manage_survey."""
 
 from __future__ import annotations
 

@@ -11,18 +11,18 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from parindex import policy
 from parindex.assessments.models import Round
 from parindex.units.models import Unit
 
 from . import scoring, selectors, services
 from .models import GroupUnit, ImportJob, Invitation, RespondentGroup, Response, Survey
-from .policy import can_manage_survey
 
 
 def manager_required(view):
@@ -30,7 +30,12 @@ def manager_required(view):
     def wrapped(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not can_manage_survey(request.user):
+        # Pages of one round's survey are for that round's managers (and staff).
+        round_code = kwargs.get("round")
+        round = Round.objects.filter(code=round_code).first() if round_code else None
+        if round_code and round is None:
+            raise Http404
+        if not policy.can_manage_survey(request.user, round):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
