@@ -255,9 +255,14 @@ def can_publish_results(user, round: Round) -> bool:
 
 def can_see_results_management(user) -> bool:
     """The list of rounds and their results' state: anyone who sees some round whole."""
-    return user.has_perm("results.view_resultsnapshot") or (
-        user.is_authenticated and rounds_with_results_to_manage(user).exists()
-    )
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    holds_round_wide_role = any(kinds & set(ROUND_WIDE) for kinds in roles(user).values())
+    if holds_round_wide_role and rounds_with_results_to_manage(user).exists():
+        return True
+    return user.has_perm("results.view_resultsnapshot")
 
 
 def rounds_with_results_to_manage(user) -> QuerySet[Round]:

@@ -175,7 +175,7 @@ def test_round_pages_queries_do_not_grow_with_the_units(
     login(client, c.manager)
     for name in ("assessments:round", "assessments:progress", "assessments:round_compare",
                  "assessments:queue"):
-        with django_assert_max_num_queries(16):
+        with django_assert_max_num_queries(20):
             assert client.get(reverse(name, args=[c.round.code])).status_code == 200
     with django_assert_max_num_queries(10):
         client.get(reverse("assessments:progress", args=[c.round.code]), {"format": "xlsx"})

@@ -199,9 +199,9 @@ def test_history_page(client, manager, demo_campaign):
 def test_decision_page_queries_are_constant(client, manager, demo_campaign,
                                             django_assert_max_num_queries):
     client.force_login(manager)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(14):
         assert client.get(reverse("awards:decision", args=[demo_campaign.code])).status_code == 200
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(14):
         assert client.get(reverse("awards:campaign", args=[demo_campaign.code])).status_code == 200
 
 

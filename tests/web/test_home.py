@@ -1,6 +1,7 @@
 """The home page publishes each unit group's ranking, in Vietnamese first, English on request."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -61,3 +62,14 @@ def test_query_count_does_not_grow_with_units(client, demo, django_assert_max_nu
     # Two published rounds, 37 units and ~100 criteria each: still a handful of queries.
     with django_assert_max_num_queries(20):
         client.get(reverse("home"), {"round": "gialai-2021"})
+
+
+def test_header_offers_only_the_areas_the_policy_allows(client, demo):
+    users = get_user_model().objects
+    client.force_login(users.get(username="snv.quanly"))  # the 2023 round's manager
+    html = client.get(reverse("home")).content.decode()
+    assert reverse("results_manage_index") in html and reverse("surveys:index") in html
+    client.force_login(users.get(username="pleiku.canbo"))  # a unit officer
+    html = client.get(reverse("home")).content.decode()
+    assert reverse("results_manage_index") not in html and reverse("surveys:index") not in html
+    assert reverse("assessments:index") in html
