@@ -209,10 +209,11 @@ class _Plan:
             target.append((i, node.code, self.fixed(node.max)))
             start = end
         self.fields_max = sum(maximum for _, _, maximum in self.fields)
-        # Ordinary nodes' sums as a tuple, whatever their number (itemgetter(i) is no tuple).
-        indexes = [i for i, _, _ in self.fields]
-        self.ordinary = itemgetter(*indexes) if len(indexes) > 1 else (
-            lambda sums, idx=tuple(indexes): tuple(sums[i] for i in idx))
+        # Bonus/penalty blocks as (slice, max, sign): the hot loop sums the whole row once and
+        # takes the few block leaves back out, so ordinary fields are summed only when read.
+        self.blocks = [(self.slices[i], maximum, sign)
+                       for blocks, sign in ((self.bonus, 1), (self.penalty, -1))
+                       for i, _, maximum in blocks]
         self.field_memos: list[dict[int, FieldResult | None]] = [{} for _ in self.fields]
         self.unit_memo: dict[tuple[int, int], tuple] = {}
 
@@ -246,7 +247,8 @@ class _Plan:
         return result
 
     def totals(self, framework: Framework, achieved: int, maximum: int) -> tuple:
-        """(achieved, max, index, published index, band); units share them, so memoised."""
+        """(achieved, max, index, published index in hundredths, band); units share them, so
+        memoised. The published index as an int makes ranking compare ints, not Decimals."""
         key = (achieved, maximum)
         memo = self.unit_memo
         found = memo.get(key)
@@ -254,7 +256,8 @@ class _Plan:
             total, top = self.decimal(achieved), self.decimal(maximum)
             index = index_of(total, top)
             published = round2(index)
-            found = (total, top, index, published, band_for(published, framework.bands))
+            found = (total, top, index, int(published.scaleb(2)),
+                     band_for(published, framework.bands))
             if len(memo) >= _MEMO_LIMIT:
                 memo.clear()
             memo[key] = found
@@ -343,19 +346,20 @@ class _FastItems(ItemsView):
 
 
 class FieldResults(Mapping):
-    """Field code → FieldResult of one unit, made on first read from the packed field sums:
-    most callers rank thousands of units and read the fields of a page of them."""
+    """Field code → FieldResult of one unit, made on first read from the packed points (summed
+    per field only then): most callers rank thousands of units and read the fields of a page."""
 
-    __slots__ = ("_plan", "_sums", "_dict")
+    __slots__ = ("_plan", "_packed", "_dict")
 
-    def __init__(self, plan: _Plan, sums: list[int]):
+    def __init__(self, plan: _Plan, packed: list[int]):
         self._plan = plan
-        self._sums = sums
+        self._packed = packed
         self._dict: dict[str, FieldResult] | None = None
 
     def _results(self) -> dict[str, FieldResult]:
         if self._dict is None:
-            plan, sums = self._plan, self._sums
+            plan = self._plan
+            sums = list(map(sum, map(self._packed.__getitem__, plan.slices)))
             self._dict = {
                 code: result
                 for field, (i, code, _) in enumerate(plan.fields)
@@ -417,11 +421,10 @@ def _check_codes(plan: _Plan, row: Mapping[str, object]) -> None:
 
 def _score(plan: _Plan, framework: Framework, roster: Sequence[UnitInfo],
            values: Mapping[str, Mapping[str, object]]) -> list[tuple]:
-    """(code, published index, unit, totals, sums, packed, missing) for every unit."""
-    memos, codes, slices = plan.memos, plan.codes, plan.slices
+    """(code, published index in hundredths, unit, totals, packed, missing) for every unit."""
+    memos, codes, blocks = plan.memos, plan.codes, plan.blocks
     shift, mask, missing_shift = plan.shift, plan.mask, 2 * plan.shift
-    ordinary, fields_max = plan.ordinary, plan.fields_max
-    bonus, penalty = plan.bonus, plan.penalty
+    fields_max = plan.fields_max
     empty: dict[str, object] = {}
     scored = []
     for unit in roster:
@@ -430,9 +433,9 @@ def _score(plan: _Plan, framework: Framework, roster: Sequence[UnitInfo],
             packed = list(map(getitem, memos, map(row.get, codes)))
         except (ValueError, TypeError) as error:
             raise _row_error(plan, unit.code, row, error) from None
-        sums = list(map(sum, map(packed.__getitem__, slices)))
+        total = sum(packed)
 
-        count = sum(sums) >> missing_shift
+        count = total >> missing_shift
         if count or len(row) > len(codes):
             try:
                 missing = _missing(plan, row, packed, count)
@@ -441,15 +444,16 @@ def _score(plan: _Plan, framework: Framework, roster: Sequence[UnitInfo],
         else:
             missing = []
 
-        total = sum(ordinary(sums))
-        achieved = total & mask
+        # Lanes never carry, so taking a block's packed sum out leaves the ordinary leaves'.
+        capped = 0
+        for where, block_max, sign in blocks:
+            block = sum(packed[where])
+            total -= block
+            capped += sign * min(block & mask, block_max)
+        achieved = (total & mask) + capped
         maximum = fields_max - (total >> shift & mask)
-        for i, _, block_max in bonus:
-            achieved += min(sums[i] & mask, block_max)
-        for i, _, block_max in penalty:
-            achieved -= min(sums[i] & mask, block_max)
         totals = plan.totals(framework, achieved, maximum)
-        scored.append((unit.code, totals[3], unit, totals, sums, packed, missing))
+        scored.append((unit.code, totals[3], unit, totals, packed, missing))
     return scored
 
 
@@ -485,14 +489,14 @@ def compute(
     dense = framework.ranking == "dense"
     results = []
     position = previous = None
-    for number, (_, published, unit, totals, sums, packed, missing) in enumerate(scored, 1):
+    for number, (_, published, unit, totals, packed, missing) in enumerate(scored, 1):
         if published != previous:
             position = (position or 0) + 1 if dense else number
             previous = published
         achieved, maximum, index, _, band = totals
+        # Positional: keywords cost a third more over thousands of units.
         results.append(UnitResult(
-            rank=position, unit_code=unit.code, unit_name=unit.name, achieved=achieved,
-            max=maximum, index=index, band=band, fields=FieldResults(plan, sums),
-            missing=missing, points=LeafPoints(plan, packed),
+            position, unit.code, unit.name, achieved, maximum, index, band,
+            FieldResults(plan, packed), missing, LeafPoints(plan, packed),
         ))
     return ResultSet(framework, results)
