@@ -487,6 +487,7 @@ def compute(
     scored.sort(key=itemgetter(0))
     scored.sort(key=itemgetter(1), reverse=True)
     dense = framework.ranking == "dense"
+    new_result = object.__new__
     results = []
     position = previous = None
     for number, (_, published, unit, totals, packed, missing) in enumerate(scored, 1):
@@ -494,9 +495,12 @@ def compute(
             position = (position or 0) + 1 if dense else number
             previous = published
         achieved, maximum, index, _, band = totals
-        # Positional: keywords cost a third more over thousands of units.
-        results.append(UnitResult(
-            position, unit.code, unit.name, achieved, maximum, index, band,
-            FieldResults(plan, packed), missing, LeafPoints(plan, packed),
-        ))
+        # UnitResult is frozen, so its __init__ sets each field through object.__setattr__;
+        # filling __dict__ at once makes the same object in half the time.
+        result = new_result(UnitResult)
+        result.__dict__.update(
+            rank=position, unit_code=unit.code, unit_name=unit.name, achieved=achieved,
+            max=maximum, index=index, band=band, fields=FieldResults(plan, packed),
+            missing=missing, points=LeafPoints(plan, packed))
+        results.append(result)
     return ResultSet(framework, results)
