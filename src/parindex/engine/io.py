@@ -177,12 +177,11 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _number_cell(value: Decimal) -> float | int | str:
-    """A real number in the cell when it survives the trip through a float, else exact text."""
+def _number_cell(value: Decimal) -> int | Decimal:
+    """A real number in the cell: openpyxl writes a Decimal's exact digits, no float involved."""
     if value == value.to_integral_value():
         return int(value)
-    as_float = float(value)
-    return as_float if Decimal(repr(as_float)) == value else fmt(value)
+    return Decimal(fmt(value))
 
 
 def write_framework_xlsx(fw: Framework, out: str | os.PathLike | IO[bytes]) -> None:
