@@ -16,6 +16,9 @@ def main(argv: list[str] | None = None) -> None:
         if len(argv) > position and not argv[position].startswith("-"):
             argv[position] = argv[position].replace("-", "_")
     argv[0] = "parindex"
+    from parindex.history import new_request_id
+
+    new_request_id("cli-")  # ties together the change-log rows of this run
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(argv)

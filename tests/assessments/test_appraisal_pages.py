@@ -98,8 +98,8 @@ def test_round_history_exports_every_change(client, cycle):
     book = load_workbook(io.BytesIO(response.content))
     rows = list(book.active.iter_rows(values_only=True))
     assert len(rows) > 10
-    assert ("r2023-head1", "H01", None, None, "draft", "submitted") in {
-        (r[1], r[2], r[3], r[4], r[6], r[7]) for r in rows
+    assert ("r2023-head1", "H01", None, "state", "draft", "submitted") in {
+        (r[1], r[2], r[3], r[5], r[6], r[7]) for r in rows
     }
     client.force_login(cycle.officer)
     assert client.get(

@@ -5,10 +5,11 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from parindex.assessments.models import Change, Round, Score
+from parindex.assessments.models import Round, Score
 from parindex.assessments.services import create_round, import_scores
 from parindex.engine.io import InputError
 from parindex.frameworks.services import import_framework
+from parindex.history.models import Change
 from parindex.units.services import import_units
 from tests.frameworks.factories import (
     GOOD_VALUES,
@@ -84,7 +85,7 @@ def test_reimport_replaces_values_bumps_versions_and_keeps_history(round, tmp_pa
     score = Score.objects.get(unit__code="H01", node__code="1.1")
     assert (score.value, score.version) == ("no", 2)
     assert Score.objects.get(unit__code="H01", node__code="1.2").version == 1
-    change = Change.objects.get(node_code="1.1")
+    change = Change.objects.get(part="1.1")
     assert (change.old, change.new, change.reason) == ("yes", "no", "import b.csv")
 
 

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from parindex.assessments import workflow
-from parindex.assessments.models import Change, Evidence, Score, Sheet
+from parindex.assessments.models import Evidence, Score, Sheet
+from parindex.history.models import Change
 from tests.assessments.cycle import build_cycle, fill, fresh, submitted
 from tests.assessments.files import PDF, pdf, upload
 
@@ -92,7 +93,7 @@ def test_autosave_refuses_a_bad_value_with_the_reason_and_writes_nothing(client,
     assert "above the max" in response.content.decode()
     response = client.post(save_url(cycle, "1.3.1"), {"numerator": "9", "version": 0})
     assert response["X-Parindex-Outcome"] == "error"
-    assert not Score.objects.exists() and not Change.objects.filter(kind="score").exists()
+    assert not Score.objects.exists() and not Change.objects.filter(action="score").exists()
 
 
 def test_second_concurrent_save_gets_a_clear_message_and_the_current_value(client, cycle):

@@ -8,7 +8,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from parindex.assessments import workflow
-from parindex.assessments.models import Change, Score
+from parindex.assessments.models import Score
+from parindex.history.models import Change
 from tests.assessments.cycle import build_cycle, fresh
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -63,7 +64,7 @@ def test_filled_file_is_imported_with_history(client, cycle):
     assert response.status_code == 302
     values = dict(Score.objects.values_list("node__code", "value"))
     assert values == {"1.1": "có", "1.3.2": "1.25", "1.3.1": "45/50"}
-    assert Change.objects.filter(kind="score").exclude(reason="").count() == 3
+    assert Change.objects.filter(action="score").exclude(reason="").count() == 3
 
 
 def test_a_bad_file_saves_nothing_and_names_each_row(client, cycle):

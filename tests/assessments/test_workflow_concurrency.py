@@ -7,7 +7,8 @@ import pytest
 from django.db import connection, connections
 
 from parindex.assessments import workflow
-from parindex.assessments.models import Change, Score
+from parindex.assessments.models import Score
+from parindex.history.models import Change
 from tests.assessments.cycle import build_cycle, fresh
 
 pytestmark = pytest.mark.skipif(
@@ -42,4 +43,4 @@ def test_simultaneous_saves_one_wins_one_is_refused():
     score = Score.objects.get()
     assert sorted(map(str, outcomes)) == sorted(["saved", str(("conflict", score.value))])
     assert score.version == 1
-    assert Change.objects.filter(kind="score").count() == 1
+    assert Change.objects.filter(action="score").count() == 1

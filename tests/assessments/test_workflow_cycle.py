@@ -3,8 +3,10 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from parindex import history
 from parindex.assessments import workflow
-from parindex.assessments.models import Change, Evidence, ExplanationRequest, Score, Sheet
+from parindex.assessments.models import Evidence, ExplanationRequest, Score, Sheet
+from parindex.history.models import Change
 from parindex.results.selectors import round_results
 from tests.assessments.cycle import FILLED, build_cycle, fill, fresh, submitted
 from tests.assessments.files import pdf
@@ -58,7 +60,7 @@ def test_whole_cycle_ends_in_approved_appraised_scores(cycle):
     assert appraised == {**FILLED, "1.2": "80-<100%"}
     (framework, results), = round_results(c.round)
     assert {r.unit_code for r in results.results} >= {"H01", "H02"}
-    kinds = set(Change.objects.filter(sheet=c.sheet).values_list("kind", flat=True))
+    kinds = set(history.for_object(c.sheet).values_list("action", flat=True))
     assert kinds == {"score", "note", "evidence", "request", "explanation", "state"}
     # Approved means locked for everyone.
     with pytest.raises(PermissionDenied):
@@ -73,7 +75,7 @@ def test_a_bad_value_is_refused_with_the_engines_message_and_nothing_is_written(
     with pytest.raises(ValidationError, match="not a sub-criterion"):
         workflow.save_score(fresh(cycle.officer), cycle.sheet, "1", "self", "1", "", 0)
     assert not Score.objects.exists()
-    assert not Change.objects.exclude(kind__in=["state", "assignment"]).exists()
+    assert not Change.objects.exclude(action__in=["state", "assignment"]).exists()
     assert reload(cycle.sheet).started_at is None
 
 
@@ -99,9 +101,10 @@ def test_history_records_old_and_new_values(cycle):
     workflow.save_score(officer, cycle.sheet, "1.1", "self", "yes", "", 0)
     workflow.save_score(officer, cycle.sheet, "1.1", "self", "no", "Chưa ban hành", 1)
     workflow.save_score(officer, cycle.sheet, "1.1", "self", "", "", 2)
-    rows = list(
-        Change.objects.filter(node_code="1.1").values_list("kind", "old", "new", "user__username")
-    )
+    rows = [
+        (c.action, c.old, c.new, c.actor.username)
+        for c in Change.objects.filter(part="1.1").order_by("pk")
+    ]
     assert rows == [
         ("score", "", "yes", "r2023-officer1"),
         ("score", "yes", "no", "r2023-officer1"),
@@ -176,7 +179,7 @@ def test_reopen_needs_a_reason_and_records_it(cycle):
         workflow.reopen(fresh(c.head), c.sheet, "muốn sửa")
     workflow.reopen(fresh(c.manager), c.sheet, "Đơn vị xin sửa tiêu chí 1.2")
     assert reload(c.sheet).state == S.DRAFT
-    change = Change.objects.filter(sheet=c.sheet, kind="state").last()
+    change = history.for_object(c.sheet).filter(action="state").first()
     assert (change.old, change.new, change.reason) == (
         "submitted", "draft", "Đơn vị xin sửa tiêu chí 1.2"
     )

@@ -7,8 +7,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from parindex.assessments.demo_round import ROUND_CODE, load_demo_2023
-from parindex.assessments.models import Change, Round, Sheet
+from parindex.assessments.models import Round, Sheet
 from parindex.assessments.sheets import progress
+from parindex.history.models import Change
 
 
 def login(client, username, password):

@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from parindex.assessments import workflow
-from parindex.assessments.models import Change, Evidence
+from parindex.assessments.models import Evidence
+from parindex.history.models import Change
 from tests.assessments.cycle import build_cycle, fresh
 from tests.assessments.files import JPEG, OLE, PDF, PNG, docx_bytes, upload
 
@@ -57,7 +58,7 @@ def test_refused_documents_write_nothing(cycle, name, content):
     with pytest.raises(ValidationError):
         workflow.add_evidence(fresh(cycle.officer), cycle.sheet, "1.1", upload(name, content))
     assert not Evidence.objects.exists()
-    assert not Change.objects.filter(kind="evidence").exists()
+    assert not Change.objects.filter(action="evidence").exists()
 
 
 def test_size_limit_comes_from_settings(cycle, settings):
@@ -74,6 +75,6 @@ def test_removed_evidence_stays_in_the_record(cycle):
     workflow.remove_evidence(fresh(cycle.head), evidence, "Nhầm tệp")
     evidence.refresh_from_db()
     assert evidence.removed_by == cycle.head and evidence.file.storage.exists(evidence.file.name)
-    assert list(Change.objects.filter(kind="evidence").values_list("old", "new", "reason")) == [
+    assert [(c.old, c.new, c.reason) for c in Change.objects.filter(action="evidence")] == [
         ("", "a.pdf", ""), ("a.pdf", "", "Nhầm tệp"),
     ]

@@ -9,13 +9,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from parindex.awards import selectors, services
 from parindex.awards.models import (
     Award,
-    AwardChange,
     Campaign,
     Decision,
     Nomination,
     ProposalRule,
 )
 from parindex.awards.rules import identity_key
+from parindex.history.models import Change as AwardChange
 from parindex.units.models import Role
 
 from .conftest import make_user
@@ -46,8 +46,8 @@ def test_create_campaign_fills_the_form_from_the_awarder_and_records_it(manager,
         "title_text": "đã có thành tích xuất sắc",
     })
     assert campaign.award_form == "giay_khen"
-    change = AwardChange.objects.get(model="campaign", object_id=campaign.pk)
-    assert change.action == "create" and change.user == manager
+    change = AwardChange.objects.get(object_type__model="campaign", object_id=campaign.pk)
+    assert change.action == "create" and change.actor == manager
 
 
 def test_a_district_chairman_cannot_give_a_bang_khen(manager, district):
@@ -73,7 +73,7 @@ def test_only_the_awarding_units_manager_creates_a_campaign(officer, district, p
 def test_update_campaign_records_old_and_new(manager, campaign):
     services.update_campaign(manager, campaign, {"deadline": datetime.date(2022, 5, 6)})
     change = AwardChange.objects.get(action="update")
-    assert change.changes == {"deadline": [None, "2022-05-06"]}
+    assert change.diff == {"deadline": [None, "2022-05-06"]}
 
 
 def test_round_of_another_year_is_refused(province_manager, province_campaign, scored_round):
@@ -142,7 +142,7 @@ def test_unit_nominates_its_people_and_collectives(officer, campaign, district):
     itself = services.nominate(officer, campaign, unit=district, kind="collective",
                                name="ubnd huyện  IA GRAI", achievement="Xếp thứ nhất.")
     assert itself.recipient_unit == district  # a typed name finds the registered unit
-    assert AwardChange.objects.filter(model="nomination", action="create").count() == 3
+    assert AwardChange.objects.filter(object_type__model="nomination", action="create").count() == 3
 
 
 def test_same_person_twice_is_refused_with_a_clear_message_and_nothing_written(
@@ -235,7 +235,7 @@ def test_reject_needs_a_reason_and_records_it(officer, council, campaign, distri
     assert (n.status, n.review_reason, n.reviewed_by) == ("rejected", "Chưa đủ thời gian công tác",
                                                           council)
     change = AwardChange.objects.get(action="reject")
-    assert change.changes == {"status": ["pending", "rejected"]}
+    assert change.diff == {"status": ["pending", "rejected"]}
     assert change.reason == "Chưa đủ thời gian công tác"
 
 
@@ -296,8 +296,8 @@ def test_issue_refused_without_a_decision(manager, reviewed):
 def test_decision_edits_are_recorded(manager, campaign):
     services.save_decision(manager, campaign, DECISION)
     services.save_decision(manager, campaign, {**DECISION, "number": "1240/QĐ-UBND"})
-    update = AwardChange.objects.get(model="decision", action="update")
-    assert update.changes == {"number": ["1234/QĐ-UBND", "1240/QĐ-UBND"]}
+    update = AwardChange.objects.get(object_type__model="decision", action="update")
+    assert update.diff == {"number": ["1234/QĐ-UBND", "1240/QĐ-UBND"]}
     assert Decision.objects.get().number == "1240/QĐ-UBND"
 
 
@@ -344,9 +344,9 @@ def test_unit_edits_its_pending_nomination_and_the_change_is_recorded(officer, c
     assert (n.name, n.position, n.status) == ("Nguyễn Văn Anh", "Phó trưởng phòng", "pending")
     assert n.identity_key == identity_key("individual", "NGUYỄN VĂN ANH", "Phòng Nội vụ")
     change = AwardChange.objects.get(action="update")
-    assert change.changes == {"name": ["Nguyễn Văn An", "Nguyễn Văn Anh"],
+    assert change.diff == {"name": ["Nguyễn Văn An", "Nguyễn Văn Anh"],
                               "position": ["Chuyên viên", "Phó trưởng phòng"]}
-    assert (change.user, change.reason, change.object_id) == (officer, "Sai chính tả", n.pk)
+    assert (change.actor, change.reason, change.object_id) == (officer, "Sai chính tả", n.pk)
     assert change.at is not None
 
 
@@ -359,7 +359,7 @@ def test_an_edit_that_changes_nothing_writes_nothing(officer, campaign, district
 def test_the_manager_edits_a_units_nomination(manager, officer, campaign, district):
     n = person(officer, campaign, district)
     services.update_nomination(n, manager, achievement="Hoàn thành tốt nhiệm vụ.")
-    assert AwardChange.objects.get(action="update").user == manager
+    assert AwardChange.objects.get(action="update").actor == manager
 
 
 def test_a_collective_renamed_is_matched_to_the_registered_unit(officer, campaign, district):
@@ -368,7 +368,7 @@ def test_a_collective_renamed_is_matched_to_the_registered_unit(officer, campaig
     services.update_nomination(n, officer, name="ubnd huyện ia grai")
     n.refresh_from_db()
     assert n.recipient_unit == district
-    assert AwardChange.objects.get(action="update").changes["recipient_unit"] == [None, district.pk]
+    assert AwardChange.objects.get(action="update").diff["recipient_unit"] == [None, district.pk]
 
 
 def test_an_edit_into_a_duplicate_is_refused_and_writes_nothing(officer, campaign, district):
@@ -464,8 +464,8 @@ def test_withdraw_needs_a_reason_and_records_it(officer, campaign, district):
     assert (n.status, n.withdrawal_reason, n.withdrawn_by) == (
         "withdrawn", "Đã được khen ở đợt khác", officer)
     change = AwardChange.objects.get(action="withdraw")
-    assert change.changes == {"status": ["pending", "withdrawn"]}
-    assert (change.user, change.reason) == (officer, "Đã được khen ở đợt khác")
+    assert change.diff == {"status": ["pending", "withdrawn"]}
+    assert (change.actor, change.reason) == (officer, "Đã được khen ở đợt khác")
     assert selectors.counts(campaign).withdrawn == 1
     assert selectors.counts(campaign).pending == 0
 

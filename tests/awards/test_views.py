@@ -8,7 +8,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from parindex.awards import services
-from parindex.awards.models import Award, AwardChange, Nomination
+from parindex.awards.models import Award, Nomination
+from parindex.history.models import Change as AwardChange
 
 from .conftest import docx_text, pdf_text
 
@@ -186,7 +187,7 @@ def test_campaign_create_and_edit_pages(client, manager, district):
     edit = reverse("awards:campaign_edit", args=["iagrai-2024"])
     response = client.post(edit, {**data, "name": "CCHC năm 2024"})
     assert response.status_code == 302, response.content.decode()[-3000:]
-    assert AwardChange.objects.filter(action="update").get().changes["name"] == [
+    assert AwardChange.objects.filter(action="update").get().diff["name"] == [
         "CCHC 2024", "CCHC năm 2024"]
 
 
@@ -221,7 +222,7 @@ def test_award_typed_in_the_admin_is_recorded(admin_client, district):
     assert response.status_code == 302, response.context["adminform"].form.errors
     award = Award.objects.get()
     assert award.identity_key == "i|nguyễn văn cũ|phòng nội vụ"
-    assert AwardChange.objects.get(model="award").action == "create"
+    assert AwardChange.objects.get(object_type__model="award").action == "create"
 
 
 def test_campaign_list_queries_do_not_grow_with_campaigns(
@@ -299,7 +300,7 @@ def test_edit_page_saves_and_reports_a_duplicate(client, officer, campaign, dist
     assert response.redirect_chain[-1][0] == reverse("awards:campaign", args=[campaign.code])
     assert "The nomination of Người Hai was saved." in response.content.decode()
     change = AwardChange.objects.get(action="update")
-    assert change.changes == {"name": ["Người 1", "Người Hai"]} and change.reason == "Sai tên"
+    assert change.diff == {"name": ["Người 1", "Người Hai"]} and change.reason == "Sai tên"
 
 
 def test_edit_and_withdraw_not_found_or_forbidden(

@@ -11,10 +11,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from parindex.assessments.models import Change, Round, Score
+from parindex.assessments.models import Round, Score
 from parindex.engine.compute import UnitInfo, compute
 from parindex.engine.io import load_framework, read_scores, read_units, results_to_dict
 from parindex.frameworks.models import Framework, Node
+from parindex.history.models import Change
 from parindex.results.selectors import round_results
 from parindex.units.models import Unit
 

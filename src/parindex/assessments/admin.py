@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Assignment, Change, Evidence, ExplanationRequest, Round, Score, Sheet
+from .models import Assignment, Evidence, ExplanationRequest, Round, Score, Sheet
 
 
 @admin.register(Round)
@@ -63,11 +63,3 @@ class EvidenceAdmin(ReadOnlyAdmin):
 class ExplanationRequestAdmin(ReadOnlyAdmin):
     list_display = ["sheet", "node", "requested_at", "answered_at"]
     list_select_related = ["sheet__unit", "sheet__round", "node"]
-
-
-@admin.register(Change)
-class ChangeAdmin(ReadOnlyAdmin):
-    list_display = ["at", "round", "sheet", "node_code", "kind", "old", "new", "user", "reason"]
-    list_filter = ["round", "kind"]
-    list_select_related = ["round", "sheet__unit", "user"]
-    search_fields = ["node_code", "reason", "user__username"]

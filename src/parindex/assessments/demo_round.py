@@ -21,6 +21,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from parindex import history
 from parindex.engine.values import leaf_points, parse_value
 from parindex.frameworks.models import Framework, Node
 from parindex.frameworks.selectors import engine_framework
@@ -28,8 +29,7 @@ from parindex.frameworks.services import import_framework
 from parindex.units.models import Role, Unit
 
 from . import workflow
-from .history import Kind
-from .models import Change, Round, Score, Sheet
+from .models import Round, Score, Sheet
 
 ROUND_CODE = "gialai-2023"
 ORGANISER = "SNV"
@@ -172,14 +172,13 @@ def _build(users: dict[str, object]) -> None:
             note = NO_EVIDENCE_NOTE if earned else ""
             scores.append(Score(round=round, unit=sheet.unit, node=nodes[leaf.code],
                                 stage=Score.Stage.SELF, value=value, note=note, updated_by=head))
-            changes.append(Change(round=round, sheet=sheet, node_code=leaf.code,
-                                  stage=Score.Stage.SELF, kind=Kind.SCORE, new=value, user=head))
+            changes.append(history.entry(head, "score", sheet, scope=round, part=leaf.code,
+                                         after={"self": value}))
             if note:
-                changes.append(Change(round=round, sheet=sheet, node_code=leaf.code,
-                                      stage=Score.Stage.SELF, kind=Kind.NOTE, new=note,
-                                      user=head))
+                changes.append(history.entry(head, "note", sheet, scope=round, part=leaf.code,
+                                             after={"self": note}))
         Score.objects.bulk_create(scores)
-        Change.objects.bulk_create(changes)
+        history.bulk(changes)
         sheet.started_at = timezone.now()
         sheet.save(update_fields=["started_at"])
         if plan == "explanation":

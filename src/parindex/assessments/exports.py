@@ -60,15 +60,18 @@ def progress_xlsx(round: Round, rows) -> bytes:
     )
 
 
-def history_xlsx(changes) -> bytes:
+def history_xlsx(round: Round, changes) -> bytes:
+    """Every change of the round, oldest first; each sheet's row names its unit's code."""
+    units = dict(Sheet.objects.filter(round=round).values_list("pk", "unit__code"))
+    sheet = Sheet._meta.model_name
     return workbook(
         _("Change history"),
-        [_("When"), _("Who"), _("Unit"), _("Criterion"), _("Stage"), _("Change"),
-         _("Old value"), _("New value"), _("Reason")],
+        [_("When"), _("Who"), _("Unit"), _("Criterion"), _("Change"), _("Field"),
+         _("Old value"), _("New value"), _("Reason"), _("Record"), _("Request")],
         [
-            [_local(c.at), c.user.get_username() if c.user else "",
-             c.sheet.unit.code if c.sheet else "", c.node_code, c.stage,
-             c.get_kind_display(), c.old, c.new, c.reason]
+            [_local(c.at), c.actor.get_username() if c.actor else "",
+             units.get(c.object_id, "") if c.object_type.model == sheet else "", c.part,
+             c.action_label, c.field, c.old, c.new, c.reason, c.object_repr, c.request_id]
             for c in changes
         ],
     )

@@ -8,7 +8,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from parindex.frameworks.models import Framework, Node
-from parindex.history import AppendOnlyModel
 from parindex.units.models import Unit
 
 
@@ -236,46 +235,3 @@ class ExplanationRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sheet} · {self.node.code}"
-
-
-class Change(AppendOnlyModel):
-    """One recorded change: who, when, what (old → new) and why. Append-only."""
-
-    class Kind(models.TextChoices):
-        SCORE = "score", _("Score")
-        NOTE = "note", _("Note")
-        EVIDENCE = "evidence", _("Evidence")
-        REQUEST = "request", _("Explanation request")
-        EXPLANATION = "explanation", _("Explanation")
-        STATE = "state", _("State")
-        ASSIGNMENT = "assignment", _("Assignment")
-
-    round = models.ForeignKey(
-        Round, verbose_name=_("assessment round"), on_delete=models.PROTECT,
-        related_name="changes",
-    )
-    sheet = models.ForeignKey(
-        Sheet, verbose_name=_("assessment sheet"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="changes",
-    )
-    # Code, not a key: history must outlive any later edit of the framework's rows.
-    node_code = models.CharField(_("criterion"), max_length=32, blank=True)
-    stage = models.CharField(_("stage"), max_length=16, blank=True)
-    kind = models.CharField(_("change"), max_length=16, choices=Kind.choices)
-    old = models.TextField(_("old value"), blank=True)
-    new = models.TextField(_("new value"), blank=True)
-    reason = models.TextField(_("reason"), blank=True)
-    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
-    )
-
-    class Meta:
-        ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["sheet", "node_code"], name="change_sheet_node")]
-        verbose_name = _("change")
-        verbose_name_plural = _("history")
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.node_code}: {self.old} → {self.new}"

@@ -11,13 +11,14 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from parindex import history
 from parindex.engine.io import InputError, InputIssue, read_score_rows
 from parindex.engine.values import parse_value
 from parindex.frameworks.models import Framework, Node
 from parindex.frameworks.selectors import engine_framework
 from parindex.units.models import Unit
 
-from .models import Change, Round, Score
+from .models import Round, Score, Sheet
 
 
 def create_round(
@@ -171,6 +172,7 @@ def _write_scores(round: Round, keep: dict, *, user, reason: str) -> ScoresSumma
             node_id__in={k[1] for k in keep},
         ).select_related("node")
     }
+    sheets = {s.unit_id: s for s in Sheet.objects.filter(round=round, unit_id__in={k[0] for k in keep})}
     now = timezone.now()
     new, changed, changes = [], [], []
     for key, (_, value, note) in keep.items():
@@ -190,18 +192,11 @@ def _write_scores(round: Round, keep: dict, *, user, reason: str) -> ScoresSumma
             )
         elif (score.value, score.note) != (value, note):
             if score.value != value:
-                changes.append(
-                    Change(
-                        round=round,
-                        node_code=score.node.code,
-                        stage=score.stage,
-                        kind=Change.Kind.SCORE,
-                        old=score.value,
-                        new=value,
-                        reason=reason,
-                        user=user,
-                    )
-                )
+                changes.append(history.entry(
+                    user, "score", sheets.get(score.unit_id, round), scope=round,
+                    part=score.node.code, before={score.stage: score.value},
+                    after={score.stage: value}, reason=reason, at=now,
+                ))
             score.value, score.note = value, note
             score.version = F("version") + 1
             score.updated_at, score.updated_by = now, user
@@ -210,16 +205,11 @@ def _write_scores(round: Round, keep: dict, *, user, reason: str) -> ScoresSumma
     Score.objects.bulk_update(changed, ["value", "note", "version", "updated_at", "updated_by"])
     # One history row per replaced value, and one for the import itself when it changed data.
     if new or changed:
-        changes.append(
-            Change(
-                round=round,
-                kind=Change.Kind.SCORE,
-                reason=reason,
-                user=user,
-                new=f"{len(new)} created, {len(changed)} replaced",
-            )
-        )
-    Change.objects.bulk_create(changes)
+        changes.append(history.entry(
+            user, "import", round, scope=round, reason=reason, at=now,
+            after={"created": len(new), "replaced": len(changed)},
+        ))
+    history.bulk(changes)
     summary.created, summary.updated = len(new), len(changed)
     summary.unchanged = len(keep) - len(new) - len(changed)
     return summary

@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from parindex import policy
+from parindex import history, policy
 from parindex.units.models import Role, Unit
 
-from . import exports, history, sheet_xlsx, workflow
+from . import exports, sheet_xlsx, workflow
 from .forms import (
     AnswerForm,
     AssignForm,
@@ -228,7 +228,7 @@ def round_history(request, round_code):
     round = _round(request, round_code)
     if not policy.can_view_round_history(request.user, round):
         raise Http404
-    return _xlsx(exports.history_xlsx(history.round_history(round)), f"{round.code}-history.xlsx")
+    return _xlsx(exports.history_xlsx(round, history.for_scope(round)), f"{round.code}-history.xlsx")
 
 
 # --------------------------------------------------------------------------- the sheet
@@ -447,7 +447,7 @@ def answer(request, round_code, unit_code, pk):
 def leaf_history(request, round_code, unit_code, node_code):
     sheet = _sheet(request, round_code, unit_code)
     return render(request, "assessments/_history.html", {
-        "changes": history.sheet_history(sheet, node_code), "sheet": sheet,
+        "changes": history.for_object(sheet, node_code), "sheet": sheet,
     })
 
 
@@ -455,7 +455,7 @@ def leaf_history(request, round_code, unit_code, node_code):
 def sheet_history(request, round_code, unit_code):
     sheet = _sheet(request, round_code, unit_code)
     return render(request, "assessments/sheet_history.html", {
-        "sheet": sheet, "round": sheet.round, "changes": history.sheet_history(sheet),
+        "sheet": sheet, "round": sheet.round, "changes": history.for_object(sheet),
     })
 
 

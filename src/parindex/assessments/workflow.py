@@ -23,14 +23,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parindex import policy
+from parindex import history, policy
 from parindex.engine.values import parse_value
 from parindex.frameworks.models import Framework
 from parindex.units.models import Role, Unit
 
-from . import history
 from .evidence import check_upload
-from .history import Kind
 from .models import Assignment, Evidence, ExplanationRequest, Round, Score, Sheet
 from .sheets import field_codes, load_nodes, points_of
 
@@ -67,11 +65,19 @@ def _locked(sheet: Sheet) -> Sheet:
     ).get(pk=sheet.pk)
 
 
-def _state(user, sheet: Sheet, new: str, reason: str = "") -> None:
+def _log(user, action: str, obj, field: str, old="", new="", *, round: Round, part: str = "",
+         reason: str = "") -> None:
+    """One change of a sheet (or of the round itself) in the change log, listed under the round;
+    `field` names what changed: a stage for scores and notes, else what the action changes."""
     history.record(
-        round=sheet.round, sheet=sheet, kind=Kind.STATE, user=user,
-        old=sheet.state, new=new, reason=reason,
+        user, action, obj, scope=round, part=part, reason=reason,
+        before={field: old} if old not in (None, "") else {},
+        after={field: new} if new not in (None, "") else {},
     )
+
+
+def _state(user, sheet: Sheet, new: str, reason: str = "") -> None:
+    _log(user, "state", sheet, "state", sheet.state, new, round=sheet.round, reason=reason)
     sheet.state = new
 
 
@@ -141,8 +147,7 @@ def create_sheets(round: Round, units: list[Unit] | None = None, user=None) -> l
         ]
     )
     for sheet in sheets:
-        history.record(round=round, sheet=sheet, kind=Kind.STATE, user=user, new=S.DRAFT,
-                       reason=_("Sheet created"))
+        _log(user, "state", sheet, "state", new=S.DRAFT, round=round, reason=_("Sheet created"))
     return sheets
 
 
@@ -162,10 +167,8 @@ def assign(user, round: Round, appraiser, unit: Unit, field_code: str = "") -> A
             round=round, user=appraiser, unit=unit, field_code=field_code
         )
         if created:
-            history.record(
-                round=round, kind=Kind.ASSIGNMENT, user=user, node_code=field_code,
-                new=f"{appraiser.get_username()} → {unit.code}",
-            )
+            _log(user, "assignment", assignment, "appraiser", round=round, part=field_code,
+                 new=f"{appraiser.get_username()} → {unit.code}")
     return assignment
 
 
@@ -250,12 +253,11 @@ def save_score(
             current.version += 1
             current.save()
             score = current
-        common = {"round": sheet.round, "sheet": sheet, "node_code": node_code, "stage": stage,
-                  "user": user, "reason": reason}
+        common = {"round": sheet.round, "part": node_code, "reason": reason}
         if old_value != value:
-            history.record(kind=Kind.SCORE, old=old_value, new=value, **common)
+            _log(user, "score", sheet, stage, old_value, value, **common)
         if old_note != note:
-            history.record(kind=Kind.NOTE, old=old_note, new=note, **common)
+            _log(user, "note", sheet, stage, old_note, note, **common)
         if stage == SELF and sheet.started_at is None:
             sheet.started_at = timezone.now()
             sheet.save(update_fields=["started_at"])
@@ -282,11 +284,9 @@ def add_evidence(
         )
         evidence.file.save(upload.name, upload, save=False)
         evidence.save()
-        history.record(
-            round=sheet.round, sheet=sheet, node_code=node_code, stage=SELF, kind=Kind.EVIDENCE,
-            user=user, new=evidence.name,
-            reason=_("Supplementary evidence for an explanation") if request else "",
-        )
+        _log(user, "evidence", sheet, "file", new=evidence.name, round=sheet.round,
+             part=node_code,
+             reason=_("Supplementary evidence for an explanation") if request else "")
     return evidence
 
 
@@ -302,10 +302,8 @@ def remove_evidence(user, evidence: Evidence, reason: str = "") -> None:
             _deny(_("Evidence cannot be changed at this stage."))
         evidence.removed_at, evidence.removed_by = timezone.now(), user
         evidence.save(update_fields=["removed_at", "removed_by"])
-        history.record(
-            round=sheet.round, sheet=sheet, node_code=evidence.node.code, stage=SELF,
-            kind=Kind.EVIDENCE, user=user, old=evidence.name, reason=reason,
-        )
+        _log(user, "evidence", sheet, "file", old=evidence.name, round=sheet.round,
+             part=evidence.node.code, reason=reason)
 
 
 # --------------------------------------------------------------------------- lifecycle
@@ -400,10 +398,7 @@ def request_explanation(user, sheet: Sheet, node_code: str, question: str) -> Ex
         request = ExplanationRequest.objects.create(
             sheet=sheet, node=node, question=question, requested_by=user
         )
-        history.record(
-            round=sheet.round, sheet=sheet, node_code=node_code, kind=Kind.REQUEST, user=user,
-            new=question,
-        )
+        _log(user, "request", sheet, "question", new=question, round=sheet.round, part=node_code)
     return request
 
 
@@ -438,10 +433,8 @@ def answer_request(user, request: ExplanationRequest, answer: str, version: int)
         current.answer, current.answered_by, current.answered_at = answer, user, timezone.now()
         current.version += 1
         current.save()
-        history.record(
-            round=sheet.round, sheet=sheet, node_code=current.node.code, kind=Kind.EXPLANATION,
-            user=user, old=old, new=answer,
-        )
+        _log(user, "explanation", sheet, "answer", old, answer, round=sheet.round,
+             part=current.node.code)
     return current
 
 
@@ -469,10 +462,8 @@ def finalise(user, sheet: Sheet) -> Sheet:
             ]
         )
         for s in accepted:
-            history.record(
-                round=sheet.round, sheet=sheet, node_code=codes[s.node_id], stage=APPRAISED,
-                kind=Kind.SCORE, user=user, new=s.value, reason=_("Self score accepted"),
-            )
+            _log(user, "score", sheet, APPRAISED, new=s.value, round=sheet.round,
+                 part=codes[s.node_id], reason=_("Self score accepted"))
         _state(user, sheet, S.FINALISED)
         sheet.save(update_fields=["state"])
     return sheet
@@ -500,7 +491,7 @@ def approve_round(user, round: Round) -> Round:
         Sheet.objects.filter(round=round).update(state=S.APPROVED)
         round.approved_at, round.approved_by = timezone.now(), user
         round.save(update_fields=["approved_at", "approved_by"])
-        history.record(round=round, kind=Kind.STATE, user=user, new=S.APPROVED,
-                       reason=_("Round approved by the council"))
+        _log(user, "state", round, "state", new=S.APPROVED, round=round,
+             reason=_("Round approved by the council"))
     return round
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Award, AwardChange, Campaign, Decision, Nomination, ProposalRule
+from .models import Award, Campaign, Decision, Nomination, ProposalRule
 
 
 class ProposalRuleInline(admin.TabularInline):
@@ -60,20 +60,3 @@ class AwardAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # the register is kept; a wrong entry is corrected, not removed
-
-
-@admin.register(AwardChange)
-class AwardChangeAdmin(admin.ModelAdmin):
-    """Read-only: the history is append-only."""
-
-    list_display = ["at", "user", "campaign", "model", "object_id", "action"]
-    list_filter = ["model", "action"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

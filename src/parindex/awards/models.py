@@ -17,7 +17,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from parindex.assessments.models import Round
-from parindex.history import AppendOnlyModel
 from parindex.units.models import Unit, UnitGroup
 
 from . import rules
@@ -324,31 +323,3 @@ class Award(models.Model):
 def fold(text: str) -> str:
     """Text as the register's search compares it: NFC, case-folded, single spaces."""
     return " ".join(unicodedata.normalize("NFC", text or "").casefold().split())
-
-
-class AwardChange(AppendOnlyModel):
-    """One recorded change in commendation: who, when, what (field: [old, new]) and why."""
-
-    campaign = models.ForeignKey(
-        Campaign, verbose_name=_("commendation campaign"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="changes",
-    )
-    model = models.CharField(_("record"), max_length=32)  # "campaign", "nomination", …
-    object_id = models.PositiveBigIntegerField(_("record id"))
-    action = models.CharField(_("action"), max_length=32)  # "create", "update", "accept", …
-    changes = models.JSONField(_("changes"), default=dict, blank=True)
-    reason = models.TextField(_("reason"), blank=True)
-    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="+",
-    )
-
-    class Meta:
-        ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["model", "object_id"], name="awardchange_object")]
-        verbose_name = _("change")
-        verbose_name_plural = _("history of commendation")
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.model}#{self.object_id} {self.action}"

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
+from parindex import history as change_log
 from parindex.units.models import Unit
 
 from . import rules
-from .models import Award, AwardChange, Campaign, Nomination, NomineeKind, fold
+from .models import Award, Campaign, Nomination, NomineeKind, fold
 
 
 def candidates(campaign: Campaign) -> list[rules.Candidate]:
@@ -149,7 +150,6 @@ def unit_history(unit: Unit) -> tuple[QuerySet[Award], QuerySet[Award]]:
     return own, nominated
 
 
-def history(campaign: Campaign) -> QuerySet[AwardChange]:
-    return AwardChange.objects.filter(campaign=campaign).select_related("user").order_by(
-        "-at", "-pk"
-    )
+def history(campaign: Campaign):
+    """The campaign's changes, newest first."""
+    return change_log.for_scope(campaign).reverse()

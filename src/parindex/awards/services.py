@@ -1,5 +1,5 @@
 """Writes for commendation. Every write checks the policy, validates before touching the
-database (so bad input writes nothing), and records who changed what in AwardChange."""
+database (so bad input writes nothing), and records who changed what in the one change log."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parindex import policy
+from parindex import history, policy
 from parindex.units.models import Unit, UnitGroup
 
 from . import rules, selectors
-from .models import Award, AwardChange, Campaign, Decision, Nomination, NomineeKind, ProposalRule
+from .models import Award, Campaign, Decision, Nomination, NomineeKind, ProposalRule
 
 CAMPAIGN_FIELDS = (
     "code", "name", "year", "round", "awarder_unit", "awarder_kind", "awarder_title",
@@ -28,30 +28,14 @@ DECISION_FIELDS = (
 )
 
 
-def _plain(value: Any) -> Any:
-    """A value as stored in the history's JSON: model rows by id, dates and decimals as text."""
-    if hasattr(value, "pk"):
-        return value.pk
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    return str(value)
-
-
 def _who(user):
     """The user to store as the author; None for the system (the demo loader, scripts)."""
     return user if user is not None and user.is_authenticated else None
 
 
 def record(user, campaign: Campaign | None, obj, action: str, changes=None, reason: str = ""):
-    return AwardChange.objects.create(
-        campaign=campaign,
-        model=obj._meta.model_name,
-        object_id=obj.pk,
-        action=action,
-        changes=changes or {},
-        reason=reason,
-        user=_who(user),
-    )
+    """A commendation change in the one change log, listed under its campaign."""
+    return history.record(user, action, obj, scope=campaign, changes=changes, reason=reason)
 
 
 def _require(allowed: bool) -> None:
@@ -101,7 +85,7 @@ def create_campaign(user, data: Mapping[str, Any]) -> Campaign:
     _check_campaign(campaign)
     with transaction.atomic():
         campaign.save()
-        record(user, campaign, campaign, "create", {k: [None, _plain(getattr(campaign, k))]
+        record(user, campaign, campaign, "create", {k: [None, history.plain(getattr(campaign, k))]
                                                     for k in CAMPAIGN_FIELDS})
     return campaign
 
@@ -110,7 +94,7 @@ def update_campaign(user, campaign: Campaign, data: Mapping[str, Any]) -> Campai
     _require(policy.can_manage_campaign(user, campaign))
     _require_open(campaign)
     stored = Campaign.objects.get(pk=campaign.pk)  # `campaign` may carry a form's edits
-    before = {key: _plain(getattr(stored, key)) for key in CAMPAIGN_FIELDS}
+    before = {key: history.plain(getattr(stored, key)) for key in CAMPAIGN_FIELDS}
     for key in CAMPAIGN_FIELDS:
         if key in data:
             setattr(campaign, key, data[key])
@@ -124,9 +108,9 @@ def update_campaign(user, campaign: Campaign, data: Mapping[str, Any]) -> Campai
         campaign.refresh_from_db()
         raise
     changes = {
-        key: [before[key], _plain(getattr(campaign, key))]
+        key: [before[key], history.plain(getattr(campaign, key))]
         for key in CAMPAIGN_FIELDS
-        if before[key] != _plain(getattr(campaign, key))
+        if before[key] != history.plain(getattr(campaign, key))
     }
     if changes:
         with transaction.atomic():
@@ -353,7 +337,7 @@ def update_nomination(nomination: Nomination, user, *, reason: str = "", **field
     )
     before = {**current, "recipient_unit": nomination.recipient_unit_id}
     after = {**{key: clean[key] for key in NOMINATION_FIELDS},
-             "recipient_unit": _plain(clean["recipient_unit"])}
+             "recipient_unit": history.plain(clean["recipient_unit"])}
     changes = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
     if not changes:
         return nomination
@@ -512,16 +496,16 @@ def save_decision(user, campaign: Campaign, data: Mapping[str, Any]) -> Decision
     _require_open(campaign)
     decision = Decision.objects.filter(campaign=campaign).first() or Decision(campaign=campaign)
     creating = decision.pk is None
-    before = {key: _plain(getattr(decision, key)) for key in DECISION_FIELDS}
+    before = {key: history.plain(getattr(decision, key)) for key in DECISION_FIELDS}
     for key in DECISION_FIELDS:
         if key in data:
             value = data[key]
             setattr(decision, key, value.strip() if isinstance(value, str) else value)
     decision.full_clean()
     changes = {
-        key: [None if creating else before[key], _plain(getattr(decision, key))]
+        key: [None if creating else before[key], history.plain(getattr(decision, key))]
         for key in DECISION_FIELDS
-        if creating or before[key] != _plain(getattr(decision, key))
+        if creating or before[key] != history.plain(getattr(decision, key))
     }
     with transaction.atomic():
         decision.save()
