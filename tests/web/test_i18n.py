@@ -32,7 +32,7 @@ def msgids(po_text: str) -> set[str]:
                 collecting = False
             elif collecting and line.startswith('"'):
                 text.append(line)
-        joined = "".join(re.findall(r'"(.*)"', "".join(text)))
+        joined = "".join(m for line in text for m in re.findall(r'^"(.*)"$', line.strip()))
         if joined:
             entries.add(joined)
     return entries

@@ -66,8 +66,8 @@ def history_xlsx(round: Round, changes) -> bytes:
     sheet = Sheet._meta.model_name
     return workbook(
         _("Change history"),
-        [_("When"), _("Who"), _("Unit"), _("Criterion"), _("Change"), _("Field"),
-         _("Old value"), _("New value"), _("Reason"), _("Record"), _("Request")],
+        [_("When"), _("Who"), _("Unit"), _("Criterion"), _("Change"), _("Changed field"),
+         _("Old value"), _("New value"), _("Reason"), _("Record"), _("Request id")],
         [
             [_local(c.at), c.actor.get_username() if c.actor else "",
              units.get(c.object_id, "") if c.object_type.model == sheet else "", c.part,
