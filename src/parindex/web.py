@@ -1,0 +1,47 @@
+"""Small helpers every app's views share: one attachment response, one way to show refusals.
+
+A file name may be Vietnamese (a campaign's name, a unit's): the header is built by Django's
+`content_disposition_header`, which quotes it for every browser (RFC 6266/5987).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def attachment(content: bytes | Iterable[bytes], content_type: str, filename: str):
+    """A download: bytes in one response, an iterable of chunks streamed."""
+    if isinstance(content, bytes | bytearray):
+        response = HttpResponse(content, content_type=content_type)
+    else:
+        response = StreamingHttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def error_messages(error: Exception) -> list[str]:
+    """What to tell the person: each message of a ValidationError (field by field), or the
+    refusal's own words."""
+    if isinstance(error, ValidationError):
+        if hasattr(error, "error_dict"):
+            return [m for field_messages in error.message_dict.values() for m in field_messages]
+        return list(error.messages)
+    if isinstance(error, PermissionDenied):
+        return [str(error) or _("You may not do this at this stage.")]
+    return [str(error)]
+
+
+def flash_errors(request, error: Exception) -> None:
+    for message in error_messages(error):
+        messages.error(request, message)
