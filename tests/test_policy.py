@@ -152,3 +152,45 @@ def test_anonymous_is_refused_everything(cycle):
         sheet = at_state(cycle, state)
         assert not any(check(anonymous, sheet) for check in CHECKS.values())
     assert not policy.visible_rounds(anonymous).exists()
+
+
+def test_querysets_of_rounds_to_manage_surveys_and_results(cycle, django_user_model):
+    from parindex.surveys.models import RespondentGroup, Response, Survey
+
+    survey = Survey.objects.create(round=cycle.round, name="Điều tra")
+    group = RespondentGroup.objects.create(survey=survey, code="dan", name="Người dân")
+    Response.objects.create(group=group, unit=cycle.units[0], answers="A",
+                            created_at=timezone.now())
+    staff = django_user_model.objects.create_user("staff-only", is_staff=True)
+
+    def who(queryset_of):
+        return {p for p in [*PEOPLE, "staff"]
+                if queryset_of(staff if p == "staff" else fresh(getattr(cycle, p))).exists()}
+
+    assert who(policy.rounds_to_manage) == {"manager"}
+    assert who(policy.visible_surveys) == {"manager"}
+    assert who(policy.visible_survey_groups) == {"manager"}
+    assert who(policy.visible_survey_responses) == {"manager"}
+    assert who(lambda u: policy.rounds_to_survey(u)) == set()  # the round has its survey
+    assert who(policy.rounds_with_results_to_manage) == ROUND_WIDE
+    assert who(policy.own_unit_sheets) == {"officer", "head", "other_officer", "other_head"}
+    assert who(policy.organisers_to_manage) == {"manager"}
+    assert set(policy.round_appraisers(cycle.round)) == {cycle.appraiser, cycle.field_appraiser}
+    anonymous = AnonymousUser()
+    assert not policy.visible_surveys(anonymous).exists()
+    assert not policy.rounds_with_results_to_manage(anonymous).exists()
+
+
+def test_lifecycle_of_survey_and_results(cycle):
+    from parindex.results.models import ResultSnapshot
+    from parindex.surveys.models import Survey
+
+    survey = Survey.objects.create(round=cycle.round, name="Điều tra")
+    assert policy.survey_open(survey)
+    assert not policy.results_ready(cycle.round)  # it has sheets and no approval
+    cycle.round.approved_at = timezone.now()
+    assert policy.results_ready(cycle.round)
+    ResultSnapshot.objects.create(round=cycle.round, framework=cycle.framework, version=1)
+    assert policy.survey_open(survey)  # a draft is not a publication
+    ResultSnapshot.objects.update(published_at=timezone.now())
+    assert not policy.survey_open(survey)

@@ -11,5 +11,6 @@ def navigation(request) -> dict:
         "nav": {
             "survey": policy.can_manage_survey(user),
             "results": policy.can_see_results_management(user),
+            "admin": policy.can_use_admin(user),
         }
     }

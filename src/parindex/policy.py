@@ -14,8 +14,13 @@ rules below are the whole access story (and tests/test_policy.py is its specific
   the explanation round before its deadline, appraised scores only in the two appraisal rounds,
   and nothing after the council's approval.
 
-Sheets that a person may not see are looked up through `visible_sheets`, so a guessed URL or id
-answers "not found" exactly as a missing one does.
+Lists are filtered by the querysets below (`visible_*`, `*_to_manage`), never by looping over a
+`can_*` predicate; a page fetches its one object through such a queryset, so an object a person
+may not see — a guessed URL or id — answers "not found" exactly as a missing one does.
+
+Lifecycle: a survey takes responses only until its round's results are published
+(`survey_open`); a round run in parindex (one with sheets) has results computed and published
+only once its council approved it (`results_ready`).
 """
 
 from __future__ import annotations
@@ -27,7 +32,10 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from parindex.assessments.models import Assignment, Evidence, Round, Sheet
-from parindex.units.models import Role
+from parindex.awards.models import Campaign
+from parindex.results.models import ResultSnapshot
+from parindex.surveys.models import RespondentGroup, Response, Survey
+from parindex.units.models import Role, Unit
 
 K = Role.Kind
 S = Sheet.State
@@ -54,6 +62,16 @@ def roles(user) -> dict[int, set[str]]:
 
 def has_role(user, unit_id: int | None, *kinds: str) -> bool:
     return unit_id is not None and bool(roles(user).get(unit_id, set()) & set(kinds))
+
+
+def _units_where(user, *kinds: str) -> list[int]:
+    """Units in which `user` holds one of `kinds`."""
+    return sorted(unit for unit, held in roles(user).items() if held & set(kinds))
+
+
+def can_use_admin(user) -> bool:
+    """Django's own admin site (it checks its model permissions itself)."""
+    return user.is_active and user.is_staff
 
 
 def _assigned_fields(user, round: Round) -> dict[int, set[str]]:
@@ -89,6 +107,38 @@ def can_manage_round(user, round: Round) -> bool:
 def can_manage_organiser(user, organiser_id: int | None) -> bool:
     """May open rounds for this organising unit."""
     return user.is_superuser or has_role(user, organiser_id, K.MANAGER)
+
+
+def can_open_rounds(user) -> bool:
+    """Whether the person may open a round for some organising unit."""
+    return organisers_to_manage(user).exists()
+
+
+def organisers_to_manage(user) -> QuerySet[Unit]:
+    """The organising units `user` may open rounds for."""
+    if user.is_superuser:
+        return Unit.objects.all()
+    return Unit.objects.filter(pk__in=_units_where(user, K.MANAGER))
+
+
+def rounds_to_manage(user) -> QuerySet[Round]:
+    """Rounds `user` runs: those of the units they manage (every round, for a superuser)."""
+    if user.is_superuser:
+        return Round.objects.all()
+    return Round.objects.filter(organiser_id__in=_units_where(user, K.MANAGER))
+
+
+def round_appraisers(round: Round):
+    """The people who may be assigned sheets of `round`: appraisers of its organising unit."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(
+        unit_roles__unit_id=round.organiser_id, unit_roles__kind=K.APPRAISER
+    ).distinct()
+
+
+def is_round_appraiser(user, round: Round) -> bool:
+    return has_role(user, round.organiser_id, K.APPRAISER)
 
 
 def can_view_progress(user, round: Round) -> bool:
@@ -135,6 +185,11 @@ def visible_sheets(user, round: Round) -> QuerySet[Sheet]:
     own = [unit for unit, kinds in roles(user).items() if kinds & set(UNIT_SIDE)]
     assigned = list(_assigned_fields(user, round))
     return sheets.filter(Q(unit_id__in=own) | (Q(unit_id__in=assigned) & ~Q(state=S.DRAFT)))
+
+
+def own_unit_sheets(user) -> QuerySet[Sheet]:
+    """Sheets of every round for the units whose officer or head `user` is ("my sheets")."""
+    return Sheet.objects.filter(unit_id__in=_units_where(user, K.OFFICER, K.HEAD))
 
 
 def can_view_sheet(user, sheet: Sheet) -> bool:
@@ -257,20 +312,24 @@ def can_see_results_management(user) -> bool:
     """The list of rounds and their results' state: anyone who sees some round whole."""
     if not user.is_authenticated:
         return False
-    if user.is_superuser:
+    if user.is_superuser or user.has_perm("results.view_resultsnapshot"):
         return True
-    holds_round_wide_role = any(kinds & set(ROUND_WIDE) for kinds in roles(user).values())
-    if holds_round_wide_role and rounds_with_results_to_manage(user).exists():
-        return True
-    return user.has_perm("results.view_resultsnapshot")
+    return rounds_with_results_to_manage(user).exists()
 
 
 def rounds_with_results_to_manage(user) -> QuerySet[Round]:
-    if user.has_perm("results.view_resultsnapshot"):
+    """Rounds whose results `user` may preview: those they see whole, or all with the grant."""
+    if not user.is_authenticated:
+        return Round.objects.none()
+    if user.is_superuser or user.has_perm("results.view_resultsnapshot"):
         return Round.objects.all()
-    return visible_rounds(user).filter(organiser_id__in=[
-        unit for unit, kinds in roles(user).items() if kinds & set(ROUND_WIDE)
-    ])
+    return Round.objects.filter(organiser_id__in=_units_where(user, *ROUND_WIDE))
+
+
+def results_ready(round: Round) -> bool:
+    """Results are computed from approved scores: a round run in parindex (it has sheets) only
+    once its council approved it; a round of imported appraised scores (no sheets) at any time."""
+    return round.approved_at is not None or not round.sheets.exists()
 
 
 # --------------------------------------------------------------------------- survey
@@ -278,15 +337,42 @@ def rounds_with_results_to_manage(user) -> QuerySet[Round]:
 
 def can_manage_survey(user, round: Round | None = None) -> bool:
     """Define questionnaires, type in paper forms, import, export, review, see survey scores:
-    the round's manager, and staff (the installation's administrators). Without a round: whether
-    the person manages any survey at all (the index page)."""
+    the round's manager (and superusers). Without a round: whether the person manages some
+    round at all (the index page)."""
     if not (user.is_authenticated and user.is_active):
         return False
-    if user.is_superuser or user.is_staff:
-        return True
     if round is None:
-        return any(K.MANAGER in kinds for kinds in roles(user).values())
-    return has_role(user, round.organiser_id, K.MANAGER)
+        return user.is_superuser or bool(_units_where(user, K.MANAGER))
+    return can_manage_round(user, round)
+
+
+def visible_surveys(user) -> QuerySet[Survey]:
+    """The surveys `user` manages; every other answers "not found"."""
+    if not (user.is_authenticated and user.is_active):
+        return Survey.objects.none()
+    return Survey.objects.filter(round__in=rounds_to_manage(user))
+
+
+def visible_survey_groups(user) -> QuerySet[RespondentGroup]:
+    return RespondentGroup.objects.filter(survey__in=visible_surveys(user))
+
+
+def visible_survey_responses(user) -> QuerySet[Response]:
+    """Responses (with their answers and comments) of the surveys `user` manages."""
+    return Response.objects.filter(group__survey__in=visible_surveys(user))
+
+
+def rounds_to_survey(user) -> QuerySet[Round]:
+    """Rounds without a survey that `user` may start one for."""
+    if not (user.is_authenticated and user.is_active):
+        return Round.objects.none()
+    return rounds_to_manage(user).filter(survey__isnull=True)
+
+
+def survey_open(survey: Survey) -> bool:
+    """A survey takes responses (online, paper, imported) and reviews until the results of its
+    round are published: published results never move under a late response."""
+    return not ResultSnapshot.objects.published().filter(round_id=survey.round_id).exists()
 
 
 # --------------------------------------------------------------------------- # Commendation
@@ -336,6 +422,19 @@ def can_manage_campaign(user, campaign) -> bool:
 
 def sees_whole_campaign(user, campaign) -> bool:
     return user.is_superuser or has_role(user, campaign.awarder_unit_id, *CAMPAIGN_WIDE)
+
+
+def visible_campaigns(user) -> QuerySet[Campaign]:
+    """The campaigns `user` may open (`can_view_campaign` as a queryset)."""
+    campaigns = Campaign.objects.all()
+    if user.is_superuser:
+        return campaigns
+    if not user.is_authenticated:
+        return campaigns.none()
+    if award_nominating_unit_ids(user):
+        return campaigns
+    wide = _units_where(user, *CAMPAIGN_WIDE)
+    return campaigns.filter(Q(awarder_unit_id__in=wide) | ~Q(state=Campaign.State.OPEN))
 
 
 def can_view_campaign(user, campaign) -> bool:

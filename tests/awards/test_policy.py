@@ -170,3 +170,21 @@ def test_campaign_creation(people, district):
     assert policy.campaign_managed_unit_ids(people["manager"]) == [district.pk]
     assert policy.campaign_managed_unit_ids(people["superuser"]) is None
     assert policy.campaign_managed_unit_ids(people["officer"]) == []
+
+
+def test_visible_campaigns_is_can_view_campaign_as_a_queryset(people, campaign, province):
+    from parindex.awards.models import Campaign
+
+    other = Campaign.objects.create(
+        code="gialai-x", name="Tỉnh", year=2021, awarder_unit=province,
+        awarder_kind=Campaign.Awarder.PROVINCE_CHAIRMAN, awarder_title="Chủ tịch",
+        award_form=campaign.award_form, title_text="x",
+    )
+    for decided in (False, True):
+        if decided:
+            Campaign.objects.filter(pk=other.pk).update(state="decided")
+            other.refresh_from_db()
+        for name, user in people.items():
+            visible = set(policy.visible_campaigns(user).values_list("code", flat=True))
+            expected = {c.code for c in (campaign, other) if policy.can_view_campaign(user, c)}
+            assert visible == expected, (name, decided)

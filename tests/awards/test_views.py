@@ -374,3 +374,18 @@ def test_plain_withdraw_after_review_says_why(client, officer, council, campaign
     client.force_login(council)  # a withdrawn nomination is not offered for review
     body = client.get(reverse("awards:campaign", args=[campaign.code])).content.decode()
     assert 'data-status="withdrawn"' in body and 'value="accept"' not in body
+
+
+def test_counts_show_only_the_nominations_a_person_may_see(
+    client, manager, officer, other_officer, campaign, districts
+):
+    """An officer of Pleiku sees Pleiku's nominations counted, not Ia Grai's (a leak before)."""
+    add_people(officer, campaign, districts["IAGRAI"], 3)
+    add_people(other_officer, campaign, districts["PLEIKU"], 1, start=10)
+    url = reverse("awards:counts", args=[campaign.code])
+    client.force_login(other_officer)
+    assert "1 awaiting review" in client.get(url).content.decode()
+    page = client.get(reverse("awards:campaign", args=[campaign.code])).content.decode()
+    assert "1 awaiting review" in page and "4 awaiting review" not in page
+    client.force_login(manager)
+    assert "4 awaiting review" in client.get(url).content.decode()

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 from playwright.sync_api import expect
-from tests.surveys.conftest import FRAMEWORK, definition, make_units
+from tests.surveys.conftest import FRAMEWORK, definition, make_units, organiser, round_manager
 
 from parindex.assessments.models import Round
 from parindex.engine.framework import framework_from_dict
@@ -14,13 +14,14 @@ from parindex.surveys.definition import create_survey
 @pytest.fixture
 def survey(transactional_db):
     make_units(["IAGRAI", "PLEIKU"])
-    round_ = Round.objects.create(code="r2021", name="Kỳ 2021", year=2021)
+    round_ = Round.objects.create(code="r2021", name="Kỳ 2021", year=2021,
+                                  organiser=organiser())
     round_.frameworks.add(import_framework(framework_from_dict(FRAMEWORK)))
     return create_survey(round_, definition())
 
 
 def manager_cookie(live_server, django_user_model):
-    user = django_user_model.objects.create_user("manager", password="pw-123456", is_staff=True)
+    user = round_manager(django_user_model)
     client = Client()
     client.force_login(user)
     session = client.cookies["sessionid"].value

@@ -6,10 +6,12 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission, User
 from django.urls import reverse
+from django.utils import timezone, translation
 
-from parindex.assessments.models import Score
+from parindex.assessments.models import Score, Sheet
 from parindex.results import services
 from parindex.results.models import ResultSnapshot
 from parindex.units.models import Role, Unit
@@ -215,8 +217,8 @@ def test_the_round_manager_publishes_and_an_officer_may_not(client):
 
     client.force_login(officer)
     action = reverse("results_manage_action", args=[rnd.code, "compute"])
-    assert client.post(action).status_code == 403
-    assert client.get(reverse("results_manage", args=[rnd.code])).status_code == 403
+    assert client.post(action).status_code == 404  # not theirs: as if it did not exist
+    assert client.get(reverse("results_manage", args=[rnd.code])).status_code == 404
     assert not ResultSnapshot.objects.exists()
 
     client.force_login(manager)
@@ -283,3 +285,34 @@ def test_staff_list_of_rounds_shows_the_state_of_their_results(client):
     html = client.get(url).content.decode()
     assert html.count("<tr data-round=") == 3
     assert reverse("results_manage", args=[draft.code]) in html
+
+
+def test_an_unapproved_round_with_sheets_is_neither_computed_nor_published(client):
+    """Before: the preview ranked every unit at 0,00 and the publish button showed."""
+    rnd = f.round_with(2)
+    organiser = Unit.objects.create(code="SNV", name="Sở Nội vụ", group=f.group("so", "Sở"))
+    rnd.organiser = organiser
+    rnd.save()
+    Sheet.objects.create(round=rnd, unit=rnd.scores.first().unit, framework=rnd.frameworks.get())
+    manager = User.objects.create_user("snv.quanly", password="x-long-password")
+    Role.objects.create(user=manager, unit=organiser, kind=Role.Kind.MANAGER)
+    client.force_login(manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # messages compared in English
+    manage = reverse("results_manage", args=[rnd.code])
+    with translation.override("en"):
+        html = client.get(manage).content.decode()
+        assert "The council has not approved this round yet." in html
+        assert reverse("results_manage_action", args=[rnd.code, "compute"]) not in html
+        assert reverse("results_manage_action", args=[rnd.code, "publish"]) not in html
+        for action in ("compute", "publish"):
+            page = client.post(reverse("results_manage_action", args=[rnd.code, action]),
+                               follow=True)
+            assert "its results cannot be computed or published" in page.content.decode()
+    assert not ResultSnapshot.objects.exists()
+
+    rnd.approved_at = timezone.now()
+    rnd.save(update_fields=["approved_at"])
+    html = client.get(manage).content.decode()
+    assert reverse("results_manage_action", args=[rnd.code, "compute"]) in html
+    client.post(reverse("results_manage_action", args=[rnd.code, "compute"]))
+    assert ResultSnapshot.objects.filter(round=rnd).exists()

@@ -102,18 +102,19 @@ def test_publish_needs_a_draft_and_happens_once():
     assert refused.value.code == "already_published"
 
 
-def test_a_round_run_in_parindex_is_published_only_after_council_approval():
+def test_a_round_run_in_parindex_is_computed_and_published_only_after_council_approval():
     rnd = f.round_with(2)
     unit = rnd.scores.first().unit
     Sheet.objects.create(round=rnd, unit=unit, framework=rnd.frameworks.get())
-    services.compute_round(rnd)  # a draft preview is fine before approval
-    with pytest.raises(ValidationError) as refused:
-        services.publish(rnd)
-    assert refused.value.code == "not_approved"
-    assert not ResultSnapshot.objects.filter(round=rnd, published_at__isnull=False).exists()
+    for step in (services.compute_round, services.publish):
+        with pytest.raises(ValidationError) as refused:
+            step(rnd)
+        assert refused.value.code == "not_approved"
+    assert not ResultSnapshot.objects.filter(round=rnd).exists()
 
     rnd.approved_at = timezone.now()
     rnd.save(update_fields=["approved_at"])
+    services.compute_round(rnd)
     services.publish(rnd)
     assert ResultSnapshot.objects.filter(round=rnd, published_at__isnull=False).exists()
 

@@ -8,7 +8,7 @@ from parindex.assessments.models import Round
 from parindex.engine.framework import framework_from_dict
 from parindex.frameworks.services import import_framework
 from parindex.surveys.definition import create_survey
-from parindex.units.models import Unit, UnitGroup
+from parindex.units.models import Role, Unit, UnitGroup
 
 FRAMEWORK = {
     "code": "test-huyen",
@@ -71,7 +71,8 @@ def make_units(codes):
 def round_(db):
     make_units(["IAGRAI", "PLEIKU"])
     framework = import_framework(framework_from_dict(FRAMEWORK))
-    round_ = Round.objects.create(code="r2021", name="Kỳ 2021", year=2021)
+    round_ = Round.objects.create(code="r2021", name="Kỳ 2021", year=2021,
+                                  organiser=organiser())
     round_.frameworks.add(framework)
     return round_
 
@@ -91,9 +92,23 @@ def deputies(survey):
     return survey.groups.get(code="dai-bieu")
 
 
+def organiser():
+    """The province that runs the round (its manager runs the survey)."""
+    group, _ = UnitGroup.objects.get_or_create(code="tinh", defaults={"name": "Cấp tỉnh"})
+    return Unit.objects.get_or_create(code="GIALAI", defaults={"name": "UBND tỉnh Gia Lai",
+                                                               "group": group})[0]
+
+
+def round_manager(django_user_model, username="manager"):
+    user = django_user_model.objects.create_user(username, password="pw-123456")
+    Role.objects.create(user=user, unit=organiser(), kind=Role.Kind.MANAGER)
+    return user
+
+
 @pytest.fixture
-def staff(django_user_model):
-    return django_user_model.objects.create_user("manager", password="pw-123456", is_staff=True)
+def staff(django_user_model, round_):
+    """The round's manager, who runs its survey."""
+    return round_manager(django_user_model)
 
 
 @pytest.fixture

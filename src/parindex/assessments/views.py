@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parindex import history, policy
-from parindex.units.models import Role, Unit
+from parindex.units.models import Unit
 
 from . import exports, sheet_xlsx, workflow
 from .forms import (
@@ -82,27 +81,17 @@ def index(request):
     rounds = policy.visible_rounds(request.user).select_related("organiser").order_by(
         "-year", "code"
     )
-    own = [unit for unit, kinds in policy.roles(request.user).items()
-           if kinds & {Role.Kind.OFFICER, Role.Kind.HEAD}]
     return render(request, "assessments/index.html", {
         "rounds": rounds,
-        "my_sheets": Sheet.objects.filter(unit_id__in=own).select_related("round", "unit")
+        "my_sheets": policy.own_unit_sheets(request.user).select_related("round", "unit")
         .order_by("-round__year", "unit__code"),
-        "can_open": request.user.is_superuser
-        or any(Role.Kind.MANAGER in kinds for kinds in policy.roles(request.user).values()),
+        "can_open": policy.can_open_rounds(request.user),
     })
-
-
-def _organisers(user):
-    if user.is_superuser:
-        return Unit.objects.all()
-    ids = [unit for unit, kinds in policy.roles(user).items() if Role.Kind.MANAGER in kinds]
-    return Unit.objects.filter(pk__in=ids)
 
 
 @login_required
 def round_new(request):
-    organisers = _organisers(request.user)
+    organisers = policy.organisers_to_manage(request.user)
     if not organisers.exists():
         raise Http404
     form = RoundForm(request.POST or None, organisers=organisers)
@@ -167,9 +156,7 @@ def assignments(request, round_code):
     round = _round(request, round_code)
     if not policy.can_manage_round(request.user, round):
         raise Http404
-    appraisers = get_user_model().objects.filter(
-        unit_roles__unit_id=round.organiser_id, unit_roles__kind=Role.Kind.APPRAISER
-    ).distinct()
+    appraisers = policy.round_appraisers(round)
     units = Unit.objects.filter(sheets__round=round)
     form = AssignForm(request.POST or None, appraisers=appraisers, units=units)
     if request.method == "POST" and form.is_valid():
@@ -344,12 +331,14 @@ def upload_evidence(request, round_code, unit_code, node_code):
 
 
 def _evidence(request, pk) -> Evidence:
-    evidence = get_object_or_404(
-        Evidence.objects.select_related("sheet__round", "sheet__unit", "node"), pk=pk
+    """The one door to a piece of evidence: through the sheets of its round the person sees."""
+    round = get_object_or_404(Round, sheets__evidence__pk=pk)
+    return get_object_or_404(
+        policy.visible_evidence(request.user, round).select_related(
+            "sheet__round", "sheet__unit", "node"
+        ),
+        pk=pk,
     )
-    if not policy.can_view_evidence(request.user, evidence):
-        raise Http404
-    return evidence
 
 
 @login_required

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from parindex import history, policy
 from parindex.engine.values import parse_value
 from parindex.frameworks.models import Framework
-from parindex.units.models import Role, Unit
+from parindex.units.models import Unit
 
 from .evidence import check_upload
 from .models import Assignment, Evidence, ExplanationRequest, Round, Score, Sheet
@@ -155,9 +155,7 @@ def assign(user, round: Round, appraiser, unit: Unit, field_code: str = "") -> A
     """Give an appraiser a unit's sheet (or one field of it)."""
     if not policy.can_manage_round(user, round):
         _deny()
-    if round.organiser_id and not Role.objects.filter(
-        user=appraiser, unit_id=round.organiser_id, kind=Role.Kind.APPRAISER
-    ).exists():
+    if round.organiser_id and not policy.is_round_appraiser(appraiser, round):
         raise ValidationError(
             _("%(user)s is not an appraiser of %(unit)s.")
             % {"user": appraiser, "unit": round.organiser}

@@ -67,11 +67,13 @@ class Counts:
         return self.collectives + self.individuals
 
 
-def counts(campaign: Campaign) -> Counts:
-    """Accepted collectives and individuals, and what is still pending, rejected or withdrawn;
-    one query."""
+def counts(campaign: Campaign, nominations: QuerySet | None = None) -> Counts:
+    """Accepted collectives and individuals, and what is still pending, rejected or withdrawn,
+    among `nominations` (those a person may see; by default all of the campaign's); one query."""
     accepted = Q(status=Nomination.Status.ACCEPTED)
-    row = Nomination.objects.filter(campaign=campaign).aggregate(
+    if nominations is None:
+        nominations = Nomination.objects.filter(campaign=campaign)
+    row = nominations.aggregate(
         collectives=Count("pk", filter=accepted & Q(kind=NomineeKind.COLLECTIVE)),
         individuals=Count("pk", filter=accepted & Q(kind=NomineeKind.INDIVIDUAL)),
         pending=Count("pk", filter=Q(status=Nomination.Status.PENDING)),

@@ -36,12 +36,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _campaign(request, code: str) -> Campaign:
-    campaign = get_object_or_404(
-        Campaign.objects.select_related("awarder_unit", "round"), code=code
+    """The one door to a campaign: "not found" unless `request.user` may open it."""
+    return get_object_or_404(
+        policy.visible_campaigns(request.user).select_related("awarder_unit", "round"), code=code
     )
-    if not policy.can_view_campaign(request.user, campaign):
-        raise Http404
-    return campaign
 
 
 def _errors(error: ValidationError) -> list[str]:
@@ -71,10 +69,7 @@ def _slug(text: str) -> str:
 @login_required
 def campaign_list(request):
     user = request.user
-    campaigns = [
-        c for c in Campaign.objects.select_related("awarder_unit", "round")
-        if policy.can_view_campaign(user, c)
-    ]
+    campaigns = policy.visible_campaigns(user).select_related("awarder_unit", "round")
     return render(request, "awards/campaign_list.html", {
         "campaigns": campaigns,
         "can_create": policy.can_create_campaign(user),
@@ -130,7 +125,8 @@ def campaign_edit(request, code):
 def campaign_detail(request, code):
     user = request.user
     campaign = _campaign(request, code)
-    nominations = list(selectors.nominations(policy.visible_nominations(user, campaign)))
+    visible = policy.visible_nominations(user, campaign)
+    nominations = list(selectors.nominations(visible))
     _mark_actions(user, campaign, nominations)
     collectives = [n for n in nominations if n.kind == NomineeKind.COLLECTIVE]
     individuals = [n for n in nominations if n.kind == NomineeKind.INDIVIDUAL]
@@ -144,7 +140,7 @@ def campaign_detail(request, code):
         "campaign": campaign,
         "collectives": collectives,
         "individuals": individuals,
-        "counts": selectors.counts(campaign),
+        "counts": selectors.counts(campaign, visible),
         "rules": rules,
         "decision": decision,
         "can_manage": policy.can_manage_campaign(user, campaign) and campaign.is_open,
@@ -264,9 +260,7 @@ def nominate(request, code):
 @require_POST
 def review(request, code, pk):
     campaign = _campaign(request, code)
-    nomination = get_object_or_404(
-        selectors.nominations(policy.visible_nominations(request.user, campaign)), pk=pk
-    )
+    nomination = _nomination(request, campaign, pk)
     if not policy.can_review_nominations(request.user, campaign):
         raise PermissionDenied
     form = ReviewForm(request.POST)
@@ -368,7 +362,8 @@ def nomination_withdraw(request, code, pk):
 def counts(request, code):
     campaign = _campaign(request, code)
     return render(request, "awards/_counts.html", {
-        "campaign": campaign, "counts": selectors.counts(campaign),
+        "campaign": campaign,
+        "counts": selectors.counts(campaign, policy.visible_nominations(request.user, campaign)),
     })
 
 

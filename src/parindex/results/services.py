@@ -3,7 +3,9 @@
 The arithmetic is the engine's (through `results.selectors.round_results`); this module only
 records what the engine was given and what it returned, and guards the publication rules:
 
-- `compute_round` stores a new draft version per framework of the round (replacing drafts);
+- `compute_round` stores a new draft version per framework of the round (replacing drafts), and
+  `publish` freezes them, only once the round is ready (`policy.results_ready`: approved by its
+  council, or made of imported appraised scores alone);
 - `publish` freezes the drafts; a published snapshot never changes;
 - `correct` recomputes a published round into a new published version that names its reason
   and the version it supersedes; the old version stays visible.
@@ -21,6 +23,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parindex import policy
 from parindex.assessments.models import Round, Score
 from parindex.engine.compute import ResultSet, UnitInfo, compute
 from parindex.engine.framework import framework_from_dict, framework_to_dict
@@ -89,6 +92,7 @@ def compute_round(round: Round, user=None) -> list[ResultSnapshot]:
     Earlier drafts of the round are discarded; published versions are untouched. A constant
     number of queries whatever the number of units and criteria.
     """
+    _require_ready(round)
     raw = _raw_values(round)
     appraised = round_results(round, stage=APPRAISED)
     self_results = (
@@ -172,13 +176,7 @@ def publish(
     """Freeze the round's drafts (one per framework). The first publication of a round only:
     once published, a change is a correction with a reason (`correct`)."""
     _lock(round)
-    # Approved scores are the input to published results: a round run in parindex (one with
-    # sheets) is published only after its council approved it. Imported rounds have no sheets.
-    if round.approved_at is None and round.sheets.exists():
-        raise ValidationError(
-            _("The council has not approved this round yet; its results cannot be published."),
-            code="not_approved",
-        )
+    _require_ready(round)
     drafts = list(ResultSnapshot.objects.filter(round=round, published_at__isnull=True))
     if not drafts:
         raise ValidationError(
@@ -211,6 +209,16 @@ def correct(round: Round, reason: str, user=None) -> list[ResultSnapshot]:
         snapshot.supersedes = current.get(snapshot.framework_id)
     _freeze(snapshots, user, fields=["reason", "supersedes"])
     return snapshots
+
+
+def _require_ready(round: Round) -> None:
+    """Approved scores are the input to results: refuse a round its council has not approved."""
+    if not policy.results_ready(round):
+        raise ValidationError(
+            _("The council has not approved this round yet; its results cannot be computed or "
+              "published."),
+            code="not_approved",
+        )
 
 
 def _lock(round: Round) -> None:

@@ -37,6 +37,12 @@ def _round(code: str, published: bool) -> Round:
     return get_object_or_404(Round.objects.select_related("organiser__parent"), code=code)
 
 
+def _managed_round(request, code: str) -> Round:
+    """The one door to a round's results management: "not found" unless the person may
+    preview its results."""
+    return get_object_or_404(policy.rounds_with_results_to_manage(request.user), code=code)
+
+
 def home(request):
     """The published ranking of each unit group for one published round (the latest by default)."""
     rounds = snaps.published_rounds()
@@ -94,6 +100,7 @@ def overview(request, round_code: str, published: bool = True):
             "versions": versions,
             "corrected": any(v.version > 1 for v in versions),
             "published": published,
+            "can_manage": policy.can_preview_results(request.user, round),
         },
     )
 
@@ -247,8 +254,7 @@ def manage_index(request):
 
 @login_required
 def manage(request, round_code: str):
-    round = get_object_or_404(Round, code=round_code)
-    _require(policy.can_preview_results(request.user, round))
+    round = _managed_round(request, round_code)
     snapshots = list(
         round.result_snapshots.select_related("framework__unit_group")
         .defer("inputs", "structure")
@@ -262,13 +268,15 @@ def manage(request, round_code: str):
             "snapshots": snapshots,
             "has_draft": any(not s.is_published for s in snapshots),
             "has_published": any(s.is_published for s in snapshots),
+            "can_publish": policy.can_publish_results(request.user, round),
+            "ready": policy.results_ready(round),
         },
     )
 
 
 @require_POST
 def manage_action(request, round_code: str, action: str):
-    round = get_object_or_404(Round, code=round_code)
+    round = _managed_round(request, round_code)
     _require(policy.can_publish_results(request.user, round))
     try:
         if action == "compute":
@@ -297,8 +305,7 @@ def preview(view):
 
     @login_required
     def inner(request, *args, round_code: str, **kwargs):
-        round = get_object_or_404(Round, code=round_code)
-        _require(policy.can_preview_results(request.user, round))
+        _managed_round(request, round_code)
         return view(request, *args, round_code=round_code, published=False, **kwargs)
 
     return inner

@@ -1,5 +1,6 @@
 """The manager's editing of a survey: thin views over forms (shape) and services (rules, writes).
-Every view goes through views.manager_required, i.e. parindex.policy.can_manage_survey."""
+Every view goes through views.manager_required and fetches its survey, group or round through a
+policy queryset: another organiser's survey (or round, for a new survey) is "not found"."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from parindex.assessments.models import Round
+from parindex import policy
 from parindex.units.models import Unit
 
 from . import forms, services
@@ -35,7 +36,8 @@ def _leaf_choices(round) -> list[tuple[str, str]]:
 def create(request):
     """Start an empty survey for a round that has none."""
     if request.method == "POST":
-        round = get_object_or_404(Round, code=request.POST.get("round", ""))
+        round = get_object_or_404(policy.rounds_to_manage(request.user),
+                                  code=request.POST.get("round", ""))
         form = forms.SurveyForm(request.POST)
         if form.is_valid():
             try:
@@ -50,7 +52,7 @@ def create(request):
 
 @manager_required
 def edit(request, round):
-    survey = _survey(round)
+    survey = _survey(request, round)
     form = forms.SurveyForm(request.POST or None,
                             initial={"name": survey.name, "margin": survey.margin})
     if request.method == "POST" and form.is_valid():
@@ -111,12 +113,12 @@ def _group_page(request, survey, group):
 
 @manager_required
 def group_new(request, round):
-    return _group_page(request, _survey(round), None)
+    return _group_page(request, _survey(request, round), None)
 
 
 @manager_required
 def group_edit(request, round, group):
-    group = _group(round, group)
+    group = _group(request, round, group)
     return _group_page(request, group.survey, group)
 
 
@@ -160,19 +162,19 @@ def _question_page(request, group: RespondentGroup, question: Question | None):
 
 @manager_required
 def question_new(request, round, group):
-    return _question_page(request, _group(round, group), None)
+    return _question_page(request, _group(request, round, group), None)
 
 
 @manager_required
 def question_edit(request, round, group, pk):
-    group = _group(round, group)
+    group = _group(request, round, group)
     return _question_page(request, group, get_object_or_404(Question, pk=pk, group=group))
 
 
 @manager_required
 @require_POST
 def question_delete(request, round, group, pk):
-    group = _group(round, group)
+    group = _group(request, round, group)
     question = get_object_or_404(Question, pk=pk, group=group)
     try:
         services.delete_question(question)

@@ -9,6 +9,10 @@ Stuffing protection for open groups (documented for managers on the review page)
 - a response from the same source, for the same unit, with exactly the same answers as an earlier
   one is kept but flagged as a possible duplicate.
 Flagged responses do not count until a manager accepts them; rejected ones never count.
+
+Lifecycle: every way in for a response (public form, paper form, file import) and every review
+first asks `parindex.policy.survey_open`; once the round's results are published it raises
+`SurveyClosed` (an import fails with that message) and writes nothing.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parindex import policy
 from parindex.assessments.models import Round
 from parindex.units.models import Unit
 
@@ -75,6 +80,19 @@ class ResponseError(Exception):
 
 class RateLimited(Exception):
     pass
+
+
+class SurveyClosed(ResponseError):
+    """The survey no longer takes responses: its round's results are published."""
+
+    def __init__(self):
+        self.message = _("This survey is closed: the results of its round are published.")
+        super().__init__({"group": self.message})
+
+
+def _require_open(group: RespondentGroup) -> None:
+    if not policy.survey_open(group.survey):
+        raise SurveyClosed()
 
 
 # --------------------------------------------------------------------------- answer counts
@@ -197,6 +215,7 @@ def _unit(group: RespondentGroup, unit_code: str | None, errors: dict[str, str])
 def submit_online(group: RespondentGroup, *, answers: Mapping[str, str], unit_code: str | None,
                   address: str, comment: str = "", invitation_code: str = "") -> Response:
     """A response from the public form; flagged (not dropped) when it looks like stuffing."""
+    _require_open(group)
     if not group.accepting:
         raise ResponseError({"group": _("This survey is closed.")})
     errors: dict[str, str] = {}
@@ -254,6 +273,7 @@ def submit_online(group: RespondentGroup, *, answers: Mapping[str, str], unit_co
 def enter_paper_form(group: RespondentGroup, *, form_number: str, answers: Mapping[str, str],
                      unit_code: str | None, user, comment: str = "") -> Response:
     """A paper form typed in by staff; blank answers are allowed (the respondent skipped)."""
+    _require_open(group)
     errors: dict[str, str] = {}
     form_number = form_number.strip()
     if not form_number:
@@ -283,6 +303,7 @@ def review(response: Response, status: str) -> Response:
     """A manager's decision on a response: counted (accepted) or not (rejected)."""
     if status not in (Response.Status.ACCEPTED, Response.Status.REJECTED):
         raise ValueError(f"unknown review status '{status}'")
+    _require_open(response.group)
     accepted = Response.Status.ACCEPTED
     with transaction.atomic():
         current = Response.objects.select_for_update().filter(pk=response.pk).values_list(
@@ -368,6 +389,10 @@ def import_responses(group: RespondentGroup, rows: list[list[str]], *, job: Impo
     progress is visible), whole columns at a time when every cell is exactly right, row by row
     otherwise; then written in one transaction with their answer counts.
     """
+    try:
+        _require_open(group)
+    except SurveyClosed as closed:
+        raise ImportFailed([ImportIssue(1, "", closed.message)], 1) from None
     if not rows:
         raise ImportFailed([ImportIssue(1, "", _("The file is empty."))], 1)
     lay = layout(group)
@@ -568,6 +593,7 @@ def import_file(group: RespondentGroup, path: str | Path, *, user=None, progress
 def start_import(group: RespondentGroup, upload, user) -> ImportJob:
     """Save the upload and a job row; the job runs in a background thread (the default) or is
     picked up by `parindex process-survey-imports` when SURVEY_IMPORTS_IN_THREAD is False."""
+    _require_open(group)
     job = ImportJob(group=group, filename=Path(upload.name).name[:255], created_by=user)
     job.file.save(Path(upload.name).name, File(upload), save=False)
     job.save()
@@ -691,6 +717,9 @@ def load_demo_survey(round: Round, directory: str | Path | None = None) -> Surve
     definition = directory / f"survey-{round.year}.yaml"
     if not definition.exists():
         return None
+    loaded = Survey.objects.filter(round=round).first()
+    if loaded is not None and not policy.survey_open(loaded):
+        return loaded  # its round's results are published: the answers are history, kept
     with transaction.atomic():
         # A reload starts the demo survey afresh: its responses go with it.
         delete_responses(RespondentGroup.objects.filter(survey__round=round))

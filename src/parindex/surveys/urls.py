@@ -7,7 +7,7 @@ urlpatterns = [
     # Public, no login: the phone-first form reached by link or QR code.
     path("f/<slug:round>/<slug:group>/", views.public_form, name="form"),
     path("f/<slug:round>/<slug:group>/thanks/", views.thanks, name="thanks"),
-    # Managers: the round's manager role, or staff (parindex.policy.can_manage_survey).
+    # Managers: the round's manager (parindex.policy.can_manage_survey, visible_surveys).
     path("", views.index, name="index"),
     path("sample-size/", views.sample_size, name="sample_size"),
     path("new/", edit_views.create, name="create"),

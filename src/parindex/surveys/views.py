@@ -1,4 +1,10 @@
-"""Thin views over services and selectors. Manager pages go through `manager_required`."""
+"""Thin views over services and selectors.
+
+Manager pages go through `manager_required` (someone who manages some round) and fetch their
+survey, group or import through `_survey`, `_group`, `_import_job`: querysets of the policy, so
+another organiser's survey answers "not found" exactly as a missing one does. The public form
+shows a "closed" page once the survey no longer takes responses (`policy.survey_open`).
+"""
 
 from __future__ import annotations
 
@@ -11,14 +17,13 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parindex import policy
-from parindex.assessments.models import Round
 from parindex.units.models import Unit
 
 from . import scoring, selectors, services
@@ -26,31 +31,44 @@ from .models import GroupUnit, ImportJob, Invitation, RespondentGroup, Response,
 
 
 def manager_required(view):
+    """Signed in and managing some round; which survey is theirs, the fetch helpers decide."""
+
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        # Pages of one round's survey are for that round's managers (and staff).
-        round_code = kwargs.get("round")
-        round = Round.objects.filter(code=round_code).first() if round_code else None
-        if round_code and round is None:
-            raise Http404
-        if not policy.can_manage_survey(request.user, round):
+        if not policy.can_manage_survey(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
     return wrapped
 
 
-def _survey(round_code: str) -> Survey:
-    return get_object_or_404(Survey.objects.select_related("round"), round__code=round_code)
+def _survey(request, round_code: str) -> Survey:
+    """The one door to a survey for its managers."""
+    return get_object_or_404(
+        policy.visible_surveys(request.user).select_related("round"), round__code=round_code
+    )
 
 
-def _group(round_code: str, group_code: str) -> RespondentGroup:
+def _group(request, round_code: str, group_code: str) -> RespondentGroup:
+    """The one door to a respondent group for its managers."""
+    return get_object_or_404(
+        policy.visible_survey_groups(request.user).select_related("survey__round"),
+        survey__round__code=round_code, code=group_code,
+    )
+
+
+def _public_group(round_code: str, group_code: str) -> RespondentGroup:
+    """A group as the public reaches it (by link or QR code): no sign-in."""
     return get_object_or_404(
         RespondentGroup.objects.select_related("survey__round"),
         survey__round__code=round_code, code=group_code,
     )
+
+
+def _closed(request, group: RespondentGroup, status: int = 200):
+    return render(request, "surveys/closed.html", {"group": group}, status=status)
 
 
 def _annotate(lay, values, errors) -> None:
@@ -70,7 +88,9 @@ def _client_address(request) -> str:
 
 
 def public_form(request, round, group):
-    group = _group(round, group)
+    group = _public_group(round, group)
+    if not policy.survey_open(group.survey):
+        return _closed(request, group, status=409 if request.method == "POST" else 200)
     lay = selectors.layout(group)
     units = [t.unit for t in group.targets.select_related("unit").order_by("unit__name")]
     values = request.POST if request.method == "POST" else request.GET
@@ -87,6 +107,8 @@ def public_form(request, round, group):
                 address=_client_address(request),
             )
             return redirect("surveys:thanks", round=group.survey.round.code, group=group.code)
+        except services.SurveyClosed:
+            return _closed(request, group, status=409)
         except services.ResponseError as exc:
             errors = exc.errors
             status = 400
@@ -109,7 +131,7 @@ def public_form(request, round, group):
 
 
 def thanks(request, round, group):
-    group = _group(round, group)
+    group = _public_group(round, group)
     return render(request, "surveys/thanks.html", {"group": group})
 
 
@@ -118,8 +140,9 @@ def thanks(request, round, group):
 
 @manager_required
 def index(request):
-    surveys = Survey.objects.select_related("round").order_by("-round__year", "round__code")
-    rounds = Round.objects.filter(survey__isnull=True).order_by("-year", "code")
+    surveys = policy.visible_surveys(request.user).select_related("round").order_by(
+        "-round__year", "round__code")
+    rounds = policy.rounds_to_survey(request.user).order_by("-year", "code")
     return render(request, "surveys/index.html", {"surveys": surveys, "rounds": rounds})
 
 
@@ -143,7 +166,7 @@ def sample_size(request):
 
 @manager_required
 def dashboard(request, round):
-    survey = _survey(round)
+    survey = _survey(request, round)
     groups = list(survey.groups.annotate(
         counted=Count("responses", filter=Q(responses__status=Response.Status.ACCEPTED)),
         flagged=Count("responses", filter=Q(responses__status=Response.Status.FLAGGED)),
@@ -173,7 +196,7 @@ def dashboard(request, round):
 
 @manager_required
 def scores(request, round):
-    survey = _survey(round)
+    survey = _survey(request, round)
     table = selectors.survey_scores(survey)
     rows = [
         {"entry": entry, "cells": [entry.leaves.get(leaf.code) for leaf in table.leaves]}
@@ -186,7 +209,7 @@ def scores(request, round):
 
 @manager_required
 def unit_charts(request, round, unit):
-    survey = _survey(round)
+    survey = _survey(request, round)
     unit = get_object_or_404(Unit, code=unit)
     groups = list(survey.groups.filter(targets__unit=unit))
     charts = [{"group": g, "questions": selectors.distribution(g, unit)} for g in groups]
@@ -195,7 +218,7 @@ def unit_charts(request, round, unit):
 
 @manager_required
 def review_list(request, round):
-    survey = _survey(round)
+    survey = _survey(request, round)
     status = request.GET.get("status", Response.Status.FLAGGED)
     if status not in Response.Status.values:
         status = Response.Status.FLAGGED
@@ -212,10 +235,13 @@ def review_list(request, round):
 @manager_required
 @require_POST
 def review_action(request, round, pk):
-    survey = _survey(round)
-    response = get_object_or_404(Response, pk=pk, group__survey=survey)
+    survey = _survey(request, round)
+    response = get_object_or_404(
+        policy.visible_survey_responses(request.user), pk=pk, group__survey=survey)
     try:
         services.review(response, request.POST.get("status", ""))
+    except services.SurveyClosed as closed:
+        return HttpResponse(closed.message, status=409)
     except ValueError:
         return HttpResponse(status=400)
     if request.headers.get("HX-Request"):
@@ -225,7 +251,7 @@ def review_action(request, round, pk):
 
 @manager_required
 def enter(request, round, group):
-    group = _group(round, group)
+    group = _group(request, round, group)
     lay = selectors.layout(group)
     units = [t.unit for t in group.targets.select_related("unit").order_by("unit__code")]
     errors: dict[str, str] = {}
@@ -257,15 +283,19 @@ def enter(request, round, group):
 
 @manager_required
 def import_upload(request, round, group):
-    group = _group(round, group)
+    group = _group(request, round, group)
     error = ""
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None or not upload.name.lower().endswith((".csv", ".xlsx")):
             error = _("Choose a .csv or .xlsx file.")
         else:
-            job = services.start_import(group, upload, request.user)
-            return redirect("surveys:import_status", round=round, pk=job.pk)
+            try:
+                job = services.start_import(group, upload, request.user)
+            except services.SurveyClosed as closed:
+                error = closed.message
+            else:
+                return redirect("surveys:import_status", round=round, pk=job.pk)
     lay = selectors.layout(group)
     return render(request, "surveys/import.html", {
         "group": group, "layout": lay, "error": error,
@@ -277,7 +307,7 @@ def import_upload(request, round, group):
 def import_status(request, round, pk):
     job = get_object_or_404(
         ImportJob.objects.select_related("group__survey__round"), pk=pk,
-        group__survey__round__code=round,
+        group__in=policy.visible_survey_groups(request.user), group__survey__round__code=round,
     )
     template = "surveys/_import_status.html" if request.headers.get("HX-Request") else \
         "surveys/import_status.html"
@@ -292,7 +322,7 @@ class _Echo:
 
 @manager_required
 def export_csv(request, round, group):
-    group = _group(round, group)
+    group = _group(request, round, group)
     writer = csv.writer(_Echo())
 
     def stream():
@@ -310,7 +340,7 @@ def export_csv(request, round, group):
 @manager_required
 def export_xlsx(request, round):
     """Every response of every group, a sheet per group, streamed from a temporary file."""
-    survey = _survey(round)
+    survey = _survey(request, round)
     handle = tempfile.TemporaryFile()
     services.write_responses_xlsx(survey, handle)
     handle.seek(0)
@@ -321,7 +351,7 @@ def export_xlsx(request, round):
 
 @manager_required
 def codes(request, round, group):
-    group = _group(round, group)
+    group = _group(request, round, group)
     if request.method == "POST":
         try:
             count = int(request.POST.get("count", "0"))
@@ -357,7 +387,7 @@ def codes(request, round, group):
 def qr(request, round, group):
     import segno
 
-    group = _group(round, group)
+    group = _group(request, round, group)
     url = request.build_absolute_uri(reverse("surveys:form", args=[round, group.code]))
     unit = request.GET.get("unit", "")
     if unit:
