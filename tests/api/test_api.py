@@ -89,3 +89,23 @@ def test_api_query_count_is_constant(client, django_assert_max_num_queries):
 def test_docs_page_is_served_offline(client):
     html = client.get("/api/docs").content.decode()
     assert "swagger-ui-bundle.js" in html and "cdn" not in html.lower()
+
+
+def test_every_lookup_documents_its_404_and_the_body_matches(client):
+    schema = client.get("/api/openapi.json").json()
+    error = schema["components"]["schemas"]["ErrorOut"]
+    lookups = [(path, op) for path, ops in schema["paths"].items() if "{" in path
+               for op in ops.values()]
+    assert len(lookups) == 5
+    for path, op in lookups:
+        answer = op["responses"].get("404")
+        assert answer, f"{path} does not document 404"
+        assert answer["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/ErrorOut"}, path
+    for url in ["/api/rounds/nope", "/api/frameworks/nope", "/api/rounds/nope/results",
+                "/api/rounds/nope/results/huyen", "/api/rounds/nope/results/huyen/X"]:
+        response = client.get(url)
+        assert response.status_code == 404, url
+        body = response.json()
+        assert set(body) == set(error["properties"]) == set(error["required"]) == {"detail"}
+        assert isinstance(body["detail"], str) and body["detail"]

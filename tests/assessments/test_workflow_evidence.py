@@ -1,15 +1,20 @@
 """Evidence uploads: type read from the content, size limit, stored through the storage API."""
 
+import io
 import re
+import zipfile
 
+import docx
+import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from parindex.assessments import workflow
 from parindex.assessments.models import Evidence
 from parindex.history.models import Change
 from tests.assessments.cycle import build_cycle, fresh
-from tests.assessments.files import JPEG, OLE, PDF, PNG, docx_bytes, upload
+from tests.assessments.files import JPEG, OLE, PDF, PNG, WORD_MAIN, docx_bytes, upload
 
 
 @pytest.fixture
@@ -78,3 +83,66 @@ def test_removed_evidence_stays_in_the_record(cycle):
     assert [(c.old, c.new, c.reason) for c in Change.objects.filter(action="evidence")] == [
         ("", "a.pdf", ""), ("a.pdf", "", "Nhầm tệp"),
     ]
+
+
+def odt_bytes(extra=()) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", "<office:document-content/>")
+        for part, content in extra:
+            archive.writestr(part, content)
+    return buffer.getvalue()
+
+
+def real_office_files() -> list[tuple[str, bytes]]:
+    """Files as Word and Excel write them (python-docx, openpyxl): printer settings and all."""
+    document, book = io.BytesIO(), io.BytesIO()
+    docx.Document().save(document)
+    workbook = openpyxl.Workbook()
+    workbook.active["A1"] = "Báo cáo"
+    workbook.save(book)
+    return [("bao-cao.docx", document.getvalue()), ("so-lieu.xlsx", book.getvalue())]
+
+
+@pytest.mark.parametrize("name, content", [*real_office_files(), ("bien-ban.odt", odt_bytes())])
+def test_real_office_documents_pass_the_content_checks(cycle, name, content):
+    evidence = workflow.add_evidence(fresh(cycle.officer), cycle.sheet, "1.1", upload(name, content))
+    assert evidence.size == len(content)
+
+
+NO_PDF = "cannot be read as a PDF document with at least one page"
+ACTIVE = "contains macros or embedded programs ({part})"
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("trap.pdf", b"%PDF-1.7\n<html><body><script>alert(1)</script></body></html>", NO_PDF),
+        ("blank.pdf", PDF.replace(b"Kids[3 0 R]/Count 1", b"Kids[]/Count 0"), NO_PDF),
+        ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32, "cannot be read as an image"),
+        ("photo.jpg", JPEG[:40], "cannot be read as an image"),
+        ("setup.docx", docx_bytes(extra=[("word/embeddings/setup.exe", b"MZ\x90\x00")]),
+         ACTIVE.format(part="word/embeddings/setup.exe")),
+        ("run.docx", docx_bytes(extra=[("word/media/run.ps1", "Remove-Item C:\\")]),
+         ACTIVE.format(part="word/media/run.ps1")),
+        ("macro.docx", docx_bytes(extra=[("word/vbaProject.bin", b"\x00")]),
+         ACTIVE.format(part="word/vbaProject.bin")),
+        ("package.docx", docx_bytes(extra=[("word/embeddings/oleObject1.bin", OLE)]),
+         ACTIVE.format(part="word/embeddings/oleObject1.bin")),
+        ("macro.docx", docx_bytes(main_type=WORD_MAIN.replace("document.main",
+                                                              "document.macroEnabled.main")),
+         ACTIVE.format(part="macroEnabled")),
+        ("hollow.docx", docx_bytes(main_type="application/xml"),
+         "cannot be read as the Office document its extension says"),
+        ("macro.odt", odt_bytes(extra=[("Basic/Standard/Module1.xml", "<script/>")]),
+         ACTIVE.format(part="Basic/Standard/Module1.xml")),
+    ],
+)
+def test_content_that_is_not_what_it_claims_or_runs_code_is_refused(cycle, settings, name,
+                                                                     content, message):
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        workflow.add_evidence(fresh(cycle.officer), cycle.sheet, "1.1", upload(name, content))
+    assert f"{name} {message}" in refused.value.messages[0]
+    assert not Evidence.objects.exists()
+    assert not any(path.is_file() for path in settings.MEDIA_ROOT.rglob("*"))

@@ -2,6 +2,8 @@
 
 Only published results are served (the same reads as the public pages); decimals are strings
 with two places, as in formats.md. OpenAPI schema at /api/openapi.json, docs at /api/docs.
+Every operation that looks something up by a path parameter documents its 404 answer, whose
+body is `ErrorOut` (django-ninja's own {"detail": …}).
 """
 
 from __future__ import annotations
@@ -25,6 +27,17 @@ api = NinjaAPI(
     "strings with two places.",
     urls_namespace="api",
 )
+
+
+class ErrorOut(Schema):
+    """The body of an error answer."""
+
+    detail: str
+
+
+def or_404(schema) -> dict:
+    """The answers of an operation that looks something up: the schema, or 404."""
+    return {200: schema, 404: ErrorOut}
 
 
 class BandOut(Schema):
@@ -168,7 +181,7 @@ def rounds(request):
     return [_round_out(r, by_round.get(r.pk, [])) for r in published]
 
 
-@api.get("/rounds/{code}", response=RoundOut, tags=["rounds"])
+@api.get("/rounds/{code}", response=or_404(RoundOut), tags=["rounds"])
 def round_detail(request, code: str):
     round = snaps.get_round(code)
     return _round_out(round, snaps.snapshots(round))
@@ -188,7 +201,7 @@ def _public_frameworks():
     return Framework.objects.filter(pk__in=used.values("framework_id")).order_by("-year", "code")
 
 
-@api.get("/frameworks/{code}", response=FrameworkOut, tags=["frameworks"])
+@api.get("/frameworks/{code}", response=or_404(FrameworkOut), tags=["frameworks"])
 def framework_detail(request, code: str):
     fw = _public_frameworks().select_related("unit_group").filter(code=code).first()
     if fw is None:
@@ -197,14 +210,14 @@ def framework_detail(request, code: str):
     return framework_dict(fw, nodes)
 
 
-@api.get("/rounds/{code}/results", response=list[GroupResultsOut], tags=["results"])
+@api.get("/rounds/{code}/results", response=or_404(list[GroupResultsOut]), tags=["results"])
 def round_results(request, code: str):
     """Every unit group's published ranking in the round."""
     round = snaps.get_round(code)
     return [_group_out(round, t) for t in snaps.tables(round)]
 
 
-@api.get("/rounds/{code}/results/{group}", response=GroupResultsOut, tags=["results"])
+@api.get("/rounds/{code}/results/{group}", response=or_404(GroupResultsOut), tags=["results"])
 def group_results(request, code: str, group: str):
     """One unit group's published ranking, with last year's rank and index where known."""
     round = snaps.get_round(code)
@@ -232,7 +245,7 @@ def _group_out(round, table: snaps.Table) -> dict:
     }
 
 
-@api.get("/rounds/{code}/results/{group}/{unit}", response=UnitResultOut, tags=["results"])
+@api.get("/rounds/{code}/results/{group}/{unit}", response=or_404(UnitResultOut), tags=["results"])
 def unit_results(request, code: str, group: str, unit: str):
     """One unit's published result: components, every criterion's points, self scores."""
     round = snaps.get_round(code)

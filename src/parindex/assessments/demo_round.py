@@ -55,9 +55,11 @@ ACCOUNTS = [
     ("pleiku.lanhdao", FILLING_UNIT, K.HEAD, "unit head, Pleiku (submits)"),
 ]
 
-MINI_PDF = (
+MINI_PDF = (  # one blank A4 page: evidence must parse as a PDF with a page
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\nstartxref\n0\n%%EOF\n"
 )
 
 

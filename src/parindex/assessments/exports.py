@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from parindex.engine.cells import xlsx_row
 from parindex.engine.compute import UnitResult, round2
 from parindex.results.selectors import round_results
 
@@ -27,7 +28,7 @@ def workbook(title: str, header: list[str], rows) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     book.save(buffer)

@@ -19,6 +19,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
+from parindex.engine.cells import xlsx_row
 from parindex.engine.framework import fmt
 from parindex.engine.values import parse_value
 
@@ -52,14 +53,14 @@ def write_sheet(data: SheetData, with_appraisal: bool = True) -> bytes:
         cell.font = Font(bold=True)
     for number, row in enumerate(data.rows, start=1):
         mine, theirs = row.self_score, row.appraised_score if with_appraisal else None
-        ws.append([
+        ws.append(xlsx_row(ws, [
             number, row.node.code, "  " * row.depth + row.node.title, row.leaf.max,
             mine.value if mine else None,
             _points(row.self_points) if row.is_leaf else None,
             theirs.value if theirs else None,
             _points(row.appraised_points) if row.is_leaf and with_appraisal else None,
             mine.note if mine else None,
-        ])
+        ]))
         line = ws.max_row
         if row.is_leaf:
             for column in (SELF_VALUE, NOTE):

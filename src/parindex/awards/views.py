@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.contrib import messages
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parindex import policy
+from parindex.engine.cells import csv_writer, xlsx_row
 from parindex.units.models import Unit
 
 from . import documents, selectors, services
@@ -539,7 +539,7 @@ def register(request):
     if export == "csv":
         out = io.StringIO()
         out.write("\ufeff")  # Excel opens UTF-8 CSV with diacritics only with a BOM
-        writer = csv.writer(out)
+        writer = csv_writer(out)
         writer.writerow([title for _key, title in EXPORT_COLUMNS])
         writer.writerows(_export_row(a) for a in awards)
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
@@ -553,7 +553,7 @@ def register(request):
         sheet.title = "Sổ khen thưởng"
         sheet.append([title for _key, title in EXPORT_COLUMNS])
         for award in awards:
-            sheet.append(_export_row(award))
+            sheet.append(xlsx_row(sheet, _export_row(award)))
         out = io.BytesIO()
         book.save(out)
         return _attachment(out.getvalue(), XLSX, "so-khen-thuong.xlsx")

@@ -22,6 +22,7 @@ from typing import IO, Any
 import openpyxl
 import yaml
 
+from .cells import csv_writer, xlsx_row
 from .compute import ResultSet, round2
 from .framework import (
     Framework,
@@ -190,17 +191,17 @@ def write_framework_xlsx(fw: Framework, out: str | os.PathLike | IO[bytes]) -> N
     sheet.title = "framework"
     sheet.append(["key", "value"])
     for key in FRAMEWORK_SHEET_KEYS:
-        sheet.append([key, getattr(fw, key)])
+        sheet.append(xlsx_row(sheet, [key, getattr(fw, key)]))
     bands = book.create_sheet("bands")
     bands.append(["code", "label", "min"])
     for band in fw.bands:
-        bands.append([band.code, band.label, _number_cell(band.min)])
+        bands.append(xlsx_row(bands, [band.code, band.label, _number_cell(band.min)]))
     nodes = book.create_sheet("nodes")
     nodes.append(list(NODE_COLUMNS))
 
     def add(node: Node, parent: str) -> None:
         rule = node.rule
-        nodes.append([
+        nodes.append(xlsx_row(nodes, [
             node.code, parent, node.title, node.kind, _number_cell(node.max),
             rule.kind if rule else "",
             _pairs_text([(lv.label, lv.fraction) for lv in rule.levels]) if rule else "",
@@ -208,7 +209,7 @@ def write_framework_xlsx(fw: Framework, out: str | os.PathLike | IO[bytes]) -> N
             _pairs_text([(fmt(b.min), b.fraction) for b in rule.bands]) if rule else "",
             "yes" if rule and rule.proportional else "",
             node.guide,
-        ])
+        ]))
         for child in node.children:
             add(child, node.code)
 
@@ -644,7 +645,7 @@ def render_results(resultset: ResultSet, fmt: str) -> str | bytes:
     if fmt == "csv":
         header, rows = _result_rows(resultset, _two)
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        writer = csv_writer(buffer)
         writer.writerow(header)
         writer.writerows(rows)
         return buffer.getvalue()
@@ -655,7 +656,7 @@ def render_results(resultset: ResultSet, fmt: str) -> str | bytes:
         sheet.title = "results"
         sheet.append(header)
         for row in rows:
-            sheet.append(row)
+            sheet.append(xlsx_row(sheet, row))
         numeric = [i for i, name in enumerate(header, start=1)
                    if name in ("achieved", "max", "index") or name.endswith((" achieved",
                                                                              " index"))]

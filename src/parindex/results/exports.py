@@ -20,6 +20,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, Side
 
 from parindex.assessments.models import Round
+from parindex.engine.cells import xlsx_cell, xlsx_row
 
 from .models import ResultDetail
 from .snapshots import Table, engine_structure
@@ -271,8 +272,12 @@ def _styled_rows(pool):
             value, style = spec if isinstance(spec, tuple) else (spec, "")
             if value is None:
                 continue
-            cell = pool[style]
-            cell.value = value
+            pooled = pool[style]
+            # risky text gets a cell of its own (quote prefix); the pooled one keeps its style
+            cell = xlsx_cell(pooled.parent, value, pooled._style)
+            if cell is value:
+                cell = pooled
+                cell.value = value
             cell.column = col_idx
             cell.row = row_idx
             yield cell
@@ -289,7 +294,7 @@ def write_annex(sheets, out, formatted: bool = True) -> None:
         ws = workbook.create_sheet(title)
         if not formatted:
             for cells in rows:
-                ws.append([c[0] if isinstance(c, tuple) else c for c in cells])
+                ws.append(xlsx_row(ws, [c[0] if isinstance(c, tuple) else c for c in cells]))
             continue
         pool = pool or _prototypes(ws)
         ws._values_to_row = _styled_rows(pool)

@@ -73,7 +73,9 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Lock a name at one address only: many officers share one NAT address, and a list of two
+# separate parameters would lock either (the whole office after 5 typos of anyone).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 
 ROOT_URLCONF = "parindex.urls"
 WSGI_APPLICATION = "parindex.wsgi.application"

@@ -698,12 +698,14 @@ def write_responses_xlsx(survey: Survey, handle) -> None:
     number of responses."""
     from openpyxl import Workbook
 
+    from parindex.engine.cells import xlsx_row
+
     book = Workbook(write_only=True)
     for group in survey.groups.all():
         sheet = book.create_sheet(title=group.code[:31])
         sheet.append(export_header(group))
         for row in export_rows(group):
-            sheet.append(row)
+            sheet.append(xlsx_row(sheet, row))
     book.save(handle)
 
 

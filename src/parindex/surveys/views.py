@@ -8,7 +8,6 @@ shows a "closed" page once the survey no longer takes responses (`policy.survey_
 
 from __future__ import annotations
 
-import csv
 import functools
 import tempfile
 from decimal import Decimal, InvalidOperation
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parindex import policy
+from parindex.engine.cells import csv_writer
 from parindex.units.models import Unit
 
 from . import scoring, selectors, services
@@ -323,7 +323,7 @@ class _Echo:
 @manager_required
 def export_csv(request, round, group):
     group = _group(request, round, group)
-    writer = csv.writer(_Echo())
+    writer = csv_writer(_Echo())
 
     def stream():
         yield "\ufeff"  # so that Excel reads the Vietnamese as UTF-8
@@ -369,7 +369,7 @@ def codes(request, round, group):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="codes-{round}-{group.code}.csv"'
         response.write("\ufeff")
-        writer = csv.writer(response)
+        writer = csv_writer(response)
         writer.writerow(["code", "unit_code", "link", "used"])
         for invitation in invitations:
             writer.writerow([invitation.code, invitation.unit.code if invitation.unit else "",

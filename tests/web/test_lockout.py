@@ -1,0 +1,39 @@
+"""Log-in lockout: a name is locked at one address, never a whole office behind one address."""
+
+import pytest
+from axes.utils import reset
+from django.urls import reverse
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def users(django_user_model):
+    reset()
+    yield [django_user_model.objects.create_user(name, password=PASSWORD)
+           for name in ("alice", "bob")]
+    reset()
+
+
+def log_in(client, username, password):
+    return client.post(reverse("login"), {"username": username, "password": password},
+                       HTTP_ACCEPT_LANGUAGE="en", REMOTE_ADDR="10.0.0.1")
+
+
+def test_five_failures_lock_that_name_only(client, settings, users):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        log_in(client, "alice", "wrong")
+    locked = log_in(client, "alice", PASSWORD)
+    assert locked.status_code == 429
+    text = locked.content.decode()
+    assert "The account “alice” is locked for 15 minutes on this computer after 5 failed" in text
+    other = log_in(client, "bob", PASSWORD)  # a colleague behind the same address
+    assert other.status_code == 302
+
+
+def test_the_lockout_page_is_translated(client, settings, users):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        log_in(client, "alice", "wrong")
+    locked = client.post(reverse("login"), {"username": "alice", "password": PASSWORD},
+                         HTTP_ACCEPT_LANGUAGE="vi", REMOTE_ADDR="10.0.0.1")
+    assert "15 phút" in locked.content.decode()
