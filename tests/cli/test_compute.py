@@ -91,7 +91,6 @@ def test_xlsx_to_stdout_is_refused():
     ("IAGRAI,3.1,45:50", "value", "not a ratio"),
     ("IAGRAI,3.1,45/0", "value", "denominator 0"),
     ("NOWHERE,1.1,yes", "unit_code", "unit 'NOWHERE' is not in the units"),
-    ("PLEIKU,1.1,yes", "unit_code", "unit 'PLEIKU' is in unit group 'thanhpho', not 'huyen'"),
     ("KRONGPA2025,1.1,yes", "unit_code", "'KRONGPA2025' exists only from 2025-07-01, after 2021"),
     ("AYUNPA2019,1.1,yes", "unit_code", "'AYUNPA2019' ended on 2020-12-31, before 2021"),
 ])
@@ -114,11 +113,22 @@ def test_only_units_valid_in_the_framework_year_are_ranked():
 
 
 def test_problems_of_both_files_are_reported_together_in_row_order(tmp_path):
-    scores = scores_file(tmp_path, "KRONGPA2025,1.1,yes", "IAGRAI,1.2,2.5", "PLEIKU,1.1,yes")
+    scores = scores_file(tmp_path, "KRONGPA2025,1.1,yes", "IAGRAI,1.2,2.5", "NOWHERE,1.1,yes")
     done = run("--scores", str(scores), "--units", str(DATA / "units.csv"))
     assert done.returncode == 2
     assert [line.split(":")[1] for line in done.stderr.splitlines()[:3]] == [
         "row 2, column unit_code", "row 3, column value", "row 4, column unit_code"]
+
+
+def test_rows_of_units_of_other_groups_are_skipped_before_any_check(tmp_path):
+    # A province's file: PLEIKU is scored on the city framework, with its own criteria.
+    scores = scores_file(tmp_path, "PLEIKU,7.7,whatever", "IAGRAI,1.1,yes", "PLEIKU,1.1,99")
+    done = run("--scores", str(scores), "--units", str(DATA / "units.csv"), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert "skipped 2 scores row(s) of units of other unit groups" in done.stderr
+    assert "PLEIKU (2)" in done.stderr
+    codes = [r["unit_code"] for r in json.loads(done.stdout)["results"]]
+    assert codes == ["IAGRAI", "CHUPAH", "DAKDOA"]
 
 
 def test_without_units_every_unit_in_the_scores_is_ranked(tmp_path):

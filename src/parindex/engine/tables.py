@@ -183,7 +183,8 @@ def sheet_values(ws, file: str, limits: ReadLimits) -> Iterator[tuple]:
         raise refuse(file, NOT_XLSX) from None
 
 
-def _xlsx_rows(source: Source, file: str, limits: ReadLimits) -> list[list[str]]:
+def read_xlsx_rows(source: Source, file: str, limits: ReadLimits) -> list[list[str]]:
+    """The first sheet's rows as texts, header first, whatever the file is called."""
     book = open_workbook(source, file, limits)
     try:
         return [[cell_text(v) for v in values]
@@ -300,5 +301,5 @@ def read_rows(source: Source, name: str | None = None,
     if suffix == ".csv":
         return _csv_rows(source, file, limits)
     if suffix == ".xlsx":
-        return _xlsx_rows(source, file, limits)
+        return read_xlsx_rows(source, file, limits)
     raise refuse(file, NOT_TABLE)

@@ -2,8 +2,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from parindex.surveys.models import RespondentGroup
 from parindex.engine.tables import InputError
+from parindex.surveys.models import RespondentGroup
 from parindex.surveys.services import import_file
 
 
