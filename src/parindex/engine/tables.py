@@ -153,7 +153,7 @@ def open_workbook(source: Source, file: str, limits: ReadLimits):
     try:
         with zipfile.ZipFile(handle) as archive:
             declared = sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except (zipfile.BadZipFile, ValueError, EOFError):  # a missing file is the caller's OSError
         raise refuse(file, NOT_XLSX) from None
     if declared > limits.max_uncompressed_mb * 2**20:
         raise refuse(file, TOO_LARGE, limit=limits.max_uncompressed_mb)
