@@ -163,3 +163,27 @@ def test_bad_framework_names_line_and_column(tmp_path):
     assert done.returncode == 2
     assert "framework.yaml:14:10: node '1': max 4 differs from the sum of its children 3" \
         in done.stderr
+
+
+def test_excel_encodings_give_the_same_results_or_a_clear_refusal(tmp_path):
+    text = (DATA / "scores.csv").read_text("utf-8")
+    expected = run("--scores", str(DATA / "scores.csv"), "--format", "json").stdout
+    for encoding, delimiter in (("utf-8-sig", ","), ("utf-16", "\t")):
+        path = tmp_path / f"scores-{encoding}.csv"
+        path.write_bytes(text.replace(",", delimiter).encode(encoding))
+        done = run("--scores", str(path), "--format", "json")
+        assert (done.returncode, done.stdout) == (0, expected), done.stderr
+    path = tmp_path / "cp1258.csv"
+    path.write_bytes(text.encode("cp1258", "replace"))
+    done = run("--scores", str(path))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "cp1258.csv: the file is not UTF-8 text: in Excel, save it as “CSV UTF-8" in done.stderr
+
+
+def test_row_limit_applies_to_compute(tmp_path):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "parindex.settings.test",
+           "PARINDEX_IMPORT_MAX_ROWS": "3"}
+    done = subprocess.run([str(PARINDEX), "compute", "--framework", str(DATA / "framework.yaml"),
+                           "--scores", str(DATA / "scores.csv")], capture_output=True, text=True,
+                          env=env)
+    assert done.returncode == 2 and "scores.csv: the file has more than 3 rows" in done.stderr
