@@ -32,6 +32,7 @@ from .framework import (
     framework_to_dict,
 )
 from .tables import (
+    EMPTY,
     TOO_LARGE,
     InputError,
     InputIssue,
@@ -344,8 +345,7 @@ def _read_table(path: Path, issues: Issues, limits: ReadLimits | None
     """Header (lower-cased) and (row number, cell texts) of the non-empty rows under it."""
     rows = read_rows(path, limits=limits)
     if not rows:
-        issues.add(None, None, "the file is empty")
-        issues.raise_if_any()
+        raise refuse(path.name, EMPTY)
     header = [unicodedata.normalize("NFC", h).strip().lower() for h in rows[0]]
     body = [(n, [unicodedata.normalize("NFC", c).strip() for c in row])
             for n, row in enumerate(rows[1:], start=2) if any(c.strip() for c in row)]
