@@ -105,3 +105,16 @@ def test_a_locked_sheet_refuses_the_upload(client, cycle):
     client.force_login(cycle.viewer)
     upload(client, cycle, as_upload(book))
     assert not Score.objects.exists()
+
+
+def test_a_file_past_the_row_limit_is_refused_not_imported_as_nothing(client, cycle, settings):
+    settings.PARINDEX_IMPORT_MAX_ROWS = 5
+    client.force_login(cycle.officer)
+    book = download(client, cycle)
+    ws = book.active
+    ws.cell(row_of(ws, "1.1"), 5, "có")
+    response = upload(client, cycle, as_upload(book, "big.xlsx"))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "big.xlsx: the file has more than 5 rows" in html or "big.xlsx: tệp" in html
+    assert not Score.objects.exists()

@@ -91,7 +91,6 @@ def test_xlsx_to_stdout_is_refused():
     ("IAGRAI,3.1,45:50", "value", "not a ratio"),
     ("IAGRAI,3.1,45/0", "value", "denominator 0"),
     ("NOWHERE,1.1,yes", "unit_code", "unit 'NOWHERE' is not in the units"),
-    ("PLEIKU,1.1,yes", "unit_code", "unit 'PLEIKU' is in unit group 'thanhpho', not 'huyen'"),
     ("KRONGPA2025,1.1,yes", "unit_code", "'KRONGPA2025' exists only from 2025-07-01, after 2021"),
     ("AYUNPA2019,1.1,yes", "unit_code", "'AYUNPA2019' ended on 2020-12-31, before 2021"),
 ])
@@ -114,11 +113,22 @@ def test_only_units_valid_in_the_framework_year_are_ranked():
 
 
 def test_problems_of_both_files_are_reported_together_in_row_order(tmp_path):
-    scores = scores_file(tmp_path, "KRONGPA2025,1.1,yes", "IAGRAI,1.2,2.5", "PLEIKU,1.1,yes")
+    scores = scores_file(tmp_path, "KRONGPA2025,1.1,yes", "IAGRAI,1.2,2.5", "NOWHERE,1.1,yes")
     done = run("--scores", str(scores), "--units", str(DATA / "units.csv"))
     assert done.returncode == 2
     assert [line.split(":")[1] for line in done.stderr.splitlines()[:3]] == [
         "row 2, column unit_code", "row 3, column value", "row 4, column unit_code"]
+
+
+def test_rows_of_units_of_other_groups_are_skipped_before_any_check(tmp_path):
+    # A province's file: PLEIKU is scored on the city framework, with its own criteria.
+    scores = scores_file(tmp_path, "PLEIKU,7.7,whatever", "IAGRAI,1.1,yes", "PLEIKU,1.1,99")
+    done = run("--scores", str(scores), "--units", str(DATA / "units.csv"), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert "skipped 2 scores row(s) of units of other unit groups" in done.stderr
+    assert "PLEIKU (2)" in done.stderr
+    codes = [r["unit_code"] for r in json.loads(done.stdout)["results"]]
+    assert codes == ["IAGRAI", "CHUPAH", "DAKDOA"]
 
 
 def test_without_units_every_unit_in_the_scores_is_ranked(tmp_path):
@@ -153,3 +163,27 @@ def test_bad_framework_names_line_and_column(tmp_path):
     assert done.returncode == 2
     assert "framework.yaml:14:10: node '1': max 4 differs from the sum of its children 3" \
         in done.stderr
+
+
+def test_excel_encodings_give_the_same_results_or_a_clear_refusal(tmp_path):
+    text = (DATA / "scores.csv").read_text("utf-8")
+    expected = run("--scores", str(DATA / "scores.csv"), "--format", "json").stdout
+    for encoding, delimiter in (("utf-8-sig", ","), ("utf-16", "\t")):
+        path = tmp_path / f"scores-{encoding}.csv"
+        path.write_bytes(text.replace(",", delimiter).encode(encoding))
+        done = run("--scores", str(path), "--format", "json")
+        assert (done.returncode, done.stdout) == (0, expected), done.stderr
+    path = tmp_path / "cp1258.csv"
+    path.write_bytes(text.encode("cp1258", "replace"))
+    done = run("--scores", str(path))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "cp1258.csv: the file is not UTF-8 text: in Excel, save it as “CSV UTF-8" in done.stderr
+
+
+def test_row_limit_applies_to_compute(tmp_path):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "parindex.settings.test",
+           "PARINDEX_IMPORT_MAX_ROWS": "3"}
+    done = subprocess.run([str(PARINDEX), "compute", "--framework", str(DATA / "framework.yaml"),
+                           "--scores", str(DATA / "scores.csv")], capture_output=True, text=True,
+                          env=env)
+    assert done.returncode == 2 and "scores.csv: the file has more than 3 rows" in done.stderr

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from parindex.assessments.models import Round
+from parindex.engine.tables import InputError
 from parindex.results import services as results
 from parindex.surveys import services
 from parindex.surveys.models import ImportJob, Response, Survey
@@ -102,9 +103,9 @@ def test_every_response_path_refuses_once_results_are_published(published, citiz
     with pytest.raises(services.SurveyClosed):
         services.enter_paper_form(citizens, form_number="1", answers={"Q1": "A"},
                                   unit_code="IAGRAI", user=staff)
-    with pytest.raises(services.ImportFailed) as failed:
+    with pytest.raises(InputError) as failed:
         services.import_responses(citizens, [["unit_code", "Q1"], ["IAGRAI", "A"]])
-    assert failed.value.issues[0].message == CLOSED
+    assert failed.value.errors[0].message == CLOSED
     assert not Response.objects.exists()
 
 

@@ -16,6 +16,7 @@ from parindex.engine.io import InputError, InputIssue, read_score_rows
 from parindex.engine.values import parse_value
 from parindex.frameworks.models import Framework, Node
 from parindex.frameworks.selectors import engine_framework
+from parindex.imports import read_limits
 from parindex.units.models import Unit
 
 from .models import Round, Score, Sheet
@@ -90,7 +91,7 @@ def import_scores(round: Round, path: str | Path, *, user=None) -> ScoresSummary
     row (as in `parindex compute`).
     """
     path = Path(path)
-    rows = read_score_rows(path)  # columns and stages
+    rows = read_score_rows(path, read_limits())  # columns and stages
     issues: list[InputIssue] = []
 
     def issue(row: int, column: str, message: str) -> None:

@@ -10,18 +10,17 @@ value as it is.
 from __future__ import annotations
 
 import io
-import zipfile
-from decimal import Decimal
+from pathlib import Path
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils.exceptions import InvalidFileException
 
 from parindex.engine.cells import xlsx_row
-from parindex.engine.framework import fmt
+from parindex.engine.tables import InputError, read_xlsx_rows
 from parindex.engine.values import parse_value
+from parindex.imports import issue_text, read_limits
 
 from . import workflow
 from .sheets import SELF, SheetData, sheet_data
@@ -79,32 +78,18 @@ def write_sheet(data: SheetData, with_appraisal: bool = True) -> bytes:
     return buffer.getvalue()
 
 
-def _text(cell) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, bool):
-        return "yes" if cell else "no"
-    if isinstance(cell, float):
-        return fmt(Decimal(repr(cell)))
-    if isinstance(cell, int | Decimal):
-        return fmt(Decimal(cell))
-    return str(cell).strip()
-
-
 def import_sheet(user, sheet, upload) -> int:
     """Save the self scores and notes of a filled sheet file; returns how many rows changed."""
-    try:
-        book = load_workbook(upload, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise SheetFileError([_("The file is not an XLSX workbook.")]) from None
+    try:  # the engine's one reader: limits on rows, cells and unpacked size
+        rows = read_xlsx_rows(upload, Path(upload.name or "sheet.xlsx").name, read_limits())
+    except InputError as error:
+        raise SheetFileError([issue_text(issue) for issue in error.errors]) from None
     data = sheet_data(sheet, with_files=False)
     by_code = {row.node.code: row for row in data.rows}
     errors, changes, seen = [], [], {}
-    rows = book.worksheets[0].iter_rows(min_row=2, max_col=NOTE, values_only=True)
-    for number, cells in enumerate(rows, start=2):
-        cells = list(cells) + [None] * (NOTE - len(cells))
-        code = _text(cells[CODE - 1])
-        value, note = _text(cells[SELF_VALUE - 1]), _text(cells[NOTE - 1])
+    for number, cells in enumerate(rows[1:], start=2):
+        cells = cells[:NOTE] + [""] * (NOTE - len(cells))
+        code, value, note = cells[CODE - 1], cells[SELF_VALUE - 1], cells[NOTE - 1]
         if not code:
             if value or note:
                 errors.append(_("Row %(row)s, column B: the code is missing.") % {"row": number})

@@ -6,7 +6,6 @@ typed the file sees them (Excel row numbers, header = row 1), and raises them to
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
@@ -14,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
@@ -32,58 +31,51 @@ from .framework import (
     framework_from_dict,
     framework_to_dict,
 )
+from .tables import (
+    EMPTY,
+    TOO_LARGE,
+    InputError,
+    InputIssue,
+    Issues,
+    ReadLimits,
+    cell_text,
+    decode_text,
+    gettext_noop,
+    open_workbook,
+    read_rows,
+    refuse,
+    sheet_values,
+)
 from .values import parse_value
 
-MAX_ISSUES = 50
+__all__ = ["InputError", "InputIssue", "ReadLimits", "read_rows"]
+
 STAGES = ("appraised", "self")
-
-
-@dataclass(frozen=True)
-class InputIssue:
-    file: str
-    row: int | None
-    column: str | int | None
-    message: str
-
-    def __str__(self) -> str:
-        where = [f"row {self.row}"] if self.row is not None else []
-        if self.column is not None:
-            where.append(f"column {self.column}")
-        return f"{self.file}:{', '.join(where)}: {self.message}" if where else (
-            f"{self.file}: {self.message}")
-
-
-class InputError(Exception):
-    """Input files that cannot be used; `.errors` lists every issue (up to MAX_ISSUES)."""
-
-    def __init__(self, errors: list[InputIssue]):
-        self.errors = list(errors)
-        super().__init__("\n".join(str(issue) for issue in self.errors))
-
-
-class _Issues:
-    """Collects issues; stops the read once there are too many to be worth reading."""
-
-    def __init__(self, file: str):
-        self.file = file
-        self.items: list[InputIssue] = []
-
-    def add(self, row: int | None, column: str | int | None, message: str) -> None:
-        self.items.append(InputIssue(self.file, row, column, message))
-        if len(self.items) >= MAX_ISSUES:
-            self.items.append(InputIssue(self.file, None, None,
-                                         f"stopped after {MAX_ISSUES} problems"))
-            raise InputError(self.items)
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            raise InputError(self.items)
 
 
 # --------------------------------------------------------------------------- YAML
 
 
-class _DecimalLoader(yaml.SafeLoader):
+class StrictLoader(yaml.SafeLoader):
+    """Safe YAML without anchors and aliases: one small file cannot expand into billions of
+    nodes (the "billion laughs"), and nobody needs them to write a framework or a survey."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            self._refuse(self.peek_event().start_mark)
+        event = self.peek_event()
+        if getattr(event, "anchor", None):
+            self._refuse(event.start_mark)
+        return super().compose_node(parent, index)
+
+    @staticmethod
+    def _refuse(mark) -> None:
+        raise yaml.composer.ComposerError(
+            None, None, "YAML anchors and aliases (& and *) are not allowed; write the value out",
+            mark)
+
+
+class _DecimalLoader(StrictLoader):
     """YAML numbers as written: `0.5` is Decimal("0.5"), never the float 0.5."""
 
 
@@ -166,16 +158,7 @@ def _parse_pairs(text: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    return str(value).strip()
+_cell_text = cell_text
 
 
 def _number_cell(value: Decimal) -> int | Decimal:
@@ -222,9 +205,9 @@ def write_framework_xlsx(fw: Framework, out: str | os.PathLike | IO[bytes]) -> N
     book.save(out)
 
 
-def _sheet_rows(ws) -> Iterator[tuple[int, dict[str, Any]]]:
+def _sheet_rows(ws, file: str, limits: ReadLimits) -> Iterator[tuple[int, dict[str, Any]]]:
     """(Excel row number, {header: value}) for non-empty rows under the header row."""
-    rows = ws.iter_rows(values_only=True)
+    rows = sheet_values(ws, file, limits)
     header = [_cell_text(h).lower() for h in next(rows, ())]
     for number, values in enumerate(rows, start=2):
         if all(v is None or _cell_text(v) == "" for v in values):
@@ -232,12 +215,10 @@ def _sheet_rows(ws) -> Iterator[tuple[int, dict[str, Any]]]:
         yield number, {h: v for h, v in zip(header, values, strict=False) if h}
 
 
-def _read_framework_xlsx(path: Path) -> Framework:
+def _read_framework_xlsx(path: Path, limits: ReadLimits | None = None) -> Framework:
     source = path.name
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
-        raise FrameworkError(f"{source}: not a readable XLSX workbook ({error})") from None
+    limits = limits or ReadLimits()
+    book = open_workbook(path, source, limits)
     errors: list[str] = []
     for name in ("framework", "bands", "nodes"):
         if name not in book.sheetnames:
@@ -247,7 +228,7 @@ def _read_framework_xlsx(path: Path) -> Framework:
 
     data: dict[str, Any] = {}
     positions: dict = {}
-    for number, row in _sheet_rows(book["framework"]):
+    for number, row in _sheet_rows(book["framework"], source, limits):
         key = _cell_text(row.get("key"))
         value = row.get("value")
         data[key] = value if key == "year" else _cell_text(value)
@@ -255,7 +236,7 @@ def _read_framework_xlsx(path: Path) -> Framework:
 
     data["bands"] = []
     positions[("bands",)] = "sheet bands"
-    for number, row in _sheet_rows(book["bands"]):
+    for number, row in _sheet_rows(book["bands"], source, limits):
         i = len(data["bands"])
         data["bands"].append({k: v if k == "min" else _cell_text(v)
                               for k, v in row.items() if v is not None})
@@ -267,7 +248,7 @@ def _read_framework_xlsx(path: Path) -> Framework:
     built: dict[str, tuple[dict, tuple]] = {}
     data["nodes"] = []
     positions[("nodes",)] = "sheet nodes"
-    for number, row in _sheet_rows(book["nodes"]):
+    for number, row in _sheet_rows(book["nodes"], source, limits):
         at = f"sheet nodes, row {number}"
         unknown = [k for k in row if k not in NODE_COLUMNS]
         for key in unknown:
@@ -335,60 +316,43 @@ def _read_framework_xlsx(path: Path) -> Framework:
     return framework_from_dict(data, source, positions)
 
 
-def load_framework(path: str | os.PathLike) -> Framework:
+YAML_NOT_UTF8 = gettext_noop("the file is not UTF-8 text: save it with the encoding UTF-8")
+
+
+def load_framework(path: str | os.PathLike, limits: ReadLimits | None = None) -> Framework:
     path = Path(path)
+    limits = limits or ReadLimits()
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise FrameworkError(f"{path.name}: cannot read the file ({error})") from None
-        return parse_framework_yaml(text, path.name)
+            with path.open("rb") as stream:
+                data = stream.read(limits.max_uncompressed_mb * 2**20 + 1)
+        except OSError as error:
+            raise FrameworkError(f"{path.name}: cannot read the file ({error.strerror})") from None
+        if len(data) > limits.max_uncompressed_mb * 2**20:
+            raise refuse(path.name, TOO_LARGE, limit=limits.max_uncompressed_mb)
+        return parse_framework_yaml(decode_text(data, path.name, YAML_NOT_UTF8), path.name)
     if suffix == ".xlsx":
-        return _read_framework_xlsx(path)
+        return _read_framework_xlsx(path, limits)
     raise FrameworkError(f"{path.name}: a framework is a .yaml, .yml or .xlsx file")
 
 
 # --------------------------------------------------------------------------- tables in
 
 
-def _read_table(path: Path, issues: _Issues) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header (lower-cased) and (row number, cell texts) from a CSV or the first XLSX sheet."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as error:
-            issues.add(None, None, f"cannot read the file as UTF-8 text ({error})")
-            issues.raise_if_any()
-        first_line = text.split("\n", 1)[0]
-        # Spreadsheets set to Vietnamese save CSV with semicolons.
-        delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-        raw = [(number, row) for number, row in enumerate(rows, start=1)]
-    elif suffix == ".xlsx":
-        try:
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except Exception as error:  # not a workbook: many possible exception types
-            issues.add(None, None, f"not a readable XLSX workbook ({error})")
-            issues.raise_if_any()
-        ws = book.worksheets[0]
-        raw = [(number, [_cell_text(v) for v in row])
-               for number, row in enumerate(ws.iter_rows(values_only=True), start=1)]
-        book.close()
-    else:
-        issues.add(None, None, "expected a .csv or .xlsx file")
-        issues.raise_if_any()
-    if not raw:
-        issues.add(None, None, "the file is empty")
-        issues.raise_if_any()
-    header = [unicodedata.normalize("NFC", h).strip().lower() for h in raw[0][1]]
-    body = [(n, [unicodedata.normalize("NFC", c).strip() for c in row]) for n, row in raw[1:]
-            if any(c.strip() for c in row)]
+def _read_table(path: Path, issues: Issues, limits: ReadLimits | None
+                ) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header (lower-cased) and (row number, cell texts) of the non-empty rows under it."""
+    rows = read_rows(path, limits=limits)
+    if not rows:
+        raise refuse(path.name, EMPTY)
+    header = [unicodedata.normalize("NFC", h).strip().lower() for h in rows[0]]
+    body = [(n, [unicodedata.normalize("NFC", c).strip() for c in row])
+            for n, row in enumerate(rows[1:], start=2) if any(c.strip() for c in row)]
     return header, body
 
 
-def _check_header(header: list[str], allowed: tuple, required: tuple, issues: _Issues) -> None:
+def _check_header(header: list[str], allowed: tuple, required: tuple, issues: Issues) -> None:
     for i, name in enumerate(header, start=1):
         if name and name not in allowed:
             issues.add(1, name, f"unknown column '{name}' (allowed: {', '.join(allowed)})")
@@ -440,10 +404,10 @@ def parse_date(text: str) -> date:
         raise ValueError(f"'{text}' is not a date (write YYYY-MM-DD)") from None
 
 
-def read_units(path: str | os.PathLike) -> list[UnitRecord]:
+def read_units(path: str | os.PathLike, limits: ReadLimits | None = None) -> list[UnitRecord]:
     path = Path(path)
-    issues = _Issues(path.name)
-    header, body = _read_table(path, issues)
+    issues = Issues(path.name)
+    header, body = _read_table(path, issues, limits)
     _check_header(header, UNIT_COLUMNS, ("code", "name", "unit_group"), issues)
     units, seen = [], {}
     for number, cells in body:
@@ -487,11 +451,12 @@ class ScoreRow:
     note: str
 
 
-def read_score_rows(path: str | os.PathLike) -> list[ScoreRow]:
+def read_score_rows(path: str | os.PathLike, limits: ReadLimits | None = None
+                    ) -> list[ScoreRow]:
     """The rows of a scores file as typed, checked only for shape (columns, stage)."""
     path = Path(path)
-    issues = _Issues(path.name)
-    header, body = _read_table(path, issues)
+    issues = Issues(path.name)
+    header, body = _read_table(path, issues, limits)
     _check_header(header, SCORE_COLUMNS, ("unit_code", "criterion_code", "value"), issues)
     rows = []
     for number, cells in body:
@@ -513,14 +478,16 @@ def read_scores(
     framework: Framework,
     stage: str = "appraised",
     known_units: set[str] | None = None,
+    rows: list[ScoreRow] | None = None,
 ) -> dict[str, dict[str, object]]:
-    """Parsed values per unit and leaf, for one stage. A blank value is the same as no row."""
+    """Parsed values per unit and leaf, for one stage. A blank value is the same as no row.
+    `rows` are the file's rows already read (and perhaps some left out)."""
     path = Path(path)
-    issues = _Issues(path.name)
+    issues = Issues(path.name)
     leaves = framework.leaves()
     values: dict[str, dict[str, object]] = {}
     first_row: dict[tuple[str, str, str], int] = {}
-    for score in read_score_rows(path):
+    for score in read_score_rows(path) if rows is None else rows:
         key = (score.unit_code, score.criterion_code, score.stage)
         if key in first_row:
             issues.add(score.row, "criterion_code",

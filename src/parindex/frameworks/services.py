@@ -47,8 +47,9 @@ def import_framework(
         fw = path_or_framework
     else:
         from parindex.engine.io import load_framework
+        from parindex.imports import read_limits
 
-        fw = load_framework(Path(path_or_framework))
+        fw = load_framework(Path(path_or_framework), read_limits())
 
     with transaction.atomic():
         group = UnitGroup.objects.filter(code=fw.unit_group).first()

@@ -149,6 +149,12 @@ STORAGES = {
 PARINDEX_MAX_UPLOAD_MB = int(os.environ.get("PARINDEX_MAX_UPLOAD_MB", "20"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# Spreadsheets coming in (imports, uploads): refused past any of these, before being read whole.
+PARINDEX_IMPORT_MAX_ROWS = int(os.environ.get("PARINDEX_IMPORT_MAX_ROWS", "700000"))
+PARINDEX_IMPORT_MAX_CELL_CHARS = int(os.environ.get("PARINDEX_IMPORT_MAX_CELL_CHARS", "32767"))
+PARINDEX_IMPORT_MAX_UNCOMPRESSED_MB = int(
+    os.environ.get("PARINDEX_IMPORT_MAX_UNCOMPRESSED_MB", "512"))
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

@@ -37,6 +37,8 @@ from django.db import transaction
 
 from parindex.assessments.models import Round
 from parindex.engine.framework import to_decimal
+from parindex.engine.io import YAML_NOT_UTF8, StrictLoader
+from parindex.engine.tables import InputError, decode_text
 from parindex.frameworks.models import Node
 from parindex.units.models import Unit
 
@@ -58,6 +60,8 @@ DEFAULT_OPTIONS: list[dict[str, Any]] = [
     {"code": "X", "label": "Không biết / không trả lời", "weight": None},
 ]
 
+MAX_DEFINITION_BYTES = 10 * 2**20  # a questionnaire is a few kilobytes
+
 
 class DefinitionError(Exception):
     def __init__(self, errors: list[str]):
@@ -78,8 +82,19 @@ def survey_leaves(round: Round) -> dict[str, dict[str, Node]]:
 
 def load_survey(round: Round, path: str | Path, *, replace: bool = False) -> Survey:
     source = str(path)
-    with open(path, encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+    with open(path, "rb") as handle:
+        raw = handle.read(MAX_DEFINITION_BYTES + 1)
+    if len(raw) > MAX_DEFINITION_BYTES:
+        raise DefinitionError([f"{source}: the file is larger than "
+                               f"{MAX_DEFINITION_BYTES // 2**20} MB"])
+    try:
+        data = yaml.load(decode_text(raw, Path(path).name, YAML_NOT_UTF8), Loader=StrictLoader)
+    except InputError as error:
+        raise DefinitionError([str(issue) for issue in error.errors]) from None
+    except yaml.MarkedYAMLError as error:  # syntax, or anchors and aliases (billion laughs)
+        mark = error.problem_mark or error.context_mark
+        where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
+        raise DefinitionError([f"{where}: {error.problem or error}"]) from None
     return create_survey(round, data, source=source, replace=replace)
 
 

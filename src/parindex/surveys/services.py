@@ -17,16 +17,13 @@ first asks `parindex.policy.survey_open`; once the round's results are published
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
-import io
 import logging
 import secrets
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from itertools import repeat
 from operator import itemgetter
@@ -42,6 +39,9 @@ from django.utils.translation import gettext as _
 
 from parindex import policy
 from parindex.assessments.models import Round
+from parindex.engine import tables
+from parindex.engine.tables import InputError, InputIssue
+from parindex.imports import read_limits
 from parindex.units.models import Unit
 
 from . import scoring
@@ -332,56 +332,23 @@ def create_invitations(group: RespondentGroup, count: int, unit=None) -> list[In
 # --------------------------------------------------------------------------- file import
 
 
-@dataclass(frozen=True)
-class ImportIssue:
-    row: int  # row number in the file, the header being row 1
-    column: str
-    message: str
-
-    def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "message": self.message}
+def read_rows(source, name: str | None = None) -> list[list[str]]:
+    """All rows of a CSV or XLSX file as texts, header first, through the engine's one reader
+    within the configured limits (InputError past them)."""
+    return tables.read_rows(source, name, read_limits())
 
 
-class ImportFailed(Exception):
-    def __init__(self, issues: list[ImportIssue], total: int):
-        self.issues = issues
-        self.total = total
-        super().__init__(f"{total} problem(s); first: row {issues[0].row}, "
-                         f"{issues[0].column}: {issues[0].message}" if issues else "failed")
-
-
-def read_rows(path: str | Path, name: str | None = None) -> list[list[str]]:
-    """All rows of a CSV (UTF-8, comma or semicolon) or XLSX file as text, header first."""
-    name = (name or str(path)).lower()
-    if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        book = load_workbook(path, read_only=True, data_only=True)
-        try:
-            rows = []
-            for values in book.worksheets[0].iter_rows(values_only=True):
-                rows.append([_cell(v) for v in values])
-            return rows
-        finally:
-            book.close()
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        sample = handle.read(4096)
-        handle.seek(0)
-        delimiter = ";" if sample.count(";") > sample.count(",") else ","
-        return list(csv.reader(handle, delimiter=delimiter))
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+def issue_dict(issue: InputIssue) -> dict:
+    """An issue as ImportJob.errors keeps it, its message in the active language."""
+    return {"row": issue.row or 0, "column": str(issue.column or ""),
+            "message": issue.text(_)}
 
 
 def import_responses(group: RespondentGroup, rows: list[list[str]], *, job: ImportJob | None = None,
-                     user=None, progress: Callable[[int, int], None] | None = None) -> int:
-    """Store one response per row, all or nothing; raises ImportFailed with row-numbered issues.
+                     user=None, progress: Callable[[int, int], None] | None = None,
+                     file: str = "") -> int:
+    """Store one response per row, all or nothing; raises InputError with row-numbered issues
+    (the first MAX_KEPT_ERRORS of them; `.total` counts all).
 
     Columns: `unit_code` (optional when the group evaluates one unit), `form_number` (optional;
     unique in the group), `comment` (optional), and one column per question code holding the
@@ -392,20 +359,20 @@ def import_responses(group: RespondentGroup, rows: list[list[str]], *, job: Impo
     try:
         _require_open(group)
     except SurveyClosed as closed:
-        raise ImportFailed([ImportIssue(1, "", closed.message)], 1) from None
+        raise InputError([InputIssue(file, 1, "", closed.message)]) from None
     if not rows:
-        raise ImportFailed([ImportIssue(1, "", _("The file is empty."))], 1)
+        raise InputError([InputIssue(file, 1, "", _("The file is empty."))])
     lay = layout(group)
     targets = {t.unit.code: t.unit_id for t in group.targets.select_related("unit")}
     header = [h.strip() for h in rows[0]]
-    issues: list[ImportIssue] = []
+    issues: list[InputIssue] = []
     total_issues = 0
 
     def problem(row: int, column: str, message: str) -> None:
         nonlocal total_issues
         total_issues += 1
         if len(issues) < MAX_KEPT_ERRORS:
-            issues.append(ImportIssue(row, column, message))
+            issues.append(InputIssue(file, row, column, message))
 
     by_code = {q.code.casefold(): q for q in lay.questions}
     special = {"unit_code", "form_number", "comment"}
@@ -430,7 +397,7 @@ def import_responses(group: RespondentGroup, rows: list[list[str]], *, job: Impo
     if unit_col is None and len(targets) != 1:
         problem(1, "unit_code", _("The unit_code column is missing."))
     if total_issues:
-        raise ImportFailed(issues, total_issues)
+        raise InputError(issues, total_issues)
 
     # Per question column: every accepted spelling → the stored character.
     columns = []
@@ -457,10 +424,10 @@ def import_responses(group: RespondentGroup, rows: list[list[str]], *, job: Impo
         parsed = _checked_rows(rows, header, columns, cols, len(lay.questions), targets,
                                single_unit, existing_forms, problem, progress)
         if total_issues:
-            raise ImportFailed(issues, total_issues)
+            raise InputError(issues, total_issues)
     unit_ids, answers, comments, forms = parsed
     if not answers:
-        raise ImportFailed([ImportIssue(2, "", _("The file has no responses."))], 1)
+        raise InputError([InputIssue(file, 2, "", _("The file has no responses."))])
     if progress is not None:
         progress(total, total)
     _insert(group, unit_ids, answers, comments, forms, job=job, user=user)
@@ -587,7 +554,8 @@ def _insert(group: RespondentGroup, unit_ids: list, answers: list[str], comments
 
 
 def import_file(group: RespondentGroup, path: str | Path, *, user=None, progress=None) -> int:
-    return import_responses(group, read_rows(path), user=user, progress=progress)
+    return import_responses(group, read_rows(path), user=user, progress=progress,
+                            file=Path(path).name)
 
 
 def start_import(group: RespondentGroup, upload, user) -> ImportJob:
@@ -626,40 +594,25 @@ def process_import_job(job: ImportJob) -> ImportJob:
 
     try:
         with job.file.open("rb") as handle:
-            data = handle.read()
-        suffix = ".xlsx" if job.filename.lower().endswith(".xlsx") else ".csv"
-        rows = _rows_from_bytes(data, suffix)
+            rows = read_rows(handle, job.filename)
         ImportJob.objects.filter(pk=job.pk).update(rows_total=max(len(rows) - 1, 0))
         imported = import_responses(job.group, rows, job=job, user=job.created_by,
-                                    progress=progress)
+                                    progress=progress, file=job.filename)
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportJob.Status.DONE, imported=imported, finished_at=timezone.now())
-    except ImportFailed as exc:
+    except InputError as exc:
         ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.FAILED, errors=[i.as_dict() for i in exc.issues],
+            status=ImportJob.Status.FAILED, errors=[issue_dict(i) for i in exc.errors],
             finished_at=timezone.now())
-    except Exception as exc:  # an unreadable file: say so on the job, keep the trace in the log
-        log.exception("survey import %s failed", job.pk)
+    except Exception as exc:  # noqa: BLE001 (a job must end, whatever went wrong)
+        # Only the kind of error is logged: its text may quote the uploaded file.
+        log.error("survey import %s failed: %s", job.pk, type(exc).__name__)
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportJob.Status.FAILED,
-            errors=[{"row": 0, "column": "", "message": _("The file could not be read: %(error)s")
-                     % {"error": exc}}],
+            errors=[{"row": 0, "column": "", "message": _("The file could not be read.")}],
             finished_at=timezone.now())
     job.refresh_from_db()
     return job
-
-
-def _rows_from_bytes(data: bytes, suffix: str) -> list[list[str]]:
-    if suffix == ".xlsx":
-        import tempfile
-
-        with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
-            tmp.write(data)
-            tmp.flush()
-            return read_rows(tmp.name)
-    text = data.decode("utf-8-sig")
-    delimiter = ";" if text[:4096].count(";") > text[:4096].count(",") else ","
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
 
 
 def process_pending_imports() -> list[ImportJob]:

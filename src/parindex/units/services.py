@@ -8,6 +8,7 @@ from pathlib import Path
 from django.db import transaction
 
 from parindex.engine.io import InputError, InputIssue, read_units
+from parindex.imports import read_limits
 
 from .models import Unit, UnitGroup
 
@@ -48,7 +49,7 @@ def import_units(path: str | Path) -> ImportSummary:
     """
     path = Path(path)
     # Shape, dates, duplicate codes and valid_to < valid_from are checked by the reader.
-    records = read_units(path)
+    records = read_units(path, read_limits())
     file = path.name
     issues: list[InputIssue] = []
 

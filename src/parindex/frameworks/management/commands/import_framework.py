@@ -25,5 +25,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{len(exc.errors)} error(s); nothing was imported", returncode=2
             ) from None
+        except OSError as exc:
+            raise CommandError(f"cannot read {file}: {exc.strerror}", returncode=2) from None
         count = framework.nodes.count()
         self.stdout.write(self.style.SUCCESS(f"Framework {framework.code}: {count} nodes"))

@@ -2,8 +2,9 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from parindex.engine.tables import InputError
 from parindex.surveys.models import RespondentGroup
-from parindex.surveys.services import ImportFailed, import_file
+from parindex.surveys.services import import_file
 
 
 class Command(BaseCommand):
@@ -20,7 +21,7 @@ class Command(BaseCommand):
             survey__round__code=options["round"], code=options["group"]).first()
         if group is None:
             raise CommandError(f"no respondent group '{options['group']}' in round "
-                               f"'{options['round']}'")
+                               f"'{options['round']}'", returncode=2)
 
         def progress(done, total):
             if sys.stderr.isatty():
@@ -28,13 +29,13 @@ class Command(BaseCommand):
 
         try:
             count = import_file(group, options["file"], progress=progress)
-        except ImportFailed as exc:
-            lines = [f"{options['file']}: row {i.row}, {i.column or '-'}: {i.message}"
-                     for i in exc.issues]
-            more = exc.total - len(exc.issues)
+        except InputError as exc:
+            lines = [str(issue) for issue in exc.errors]
+            more = exc.total - len(exc.errors)
             if more > 0:
                 lines.append(f"… and {more} more")
-            raise CommandError("nothing imported:\n" + "\n".join(lines)) from None
+            raise CommandError("nothing imported:\n" + "\n".join(lines), returncode=2) from None
         except OSError as exc:
-            raise CommandError(str(exc)) from None
+            raise CommandError(f"cannot read {options['file']}: {exc.strerror}",
+                               returncode=2) from None
         self.stdout.write(f"{count} responses imported into {group.code}")

@@ -16,9 +16,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         round = Round.objects.filter(code=options["round"]).first()
         if round is None:
-            raise CommandError(f"unknown round '{options['round']}'")
+            raise CommandError(f"unknown round '{options['round']}'", returncode=2)
         try:
             survey = load_survey(round, options["file"], replace=options["replace"])
-        except (DefinitionError, OSError) as exc:
-            raise CommandError(str(exc)) from None
+        except DefinitionError as exc:
+            raise CommandError(str(exc), returncode=2) from None
+        except OSError as exc:
+            raise CommandError(f"cannot read {options['file']}: {exc.strerror}",
+                               returncode=2) from None
         self.stdout.write(f"{survey.name}: {survey.groups.count()} respondent groups")

@@ -19,4 +19,6 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{len(exc.errors)} error(s); nothing was imported", returncode=2
             ) from None
+        except OSError as exc:
+            raise CommandError(f"cannot read {file}: {exc.strerror}", returncode=2) from None
         self.stdout.write(self.style.SUCCESS(f"Units: {summary}"))
