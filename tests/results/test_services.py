@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def test_compute_stores_a_draft_with_the_engines_numbers():
     rnd = f.round_with(3)
-    [snapshot] = services.compute_round(rnd)
+    [snapshot] = services.compute_round(f.admin(), rnd)
     assert snapshot.version == 1 and not snapshot.is_published
     rows = {r.unit_code: r for r in snapshot.rows.all()}
     assert [(r.rank, r.index) for r in snapshot.rows.order_by("rank")] == [
@@ -40,7 +40,7 @@ def test_compute_stores_a_draft_with_the_engines_numbers():
 
 def test_stored_inputs_reproduce_the_stored_rows():
     rnd = f.round_with(4)
-    [snapshot] = services.compute_round(rnd)
+    [snapshot] = services.compute_round(f.admin(), rnd)
     assert services.verify(snapshot) == []
     row = snapshot.rows.get(unit_code="U001")
     row.index = Decimal("99.00")
@@ -50,16 +50,16 @@ def test_stored_inputs_reproduce_the_stored_rows():
 
 def test_recompute_replaces_the_draft():
     rnd = f.round_with(2)
-    services.compute_round(rnd)
-    [again] = services.compute_round(rnd)
+    services.compute_round(f.admin(), rnd)
+    [again] = services.compute_round(f.admin(), rnd)
     assert ResultSnapshot.objects.filter(round=rnd).count() == 1
     assert again.version == 1
 
 
 def test_publish_freezes_the_snapshot_and_its_rows():
     rnd = f.round_with(3)
-    services.compute_round(rnd)
-    [snapshot] = services.publish(rnd, decision_number="197/QĐ-UBND", published_on=f.PUBLISHED)
+    services.compute_round(f.admin(), rnd)
+    [snapshot] = services.publish(f.admin(), rnd, decision_number="197/QĐ-UBND", published_on=f.PUBLISHED)
     rnd.refresh_from_db()
     assert rnd.published_on == f.PUBLISHED and rnd.decision_number == "197/QĐ-UBND"
     snapshot.refresh_from_db()
@@ -85,7 +85,7 @@ def test_publish_freezes_the_snapshot_and_its_rows():
     with pytest.raises(FrozenError):
         detail.save()
     # Recomputing makes a new draft and leaves the published version alone.
-    [draft] = services.compute_round(rnd)
+    [draft] = services.compute_round(f.admin(), rnd)
     assert draft.version == 2
     assert ResultSnapshot.objects.current().get() == snapshot
 
@@ -93,12 +93,12 @@ def test_publish_freezes_the_snapshot_and_its_rows():
 def test_publish_needs_a_draft_and_happens_once():
     rnd = f.round_with(2)
     with pytest.raises(ValidationError):
-        services.publish(rnd)
-    services.compute_round(rnd)
-    services.publish(rnd)
-    services.compute_round(rnd)
+        services.publish(f.admin(), rnd)
+    services.compute_round(f.admin(), rnd)
+    services.publish(f.admin(), rnd)
+    services.compute_round(f.admin(), rnd)
     with pytest.raises(ValidationError) as refused:
-        services.publish(rnd)
+        services.publish(f.admin(), rnd)
     assert refused.value.code == "already_published"
 
 
@@ -106,28 +106,28 @@ def test_a_round_run_in_parindex_is_published_only_after_council_approval():
     rnd = f.round_with(2)
     unit = rnd.scores.first().unit
     Sheet.objects.create(round=rnd, unit=unit, framework=rnd.frameworks.get())
-    services.compute_round(rnd)  # a draft preview is fine before approval
+    services.compute_round(f.admin(), rnd)  # a draft preview is fine before approval
     with pytest.raises(ValidationError) as refused:
-        services.publish(rnd)
+        services.publish(f.admin(), rnd)
     assert refused.value.code == "not_approved"
     assert not ResultSnapshot.objects.filter(round=rnd, published_at__isnull=False).exists()
 
     rnd.approved_at = timezone.now()
     rnd.save(update_fields=["approved_at"])
-    services.publish(rnd)
+    services.publish(f.admin(), rnd)
     assert ResultSnapshot.objects.filter(round=rnd, published_at__isnull=False).exists()
 
 
 def test_a_correction_is_a_new_visible_version_with_its_reason():
     rnd = f.round_with(3)
-    services.compute_round(rnd)
-    [first] = services.publish(rnd)
+    services.compute_round(f.admin(), rnd)
+    [first] = services.publish(f.admin(), rnd)
     with pytest.raises(ValidationError):
-        services.correct(rnd, reason="  ")
+        services.correct(f.admin(), rnd, reason="  ")
     Score.objects.filter(round=rnd, unit__code="U002", node__code="1.2", stage="appraised").update(
         value="3"
     )
-    [second] = services.correct(rnd, reason="Sửa điểm tiêu chí 1.2 theo giải trình")
+    [second] = services.correct(f.admin(), rnd, reason="Sửa điểm tiêu chí 1.2 theo giải trình")
     assert second.version == 2 and second.is_published and second.supersedes == first
     assert second.reason.startswith("Sửa điểm")
     assert second.rows.get(unit_code="U002").index == Decimal("75.00")
@@ -139,16 +139,16 @@ def test_a_correction_is_a_new_visible_version_with_its_reason():
 
 def test_correct_needs_a_published_round():
     rnd = f.round_with(2)
-    services.compute_round(rnd)
+    services.compute_round(f.admin(), rnd)
     with pytest.raises(ValidationError):
-        services.correct(rnd, reason="typo")
+        services.correct(f.admin(), rnd, reason="typo")
 
 
 def test_publish_demo_rounds_publishes_rounds_marked_published_once():
     published = f.round_with(2, published_on=f.PUBLISHED)
     f.round_with(2, year=2022)  # not marked published: left alone
-    assert services.publish_demo_rounds() == [published]
-    assert services.publish_demo_rounds() == []
+    assert services.publish_demo_rounds(f.admin()) == [published]
+    assert services.publish_demo_rounds(f.admin()) == []
     assert ResultSnapshot.objects.current().get().round == published
 
 
@@ -156,7 +156,7 @@ def test_compute_query_count_is_constant(django_assert_max_num_queries):
     small = f.round_with(3, year=2020, code="small")
     big = f.round_with(30, year=2021, code="big")
     with django_assert_max_num_queries(20) as small_ctx:
-        services.compute_round(small)
+        services.compute_round(f.admin(), small)
     with django_assert_max_num_queries(20) as big_ctx:
-        services.compute_round(big)
+        services.compute_round(f.admin(), big)
     assert len(big_ctx.captured_queries) == len(small_ctx.captured_queries)
