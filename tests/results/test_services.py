@@ -3,10 +3,15 @@
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.utils import timezone
 
+from parindex import history
 from parindex.assessments.models import Score, Sheet
+from parindex.history.models import Change
 from parindex.results import services
 from parindex.results.models import FrozenError, ResultDetail, ResultRow, ResultSnapshot
 
@@ -155,8 +160,57 @@ def test_publish_demo_rounds_publishes_rounds_marked_published_once():
 def test_compute_query_count_is_constant(django_assert_max_num_queries):
     small = f.round_with(3, year=2020, code="small")
     big = f.round_with(30, year=2021, code="big")
+    admin = f.admin()
     with django_assert_max_num_queries(20) as small_ctx:
-        services.compute_round(f.admin(), small)
+        services.compute_round(admin, small)
     with django_assert_max_num_queries(20) as big_ctx:
-        services.compute_round(f.admin(), big)
+        services.compute_round(admin, big)
     assert len(big_ctx.captured_queries) == len(small_ctx.captured_queries)
+
+
+def test_results_doors_ask_the_policy_and_write_nothing_when_refused(django_user_model):
+    rnd = f.round_with(2, published_on=f.PUBLISHED)
+    stranger = django_user_model.objects.create_user("stranger")
+    for door, args in [
+        (services.compute_round, ()),
+        (services.publish, ()),
+        (services.correct, ("typo",)),
+    ]:
+        with pytest.raises(PermissionDenied):
+            door(stranger, rnd, *args)
+    assert not ResultSnapshot.objects.exists() and not Change.objects.exists()
+
+
+def test_results_doors_record_compute_publish_and_correct():
+    rnd = f.round_with(2, published_on=f.PUBLISHED)
+    admin = f.admin()
+    services.compute_round(admin, rnd)
+    services.publish(admin, rnd, decision_number="197/QĐ-UBND")
+    services.correct(admin, rnd, reason="Sửa điểm 1.2")
+    rows = list(history.for_scope(rnd).values_list("action", "actor", "object_id", "after",
+                                                   "reason"))
+    code = rnd.frameworks.get().code
+    assert rows == [
+        ("compute", admin.pk, rnd.pk, {code: 1}, ""),
+        ("publish", admin.pk, rnd.pk, {code: 1, "decision_number": "197/QĐ-UBND",
+                                       "published_on": str(f.PUBLISHED)}, ""),
+        ("compute", admin.pk, rnd.pk, {code: 2}, ""),
+        ("correct", admin.pk, rnd.pk, {code: 2}, "Sửa điểm 1.2"),
+    ]
+
+
+def test_round_results_command_names_its_actor(capsys):
+    rnd = f.round_with(2, published_on=f.PUBLISHED)
+    for args, message in [([], "--as USERNAME"), (["--as", "ghost"], "unknown or inactive")]:
+        with pytest.raises(CommandError, match=message) as info:
+            call_command("round_results", rnd.code, "compute", *args)
+        assert info.value.returncode == 2
+    with pytest.raises(CommandError, match="refused") as info:
+        call_command("round_results", rnd.code, "compute", "--as",
+                     get_user_model().objects.create_user("clerk").username)
+    assert info.value.returncode == 2 and not ResultSnapshot.objects.exists()
+
+    call_command("round_results", rnd.code, "compute", "--as", f.admin().username)
+    call_command("round_results", rnd.code, "publish", "--as", f.admin().username)
+    assert "version 1 (published)" in capsys.readouterr().out
+    assert Change.objects.get(action="publish").actor == f.admin()

@@ -93,7 +93,8 @@ def _check_allowed(actor, round: Round) -> None:
                                  "results."))
 
 
-def _versions(snapshots: list[ResultSnapshot]) -> dict[str, int]:
+def _versions(snapshots) -> dict[str, int]:
+    """framework code → version, as the change log shows what a results step wrote."""
     return {s.framework.code: s.version for s in snapshots}
 
 
@@ -175,7 +176,7 @@ def compute_round(actor, round: Round) -> list[ResultSnapshot]:
     ResultSnapshot.objects.bulk_create(snapshots)
     ResultRow.objects.bulk_create(rows, batch_size=500)
     ResultDetail.objects.bulk_create(details, batch_size=500)
-    history.record(actor, "compute", round, scope=round, after={"versions": _versions(snapshots)})
+    history.record(actor, "compute", round, scope=round, after=_versions(snapshots))
     return snapshots
 
 
@@ -213,7 +214,7 @@ def publish(
     _freeze(drafts, actor)
     _mark_round(round, published_on, decision_number)
     history.record(actor, "publish", round, scope=round, after={
-        "versions": _versions(drafts),
+        **_versions(drafts),
         "decision_number": round.decision_number,
         "published_on": round.published_on,
     })
@@ -240,9 +241,8 @@ def correct(actor, round: Round, reason: str) -> list[ResultSnapshot]:
         snapshot.reason = reason
         snapshot.supersedes = current.get(snapshot.framework_id)
     _freeze(snapshots, actor, fields=["reason", "supersedes"])
-    history.record(actor, "correct", round, scope=round, reason=reason, before={
-        "versions": {s.framework.code: s.version for s in current.values()},
-    }, after={"versions": _versions(snapshots)})
+    history.record(actor, "correct", round, scope=round, reason=reason,
+                   before=_versions(current.values()), after=_versions(snapshots))
     return snapshots
 
 
