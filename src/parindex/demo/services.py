@@ -32,6 +32,7 @@ from parindex.units.services import import_units
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "parindex-demo-2026"
 ADMIN_ROLE = "superuser / quản trị hệ thống"
+RELOAD = "parindex demo: values put back from examples/gialai"
 ROUND_MANAGER = "snv.quanly"  # manages the rounds organised by SNV (assessments.demo_round)
 ROUND_KEYS = {
     "code",
@@ -116,7 +117,8 @@ def load_demo(directory: Path | None = None) -> DemoSummary:
             for entry in item.get("frameworks") or []:
                 if entry.get("scores"):
                     path = directory / entry["scores"]
-                    summary.scores += import_scores(manager, round, path).rows
+                    # Unchanged on a reload; a value changed since is put back as a correction.
+                    summary.scores += import_scores(manager, round, path, reason=RELOAD).rows
 
         # The parts of the cycle after scoring, each owned by its app: the 2021 survey's
         # answers, the published result snapshots the public pages read, then the Ia Grai
