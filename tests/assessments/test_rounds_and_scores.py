@@ -6,14 +6,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from parindex.assessments.models import Round, Score
-from parindex.units.models import Role, Unit
-from tests.assessments.cycle import make_user
-from tests.results.factories import admin
 from parindex.assessments.services import create_round, import_scores
 from parindex.engine.io import InputError
 from parindex.frameworks.services import import_framework
 from parindex.history.models import Change
+from parindex.units.models import Role, Unit
 from parindex.units.services import import_units
+from tests.assessments.cycle import make_user
 from tests.frameworks.factories import (
     GOOD_VALUES,
     district_rows,
@@ -22,6 +21,7 @@ from tests.frameworks.factories import (
     write_scores,
     write_units,
 )
+from tests.results.factories import admin
 
 pytestmark = pytest.mark.django_db
 
