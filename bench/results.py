@@ -39,6 +39,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
@@ -107,16 +108,17 @@ def main() -> None:
 
     start = time.perf_counter()
     rnd = build(args.units, args.leaves)
+    admin = get_user_model().objects.create_superuser("bench-admin")
     print(
         f"{args.units} units × {args.leaves} leaves: "
         f"{Score.objects.count()} scores stored in {time.perf_counter() - start:.1f} s"
     )
 
     compute_only = best_of(args.repeat, lambda: round_results(rnd))
-    store = best_of(args.repeat, lambda: services.compute_round(rnd))
+    store = best_of(args.repeat, lambda: services.compute_round(admin, rnd))
     line("compute and store a round", store, compute_only, "(baseline: compute only)")
 
-    services.publish(rnd)
+    services.publish(admin, rnd)
     snapshot = ResultRow.objects.filter(snapshot__round=rnd).first().snapshot
     client = Client()
     url = f"/results/{rnd.code}/xa/"

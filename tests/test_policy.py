@@ -137,6 +137,11 @@ def test_results_and_survey_management(cycle):
 
     assert who(policy.can_preview_results) == ROUND_WIDE
     assert who(policy.can_publish_results) == {"manager"}
+    assert who(policy.can_import_scores) == {"manager"}
+    assert {
+        p for p in PEOPLE
+        if policy.can_manage_organiser(fresh(getattr(cycle, p)), cycle.round.organiser_id)
+    } == {"manager"}
     assert who(policy.can_manage_survey) == {"manager"}
     assert {
         p for p in PEOPLE if policy.can_see_results_management(fresh(getattr(cycle, p)))

@@ -141,6 +141,13 @@ def is_round_appraiser(user, round: Round) -> bool:
     return has_role(user, round.organiser_id, K.APPRAISER)
 
 
+def can_import_scores(user, round: Round) -> bool:
+    """Import a scores file into the round (the bulk door to its scores): its manager. The
+    import itself still keeps each sheet's open stage, and corrects a closed round only with a
+    reason."""
+    return can_manage_round(user, round)
+
+
 def can_view_progress(user, round: Round) -> bool:
     return sees_whole_round(user, round)
 

@@ -1,7 +1,7 @@
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -10,7 +10,9 @@ from parindex.assessments.services import create_round, import_scores
 from parindex.engine.io import InputError
 from parindex.frameworks.services import import_framework
 from parindex.history.models import Change
+from parindex.units.models import Role, Unit
 from parindex.units.services import import_units
+from tests.assessments.cycle import make_user
 from tests.frameworks.factories import (
     GOOD_VALUES,
     district_rows,
@@ -19,6 +21,7 @@ from tests.frameworks.factories import (
     write_scores,
     write_units,
 )
+from tests.results.factories import admin
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +36,9 @@ def round(tmp_path):
     import_units(write_units(tmp_path / "units.csv", rows))
     import_framework(mini_framework(code="fw-huyen"))
     import_framework(mini_framework(code="fw-so", group="so", fields=1))
+    boss = make_user("snv-boss", Unit.objects.get(code="SNV"), Role.Kind.MANAGER)
     return create_round(
+        boss,
         "r2021",
         "Chỉ số CCHC 2021",
         2021,
@@ -44,6 +49,12 @@ def round(tmp_path):
     )
 
 
+@pytest.fixture
+def manager(round):
+    """A round manager of SNV, the unit organising the test round."""
+    return make_user("snv-manager", Unit.objects.get(code="SNV"), Role.Kind.MANAGER)
+
+
 def test_create_round(round):
     assert round.organiser.code == "SNV"
     assert sorted(round.frameworks.values_list("code", flat=True)) == ["fw-huyen", "fw-so"]
@@ -51,22 +62,35 @@ def test_create_round(round):
     assert round.published_on == datetime.date(2022, 4, 15)
 
 
+def test_create_round_is_a_door_for_the_organisers_manager(round, manager):
+    council = make_user("snv-council", Unit.objects.get(code="SNV"), Role.Kind.COUNCIL)
+    with pytest.raises(PermissionDenied):
+        create_round(council, "r2022", "x", 2022, "SNV", ["fw-huyen"])
+    assert not Round.objects.filter(code="r2022").exists()
+
+    created = create_round(manager, "r2022", "Chỉ số 2022", 2022, "SNV", ["fw-huyen"])
+    change = Change.objects.get(action="create", object_id=created.pk)
+    assert change.actor == manager and change.scope_id == created.pk
+    assert change.after == {"code": "r2022", "name": "Chỉ số 2022", "year": 2022,
+                            "organiser": "SNV", "frameworks": ["fw-huyen"]}
+
+
 def test_create_round_errors(round):
     import_framework(mini_framework(code="fw-huyen-b"))
     with pytest.raises(ValidationError) as info:
-        create_round("r2021", "x", 2021, "NOPE", ["fw-huyen", "fw-huyen-b", "ghost"])
+        create_round(admin(), "r2021", "x", 2021, "NOPE", ["fw-huyen", "fw-huyen-b", "ghost"])
     text = " ".join(info.value.messages)
     assert "already exists" in text and "NOPE" in text and "ghost" in text
     assert "same unit group" in text
     assert Round.objects.count() == 1
 
 
-def test_import_scores_stores_values_as_typed(round, tmp_path):
+def test_import_scores_stores_values_as_typed(round, manager, tmp_path):
     so_values = {k: v for k, v in GOOD_VALUES.items() if not k.startswith("2.")}
     rows = score_rows(["H01", "H02"]) + score_rows(["SNV"], so_values, stage="self")
     rows[0]["note"] = "có quyết định"
     rows[1]["value"] = ""  # blank: as if the row were not there
-    summary = import_scores(round, write_scores(tmp_path / "s.csv", rows))
+    summary = import_scores(manager, round, write_scores(tmp_path / "s.csv", rows))
 
     assert (summary.rows, summary.created, summary.updated) == (25, 25, 0)
     score = Score.objects.get(unit__code="H01", node__code="1.1")
@@ -76,10 +100,10 @@ def test_import_scores_stores_values_as_typed(round, tmp_path):
     assert not Score.objects.filter(unit__code="H01", node__code="1.2").exists()
 
 
-def test_reimport_replaces_values_bumps_versions_and_keeps_history(round, tmp_path):
-    import_scores(round, write_scores(tmp_path / "a.csv", score_rows(["H01"])))
+def test_reimport_replaces_values_bumps_versions_and_keeps_history(round, manager, tmp_path):
+    import_scores(manager, round, write_scores(tmp_path / "a.csv", score_rows(["H01"])))
     changed = dict(GOOD_VALUES, **{"1.1": "no"})
-    summary = import_scores(round, write_scores(tmp_path / "b.csv", score_rows(["H01"], changed)))
+    summary = import_scores(manager, round, write_scores(tmp_path / "b.csv", score_rows(["H01"], changed)))
 
     assert (summary.created, summary.updated, summary.unchanged) == (0, 1, 9)
     score = Score.objects.get(unit__code="H01", node__code="1.1")
@@ -89,8 +113,8 @@ def test_reimport_replaces_values_bumps_versions_and_keeps_history(round, tmp_pa
     assert (change.old, change.new, change.reason) == ("yes", "no", "import b.csv")
 
 
-def test_import_errors_name_row_and_column_and_write_nothing(round, tmp_path):
-    import_scores(round, write_scores(tmp_path / "a.csv", score_rows(["H01"])))
+def test_import_errors_name_row_and_column_and_write_nothing(round, manager, tmp_path):
+    import_scores(manager, round, write_scores(tmp_path / "a.csv", score_rows(["H01"])))
     before = list(Score.objects.values_list("pk", "value", "version").order_by("pk"))
     rows = [
         {"unit_code": "H02", "criterion_code": "1.1", "value": "yes"},  # row 2: fine
@@ -106,13 +130,13 @@ def test_import_errors_name_row_and_column_and_write_nothing(round, tmp_path):
         {"unit_code": "H02", "criterion_code": "T.1", "value": "-1", "stage": "final"},  # 12
     ]
     with pytest.raises(InputError) as info:
-        import_scores(round, write_scores(tmp_path / "bad.csv", rows))
+        import_scores(manager, round, write_scores(tmp_path / "bad.csv", rows))
     # Wrong stage is a shape error: the reader reports it before anything else is checked.
     assert [(e.row, e.column) for e in info.value.errors] == [(12, "stage")]
 
     del rows[-1]
     with pytest.raises(InputError) as info:
-        import_scores(round, write_scores(tmp_path / "bad.csv", rows))
+        import_scores(manager, round, write_scores(tmp_path / "bad.csv", rows))
     found = [(e.row, e.column) for e in info.value.errors]
     assert found == [
         (3, "unit_code"),
@@ -133,17 +157,19 @@ def test_import_errors_name_row_and_column_and_write_nothing(round, tmp_path):
     assert list(Score.objects.values_list("pk", "value", "version").order_by("pk")) == before
 
 
-def test_import_scores_command(round, tmp_path, capsys):
+def test_import_scores_command(round, manager, tmp_path, capsys):
     call_command(
-        "import_scores", "r2021", str(write_scores(tmp_path / "a.csv", score_rows(["H03"])))
+        "import_scores", "r2021", str(write_scores(tmp_path / "a.csv", score_rows(["H03"]))),
+        "--as", "snv-manager",
     )
     assert "10 created" in capsys.readouterr().out
+    assert Score.objects.filter(updated_by=manager).count() == 10
     with pytest.raises(CommandError, match="unknown round"):
-        call_command("import_scores", "nope", str(tmp_path / "a.csv"))
+        call_command("import_scores", "nope", str(tmp_path / "a.csv"), "--as", "snv-manager")
     bad = write_scores(
         tmp_path / "b.csv", [{"unit_code": "H03", "criterion_code": "1.1", "value": "maybe"}]
     )
     with pytest.raises(CommandError) as info:
-        call_command("import_scores", "r2021", str(bad))
+        call_command("import_scores", "r2021", str(bad), "--as", "snv-manager")
     assert info.value.returncode == 2
     assert "row 2, column value" in capsys.readouterr().err

@@ -161,7 +161,7 @@ def province_manager(province):
 
 
 @pytest.fixture
-def demo_campaign(district):
+def demo_campaign(district, admin_user):
     from parindex.awards.demo import load_demo_campaign
 
-    return load_demo_campaign()
+    return load_demo_campaign(admin_user)

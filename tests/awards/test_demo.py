@@ -9,9 +9,9 @@ from parindex.demo.services import load_demo
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_campaigns_on_the_gialai_demo():
+def test_demo_campaigns_on_the_gialai_demo(admin_user):
     load_demo()
-    campaign = load_demo_campaign()
+    campaign = load_demo_campaign(admin_user)
     assert campaign.round.code == "gialai-2021"
     assert campaign.awarder_unit.name == "UBND huyện Ia Grai"
     assert Award.objects.filter(campaign=campaign, kind="collective").count() == 8
@@ -26,6 +26,6 @@ def test_demo_campaigns_on_the_gialai_demo():
     ia_grai = proposals.get(recipient_unit__code="IAGRAI")
     assert ia_grai.result_rank == 1 and ia_grai.result_band == "Tốt"
 
-    load_demo_campaign()  # twice: nothing added
+    load_demo_campaign(admin_user)  # twice: nothing added
     assert Nomination.objects.filter(campaign=province).count() == proposals.count()
     assert Award.objects.count() == 31

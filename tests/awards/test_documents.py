@@ -95,7 +95,7 @@ def test_bang_khen_prints_its_own_form(demo_campaign):
     assert doc.article1.startswith("Tặng Bằng khen cho 8 tập thể và 23 cá nhân")
 
 
-def test_demo_campaign_is_the_reported_one(demo_campaign):
+def test_demo_campaign_is_the_reported_one(demo_campaign, admin_user):
     c = Campaign.objects.get(code="iagrai-cchc-2021")
     assert c.awarder_title == "Chủ tịch Ủy ban nhân dân huyện Ia Grai"
     assert c.award_form == "giay_khen" and c.state == "decided"
@@ -105,5 +105,5 @@ def test_demo_campaign_is_the_reported_one(demo_campaign):
     assert Award.objects.filter(campaign=c).count() == 31
     assert c.decision.number == "1234/QĐ-UBND"
     assert datetime.date(2022, 3, 1) <= c.decision.date <= datetime.date(2022, 5, 31)
-    assert load_demo_campaign() == c  # loading twice changes nothing
+    assert load_demo_campaign(admin_user) == c  # loading twice changes nothing
     assert Award.objects.filter(campaign=c).count() == 31

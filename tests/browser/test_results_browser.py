@@ -5,13 +5,10 @@ import pytest
 from django.core.management import call_command
 from pypdf import PdfReader
 
-from parindex.results.services import publish_demo_rounds
-
 
 @pytest.mark.django_db(transaction=True)
 def test_leader_reads_ranking_scorecard_and_downloads(live_server, page, tmp_path):
     call_command("demo", stdout=open("/dev/null", "w"))
-    publish_demo_rounds()  # no-op when the demo command already published them
     page.goto(live_server.url + "/?round=gialai-2021")
     page.locator("#group-huyen h2 a").click()  # the districts' ranking page
     page.wait_for_url("**/results/gialai-2021/huyen/")
@@ -54,7 +51,6 @@ def test_leader_reads_ranking_scorecard_and_downloads(live_server, page, tmp_pat
 @pytest.mark.django_db(transaction=True)
 def test_public_results_readable_on_a_phone(live_server, phone_page):
     call_command("demo", stdout=open("/dev/null", "w"))
-    publish_demo_rounds()
     phone_page.goto(live_server.url + "/results/gialai-2022/huyen/IAGRAI/")
     assert phone_page.locator("#unit-index").inner_text().strip() == "80,94"
     overflow = phone_page.evaluate(
@@ -66,7 +62,6 @@ def test_public_results_readable_on_a_phone(live_server, phone_page):
 @pytest.mark.django_db(transaction=True)
 def test_ranking_on_a_phone_shows_the_index_without_scrolling(live_server, phone_page):
     call_command("demo", stdout=open("/dev/null", "w"))
-    publish_demo_rounds()
     phone_page.goto(live_server.url + "/results/gialai-2022/huyen/")
     index = phone_page.locator('tr[data-unit="IAGRAI"] td.index')
     assert index.inner_text().strip() == "80,94"

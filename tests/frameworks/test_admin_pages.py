@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 def staff(client, django_user_model, tmp_path):
     call_command("import_units", str(write_units(tmp_path / "u.csv", district_rows(2))))
     import_framework(mini_framework())
-    create_round("r", "Kỳ 2021", 2021, "GL", ["mini-huyen-2021"])
     user = django_user_model.objects.create_superuser("boss", "b@example.invalid", "x-Pass-1234")
+    create_round(user, "r", "Kỳ 2021", 2021, "GL", ["mini-huyen-2021"])
     client.force_login(user)
     return client
 

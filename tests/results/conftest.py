@@ -1,11 +1,8 @@
 import pytest
 from django.core.management import call_command
 
-from parindex.results.services import publish_demo_rounds
-
 
 @pytest.fixture
 def demo(db):
     """The Gia Lai demo with its 2021 and 2022 rounds stored and published as snapshots."""
     call_command("demo", stdout=open("/dev/null", "w"))
-    publish_demo_rounds()  # a no-op once the demo command publishes them itself

@@ -13,8 +13,10 @@ pytestmark = pytest.mark.django_db
 
 
 def run(*args) -> str:
+    """The command as the results' manager (a superuser here)."""
     out = io.StringIO()
-    call_command("round_results", *args, stdout=out, stderr=io.StringIO())
+    call_command("round_results", *args, "--as", f.admin().username, stdout=out,
+                 stderr=io.StringIO())
     return out.getvalue()
 
 

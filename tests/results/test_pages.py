@@ -109,7 +109,7 @@ def test_year_over_year_follows_predecessors():
         unit.valid_from = datetime.date(2022, 1, 1)
         unit.save()
     f.round_with(2, year=2022, published_on=f.PUBLISHED, unit_list=[merged, successor])
-    services.publish_demo_rounds()
+    services.publish_demo_rounds(f.admin())
     from parindex.assessments.models import Round
     from parindex.results.snapshots import tables
 
@@ -139,7 +139,7 @@ def test_query_count_does_not_grow_with_units(client, django_assert_max_num_quer
 
 def test_unpublished_results_never_reach_public_pages(client):
     draft = f.round_with(3, year=2023, code="draft-2023")
-    services.compute_round(draft)  # computed, not published
+    services.compute_round(f.admin(), draft)  # computed, not published
     public = [
         reverse("results_overview", args=[draft.code]),
         reverse("results_ranking", args=[draft.code, "huyen"]),
@@ -159,12 +159,12 @@ def test_unpublished_results_never_reach_public_pages(client):
 
 def test_a_newer_draft_does_not_replace_the_published_numbers(client):
     rnd = f.round_with(3, published_on=f.PUBLISHED)
-    services.compute_round(rnd)
-    services.publish(rnd)
+    services.compute_round(f.admin(), rnd)
+    services.publish(f.admin(), rnd)
     Score.objects.filter(round=rnd, unit__code="U002", node__code="1.2", stage="appraised").update(
         value="3"
     )
-    services.compute_round(rnd)  # draft v2 says 75.00
+    services.compute_round(f.admin(), rnd)  # draft v2 says 75.00
     html = client.get(reverse("results_ranking", args=[rnd.code, "huyen"])).content.decode()
     assert "<strong>65,00</strong>" in row(html, "U002") and "<strong>75,00</strong>" not in html
     html = client.get(reverse("results_unit", args=[rnd.code, "huyen", "U002"])).content.decode()
@@ -247,8 +247,8 @@ def test_long_rankings_are_paginated(client):
         published_on=f.PUBLISHED,
         self_scores=False,
     )
-    services.compute_round(rnd)
-    services.publish(rnd)
+    services.compute_round(f.admin(), rnd)
+    services.publish(f.admin(), rnd)
     url = reverse("results_ranking", args=[rnd.code, "xa"])
     first = units_in_order(client.get(url).content.decode())
     second = units_in_order(client.get(url, {"page": 2}).content.decode())
@@ -257,12 +257,12 @@ def test_long_rankings_are_paginated(client):
 
 def test_a_superseded_version_stays_readable(client):
     rnd = f.round_with(3, published_on=f.PUBLISHED)
-    services.compute_round(rnd)
-    services.publish(rnd)
+    services.compute_round(f.admin(), rnd)
+    services.publish(f.admin(), rnd)
     Score.objects.filter(round=rnd, unit__code="U002", node__code="1.2", stage="appraised").update(
         value="3"
     )
-    services.correct(rnd, reason="Sửa điểm 1.2")
+    services.correct(f.admin(), rnd, reason="Sửa điểm 1.2")
     url = reverse("results_ranking", args=[rnd.code, "huyen"])
     assert "<strong>75,00</strong>" in row(client.get(url).content.decode(), "U002")
     old = client.get(url, {"version": 1}).content.decode()
@@ -274,10 +274,10 @@ def test_a_superseded_version_stays_readable(client):
 
 def test_staff_list_of_rounds_shows_the_state_of_their_results(client):
     published = f.round_with(2, published_on=f.PUBLISHED)
-    services.compute_round(published)
-    services.publish(published)
+    services.compute_round(f.admin(), published)
+    services.publish(f.admin(), published)
     draft = f.round_with(2, year=2022)
-    services.compute_round(draft)
+    services.compute_round(f.admin(), draft)
     f.round_with(2, year=2023)
     url = reverse("results_manage_index")
     assert client.get(url).status_code == 302

@@ -20,6 +20,7 @@ from tests.frameworks.factories import (
     write_scores,
     write_units,
 )
+from tests.results.factories import admin
 
 pytestmark = pytest.mark.django_db
 
@@ -30,12 +31,12 @@ def build_round(tmp_path, code: str, n_units: int, fields: int = 2, scored=None)
     rows = district_rows(n_units, group=code, prefix=prefix)
     import_units(write_units(tmp_path / f"{code}-units.csv", rows))
     import_framework(mini_framework(code=f"{code}-fw", group=code, fields=fields))
-    round = create_round(code, code, 2021, "GL", [f"{code}-fw"])
+    round = create_round(admin(), code, code, 2021, "GL", [f"{code}-fw"])
     units = [r["code"] for r in rows if r["unit_group"] == code]
     scored = units if scored is None else units[:scored]
     values = {k: v for k, v in GOOD_VALUES.items() if k[0] in "TP" or int(k[0]) <= fields}
     path = write_scores(tmp_path / f"{code}.csv", score_rows(scored, values))
-    import_scores(round, path)
+    import_scores(admin(), round, path)
     return round, path
 
 

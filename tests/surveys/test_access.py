@@ -38,10 +38,10 @@ def district_manager(django_user_model, survey):
 
 
 @pytest.fixture
-def published(survey):
+def published(survey, admin_user):
     """The round's results computed and published (it has no sheets: imported scores)."""
-    results.compute_round(survey.round)
-    results.publish(survey.round)
+    results.compute_round(admin_user, survey.round)
+    results.publish(admin_user, survey.round)
     return survey
 
 
@@ -123,13 +123,14 @@ def test_paper_entry_and_import_pages_say_the_survey_is_closed(staff_client, pub
     assert not Response.objects.exists() and not ImportJob.objects.exists()
 
 
-def test_a_flagged_response_is_not_reviewed_after_publication(staff_client, survey, citizens):
+def test_a_flagged_response_is_not_reviewed_after_publication(staff_client, survey, citizens,
+                                                              admin_user):
     make_units(["IAGRAI"])
     response = services.submit_online(citizens, answers={"Q1": "A", "Q2": "A"},
                                       unit_code="IAGRAI", address="10.0.0.2")
     Response.objects.filter(pk=response.pk).update(status=Response.Status.FLAGGED)
-    results.compute_round(survey.round)
-    results.publish(survey.round)
+    results.compute_round(admin_user, survey.round)
+    results.publish(admin_user, survey.round)
     page = staff_client.post(reverse("surveys:review_action", args=["r2021", response.pk]),
                              {"status": "accepted"})
     assert page.status_code == 409 and CLOSED in page.content.decode()

@@ -6,9 +6,13 @@ stages a manager sees in the middle of a real round: some sheets submitted, some
 some not started and late (the self-assessment deadline has passed), and Ia Grai in the
 explanation round. The unit values are the units' 2022 self scores.
 
-Mass data (the units' self scores) is written in bulk with its history rows; the steps a person
-would take (submitting, appraising, asking for and sending explanations) go through `workflow`.
-Loading twice changes nothing but the demo passwords, which are reset so the printed ones work.
+Mass data (the units' self scores) is written in bulk, each value with its change-log row naming
+the unit head as actor: this is the demo's own fixture of sheets in progress (draft sheets the
+heads may fill in, exactly what `workflow.save_score` would allow them), bulk-written because
+a call per value would make `parindex demo` several times slower. Every other step a person
+would take (opening the round, assigning, submitting, appraising, asking for and sending
+explanations) goes through `workflow` as that person. Loading twice changes nothing but the
+demo passwords, which are reset so the printed ones work.
 """
 
 from __future__ import annotations
@@ -63,10 +67,11 @@ MINI_PDF = (  # one blank A4 page: evidence must parse as a PDF with a page
 )
 
 
-def load_demo_2023(stdout=None) -> list[tuple[str, str, str]]:
-    """Build the 2023 round (once) and (re)set the demo accounts; returns what to print."""
+def load_demo_2023(stdout=None, users: dict | None = None) -> list[tuple[str, str, str]]:
+    """Build the 2023 round (once) as its people (`users`, by default the demo accounts, (re)set
+    here); returns the accounts to print."""
     with transaction.atomic():
-        users = _accounts()
+        users = users or ensure_accounts()
         if not Round.objects.filter(code=ROUND_CODE).exists():
             _build(users)
             if stdout is not None:
@@ -74,7 +79,8 @@ def load_demo_2023(stdout=None) -> list[tuple[str, str, str]]:
     return [(username, PASSWORD, description) for username, _u, _k, description in ACCOUNTS]
 
 
-def _accounts() -> dict[str, object]:
+def ensure_accounts() -> dict[str, object]:
+    """One account per role of ACCOUNTS (by username), holding its role; needs their units."""
     User = get_user_model()
     units = {u.code: u for u in Unit.objects.filter(code__in={a[1] for a in ACCOUNTS})}
     users = {}

@@ -1,4 +1,11 @@
-"""Writes for rounds and their scores."""
+"""Writes for rounds and their scores: `create_round` and the bulk score import.
+
+Each is a door in the sense of `workflow`: it takes the acting person first, asks
+`parindex.policy`, writes and records the change log in one transaction. The import keeps
+`workflow.save_score`'s sheet rules (a stage is written only while its sheet state is open)
+and, in a closed round, writes only as a correction with a reason that also corrects the
+published results, so the public figures never disagree with the stored scores.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +13,13 @@ import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from parindex import history
+from parindex import history, policy
 from parindex.engine.io import InputError, InputIssue, read_score_rows
 from parindex.engine.values import parse_value
 from parindex.frameworks.models import Framework, Node
@@ -23,6 +31,7 @@ from .models import Round, Score, Sheet
 
 
 def create_round(
+    actor,
     code: str,
     name: str,
     year: int,
@@ -30,17 +39,21 @@ def create_round(
     framework_codes: list[str],
     decision_number: str = "",
     published_on: datetime.date | None = None,
+    deadlines: dict[str, datetime.date | None] | None = None,
 ) -> Round:
     """Open a round over the given frameworks, at most one per unit group (a unit's group picks
-    the framework it is scored on)."""
+    the framework it is scored on). `deadlines` maps Round's deadline fields to dates.
+
+    Only a manager of the organising unit (or a superuser, for a round without one) may."""
+    organiser = Unit.objects.filter(code=organiser_code).first() if organiser_code else None
+    if not policy.can_manage_organiser(actor, organiser.pk if organiser else None):
+        raise PermissionDenied(_("Only a round manager of the organising unit may open its "
+                                 "rounds."))
     errors = []
     if Round.objects.filter(code=code).exists():
         errors.append(f"round '{code}' already exists")
-    organiser = None
-    if organiser_code:
-        organiser = Unit.objects.filter(code=organiser_code).first()
-        if organiser is None:
-            errors.append(f"unknown organiser unit '{organiser_code}'")
+    if organiser_code and organiser is None:
+        errors.append(f"unknown organiser unit '{organiser_code}'")
     frameworks = list(Framework.objects.filter(code__in=framework_codes))
     found = {fw.code for fw in frameworks}
     errors += [f"unknown framework '{c}'" for c in framework_codes if c not in found]
@@ -54,16 +67,19 @@ def create_round(
     if errors:
         raise ValidationError(errors)
 
+    fields = {
+        "code": code, "name": name, "year": year, "organiser": organiser,
+        "decision_number": decision_number or "", "published_on": published_on,
+        **(deadlines or {}),
+    }
     with transaction.atomic():
-        round = Round.objects.create(
-            code=code,
-            name=name,
-            year=year,
-            organiser=organiser,
-            decision_number=decision_number or "",
-            published_on=published_on,
-        )
+        round = Round.objects.create(**fields)
         round.frameworks.set(frameworks)
+        history.record(actor, "create", round, scope=round, after={
+            **{key: value for key, value in fields.items() if value not in (None, "")},
+            "organiser": organiser.code if organiser else None,
+            "frameworks": sorted(found),
+        })
     return round
 
 
@@ -81,17 +97,71 @@ class ScoresSummary:
         )
 
 
-def import_scores(round: Round, path: str | Path, *, user=None) -> ScoresSummary:
-    """Store a scores CSV/XLSX for `round`; all or nothing.
+def import_scores(actor, round: Round, path: str | Path, *, reason: str = "") -> ScoresSummary:
+    """Store a scores CSV/XLSX for `round` as `actor`; all or nothing.
 
     Each row is checked against the framework of the unit's group in this round; every problem
     is reported with its row and column (`InputError`). Values are stored as typed, after the
     engine has accepted them, and replace the existing value of the same unit, leaf and stage
-    (its version goes up and the history keeps the old value). A blank value is the same as no
-    row (as in `parindex compute`).
+    (its version goes up and the change log keeps the old value). A blank value is the same as
+    no row (as in `parindex compute`).
+
+    The import is one more door to the scores, so it keeps the doors' rules: only the round's
+    manager imports (`policy.can_import_scores`); in a round run with sheets a self value goes
+    only into a draft sheet and an appraised one only into a sheet in appraisal; once the round
+    is closed (approved by its council, or its results published) values change only as a
+    correction with its `reason`, logged as `correct`, and published results are corrected
+    from the new scores in the same transaction.
     """
-    path = Path(path)
-    rows = read_score_rows(path, read_limits())  # columns and stages
+    if not policy.can_import_scores(actor, round):
+        raise PermissionDenied(_("Only the round's manager may import its scores."))
+    path, reason = Path(path), (reason or "").strip()
+    keep = _checked_rows(round, path, read_score_rows(path, read_limits()))
+    with transaction.atomic():
+        round = Round.objects.select_for_update().get(pk=round.pk)
+        sheets = {
+            s.unit_id: s
+            for s in Sheet.objects.select_for_update(of=("self",)).filter(round=round)
+            .select_related("unit")
+        }
+        correcting = _is_closed(round)
+        if not correcting:
+            _check_sheets(path, keep, sheets)
+        new, changed = _plan(round, keep)
+        if not (new or changed):
+            return ScoresSummary(rows=len(keep), unchanged=len(keep))
+        if correcting and not reason:
+            raise ValidationError(
+                _("The round %(round)s is closed (approved or published): its scores change only "
+                  "as a correction; give the reason.") % {"round": round.code},
+                code="reason_required",
+            )
+        action = "correct" if correcting else "score"
+        _write(actor, round, sheets, new, changed, action=action,
+               reason=reason or f"import {path.name}")
+        if correcting and _is_published(round):
+            from parindex.results.services import correct
+
+            correct(actor, round, reason)
+    return ScoresSummary(rows=len(keep), created=len(new), updated=len(changed),
+                         unchanged=len(keep) - len(new) - len(changed))
+
+
+def _is_published(round: Round) -> bool:
+    return round.result_snapshots.filter(published_at__isnull=False).exists()
+
+
+def _is_closed(round: Round) -> bool:
+    """After the council's approval or the first publication, scores are only corrected."""
+    return round.approved_at is not None or _is_published(round)
+
+
+Key = tuple[int, int, str]  # unit id, node id, stage
+
+
+def _checked_rows(round: Round, path: Path, rows) -> dict[Key, tuple[int, str, str]]:
+    """The rows that carry a value, by key → (row number, value, note); `InputError` lists
+    every row that does not fit the round's frameworks."""
     issues: list[InputIssue] = []
 
     def issue(row: int, column: str, message: str) -> None:
@@ -110,8 +180,8 @@ def import_scores(round: Round, path: str | Path, *, user=None) -> ScoresSummary
         for u in Unit.objects.filter(code__in={r.unit_code for r in rows}).only("code", "group")
     }
 
-    keep: dict[tuple[int, int, str], tuple[int, str, str]] = {}  # key → (row, value, note)
-    first_row: dict[tuple[int, int, str], int] = {}
+    keep: dict[Key, tuple[int, str, str]] = {}
+    first_row: dict[Key, int] = {}
     for r in rows:
         unit = units.get(r.unit_code)
         if unit is None:
@@ -156,61 +226,93 @@ def import_scores(round: Round, path: str | Path, *, user=None) -> ScoresSummary
         keep[key] = (r.row, r.value, r.note)
     if issues:
         raise InputError(issues)
-
-    with transaction.atomic():
-        return _write_scores(round, keep, user=user, reason=f"import {path.name}")
+    return keep
 
 
-def _write_scores(round: Round, keep: dict, *, user, reason: str) -> ScoresSummary:
-    """New values in one bulk insert, changed ones in one bulk update that bumps their version
-    (so a sheet open in a browser cannot silently overwrite the import), history for those."""
-    summary = ScoresSummary(rows=len(keep))
+# The sheet states in which each stage's values may still be written.
+OPEN_STATES = {
+    Score.Stage.SELF: (Sheet.State.DRAFT,),
+    Score.Stage.APPRAISED: (Sheet.State.SUBMITTED, Sheet.State.EXPLAINED),
+}
+
+
+def _check_sheets(path: Path, keep: dict, sheets: dict[int, Sheet]) -> None:
+    """In a round run with sheets, each value must go into a sheet whose stage is open: the
+    same rule as `workflow.save_score`, checked on the locked sheets."""
+    if not sheets:
+        return  # a results round, imported whole (no self-assessment cycle in parindex)
+    issues = []
+    for (unit_id, _node_id, stage), (row, _value, _note) in keep.items():
+        sheet = sheets.get(unit_id)
+        if sheet is None:
+            message = "the unit has no sheet in this round"
+        elif sheet.state not in OPEN_STATES[stage]:
+            message = f"sheet of {sheet.unit.code} is {sheet.state}: its {stage} scores are locked"
+        else:
+            continue
+        issues.append(InputIssue(file=path.name, row=row, column="stage", message=message))
+    if issues:
+        raise InputError(sorted(issues, key=lambda issue: issue.row))
+
+
+def _plan(round: Round, keep: dict) -> tuple[list[Score], list[tuple[Score, str]]]:
+    """The scores to create, and the existing ones to change (each with its old value)."""
     existing = {
         (s.unit_id, s.node_id, s.stage): s
-        for s in Score.objects.filter(
+        for s in Score.objects.select_for_update(of=("self",)).filter(
             round=round,
             unit_id__in={k[0] for k in keep},
             node_id__in={k[1] for k in keep},
         ).select_related("node")
     }
-    sheets = {s.unit_id: s for s in Sheet.objects.filter(round=round, unit_id__in={k[0] for k in keep})}
-    now = timezone.now()
-    new, changed, changes = [], [], []
-    for key, (_, value, note) in keep.items():
+    new, changed = [], []
+    for key, (_row, value, note) in keep.items():
         score = existing.get(key)
         if score is None:
             unit_id, node_id, stage = key
-            new.append(
-                Score(
-                    round=round,
-                    unit_id=unit_id,
-                    node_id=node_id,
-                    stage=stage,
-                    value=value,
-                    note=note,
-                    updated_by=user,
-                )
-            )
+            new.append(Score(round=round, unit_id=unit_id, node_id=node_id, stage=stage,
+                             value=value, note=note))
         elif (score.value, score.note) != (value, note):
-            if score.value != value:
-                changes.append(history.entry(
-                    user, "score", sheets.get(score.unit_id, round), scope=round,
-                    part=score.node.code, before={score.stage: score.value},
-                    after={score.stage: value}, reason=reason, at=now,
-                ))
+            old = score.value
             score.value, score.note = value, note
-            score.version = F("version") + 1
-            score.updated_at, score.updated_by = now, user
-            changed.append(score)
+            changed.append((score, old))
+    return new, changed
+
+
+def _write(actor, round: Round, sheets: dict[int, Sheet], new: list[Score], changed: list,
+           *, action: str, reason: str) -> None:
+    """New values in one bulk insert, changed ones in one bulk update that bumps their version
+    (so a sheet open in a browser cannot silently overwrite the import), and their change-log
+    rows: every replaced value (and, in a correction, every new one) under its sheet (the round
+    for a round without sheets), plus one row for the import itself."""
+    now = timezone.now()
+    for score in new:
+        score.updated_by = actor
+    for score, _old in changed:
+        score.version = F("version") + 1
+        score.updated_at, score.updated_by = now, actor
     Score.objects.bulk_create(new)
-    Score.objects.bulk_update(changed, ["value", "note", "version", "updated_at", "updated_by"])
-    # One history row per replaced value, and one for the import itself when it changed data.
-    if new or changed:
-        changes.append(history.entry(
-            user, "import", round, scope=round, reason=reason, at=now,
-            after={"created": len(new), "replaced": len(changed)},
-        ))
+    Score.objects.bulk_update([score for score, _old in changed],
+                              ["value", "note", "version", "updated_at", "updated_by"])
+    logged = [(score, old) for score, old in changed if score.value != old]
+    if action == "correct":
+        logged += [(score, None) for score in new]
+    codes = dict(Node.objects.filter(pk__in={s.node_id for s, _old in logged})
+                 .values_list("pk", "code"))
+    changes = [
+        history.entry(
+            actor, action, sheets.get(score.unit_id, round), scope=round,
+            part=codes[score.node_id],
+            before={score.stage: old} if old is not None else {},
+            after={score.stage: score.value}, reason=reason, at=now,
+        )
+        for score, old in logged
+    ]
+    changes.append(history.entry(
+        actor, "import", round, scope=round, reason=reason, at=now,
+        after={"created": len(new), "replaced": len(changed)},
+    ))
     history.bulk(changes)
-    summary.created, summary.updated = len(new), len(changed)
-    summary.unchanged = len(keep) - len(new) - len(changed)
-    return summary
+    drafts = [s.pk for s in sheets.values() if s.started_at is None]
+    started = {s.unit_id for s in new if s.stage == Score.Stage.SELF}
+    Sheet.objects.filter(pk__in=drafts, unit_id__in=started).update(started_at=now)

@@ -110,17 +110,20 @@ def open_round(
     """
     if not policy.can_manage_organiser(user, organiser.pk):
         _deny(_("Only a round manager of %(unit)s may open its rounds.") % {"unit": organiser})
-    from .services import create_round  # the db engineer's round writer, shared with the CLI
+    from .services import create_round  # the round's one door, shared with the CLI
 
     deadlines = deadlines or Deadlines()
     with transaction.atomic():
-        round = create_round(code, name, year, organiser.code, [fw.code for fw in frameworks])
-        round.self_deadline = deadlines.self_assessment
-        round.appraisal_deadline = deadlines.appraisal
-        round.explanation_deadline = deadlines.explanation
-        round.final_deadline = deadlines.final
-        round.approval_deadline = deadlines.approval
-        round.save()
+        round = create_round(
+            user, code, name, year, organiser.code, [fw.code for fw in frameworks],
+            deadlines={
+                "self_deadline": deadlines.self_assessment,
+                "appraisal_deadline": deadlines.appraisal,
+                "explanation_deadline": deadlines.explanation,
+                "final_deadline": deadlines.final,
+                "approval_deadline": deadlines.approval,
+            },
+        )
         create_sheets(round, units, user=user)
     return round
 

@@ -1,6 +1,11 @@
 """The demo's commendation: the 2021 Ia Grai campaign as reported on 6 July 2022 — the district
 chairman gave a giấy khen to 8 collectives and 23 individuals "for outstanding achievement in
-administrative reform in 2021". The names below are illustrative, not the real list."""
+administrative reform in 2021". The names below are illustrative, not the real list.
+
+Built through the commendation services as the acting person (the demo's admin): creating the
+campaigns, their rules, the proposals from results, the decision and its issue. Only the 2021
+nominations are bulk-written, already accepted on their historical review date (which `review`,
+stamping today, cannot give), each with its change-log row naming the same person."""
 
 from __future__ import annotations
 
@@ -8,11 +13,12 @@ import datetime
 
 from django.db import transaction
 
+from parindex import history
 from parindex.assessments.models import Round
 from parindex.units.models import Unit
 
 from . import services
-from .models import AwardForm, Campaign, Decision, Nomination, NomineeKind
+from .models import AwardForm, Campaign, Nomination, NomineeKind
 
 CODE = "iagrai-cchc-2021"
 DISTRICT = "IAGRAI"
@@ -78,22 +84,23 @@ RECIPIENTS = """\
 - Lưu: VT, NV."""
 
 
-def load_demo_campaign(stdout=None) -> Campaign:
+def load_demo_campaign(actor, stdout=None) -> Campaign:
     """Create the 2021 Ia Grai campaign, decided, with its register entries; and, when the demo's
     2022 round is there, the province chairman's open 2022 campaign with collectives proposed
     from its results. Loading twice changes nothing.
 
     Needs the demo's unit IAGRAI; links the campaign to the round `gialai-2021` when present.
+    `actor` (a superuser in the demo) is recorded as the person who did each step.
     """
-    campaign = _load_ia_grai(stdout)
-    _load_province_2022(stdout)
+    campaign = _load_ia_grai(actor, stdout)
+    _load_province_2022(actor, stdout)
     return campaign
 
 
 PROVINCE_CODE = "gialai-cchc-2022"
 
 
-def _load_province_2022(stdout=None) -> Campaign | None:
+def _load_province_2022(actor, stdout=None) -> Campaign | None:
     """An open campaign: top 3 of each group of the 2022 index proposed for a bằng khen."""
     province = Unit.objects.filter(code="GIALAI").first()
     round = Round.objects.filter(code="gialai-2022").first()
@@ -102,10 +109,8 @@ def _load_province_2022(stdout=None) -> Campaign | None:
     existing = Campaign.objects.filter(code=PROVINCE_CODE).first()
     if existing is not None:
         return existing
-    from .models import ProposalRule
-
     with transaction.atomic():
-        campaign = Campaign.objects.create(
+        campaign = services.create_campaign(actor, dict(
             code=PROVINCE_CODE,
             name="Bằng khen của Chủ tịch UBND tỉnh về Chỉ số CCHC năm 2022",
             year=2022,
@@ -117,19 +122,18 @@ def _load_province_2022(stdout=None) -> Campaign | None:
             title_text=(
                 "đã có thành tích xuất sắc trong thực hiện nhiệm vụ cải cách hành chính năm 2022"
             ),
-        )
-        services.record(None, campaign, campaign, "create", {"code": [None, PROVINCE_CODE]},
-                        "demo")
-        for position, group in enumerate(round.frameworks.values_list("unit_group", flat=True)):
-            ProposalRule.objects.create(campaign=campaign, position=position, kind="top", top=3,
-                                        unit_group_id=group)
-        created, _skipped = services._propose(None, campaign)
+        ))
+        groups = [fw.unit_group for fw in round.frameworks.select_related("unit_group")]
+        services.replace_rules(actor, campaign, [
+            {"kind": "top", "top": 3, "unit_group": group} for group in groups
+        ])
+        created, _skipped = services.propose_from_results(actor, campaign)
     if stdout is not None:
         stdout.write(f"awards: {PROVINCE_CODE}: {len(created)} collectives proposed, open")
     return campaign
 
 
-def _load_ia_grai(stdout=None) -> Campaign:
+def _load_ia_grai(actor, stdout=None) -> Campaign:
     district = Unit.objects.filter(code=DISTRICT).first()
     if district is None:
         raise LookupError(f"unit {DISTRICT} is missing: load the Gia Lai units first")
@@ -140,7 +144,7 @@ def _load_ia_grai(stdout=None) -> Campaign:
             if stdout is not None:
                 stdout.write(f"awards: {CODE} exists, left as it is")
             return old
-        campaign = Campaign.objects.create(
+        campaign = services.create_campaign(actor, dict(
             code=CODE,
             name="Khen thưởng công tác cải cách hành chính năm 2021 — huyện Ia Grai",
             year=2021,
@@ -151,8 +155,7 @@ def _load_ia_grai(stdout=None) -> Campaign:
             award_form=AwardForm.GIAY_KHEN,
             title_text=TITLE,
             deadline=datetime.date(2022, 5, 6),
-        )
-        services.record(None, campaign, campaign, "create", {"code": [None, CODE]}, "demo")
+        ))
         reviewed_at = datetime.datetime(2022, 5, 12, 9, 0, tzinfo=datetime.UTC)
         rows = [
             Nomination(kind=NomineeKind.COLLECTIVE, name=name, achievement=achievement)
@@ -169,11 +172,16 @@ def _load_ia_grai(stdout=None) -> Campaign:
             nomination.source = Nomination.Source.UNIT
             nomination.unit = district
             nomination.status = Nomination.Status.ACCEPTED
-            nomination.reviewed_at = reviewed_at
+            nomination.reviewed_at, nomination.reviewed_by = reviewed_at, actor
+            nomination.created_by = actor
             nomination.identity_key = nomination.compute_identity()
         Nomination.objects.bulk_create(rows)
-        Decision.objects.create(
-            campaign=campaign,
+        history.bulk([
+            history.entry(actor, "accept", nomination, scope=campaign, at=reviewed_at,
+                          after={"status": nomination.status}, reason="demo")
+            for nomination in rows
+        ])
+        services.save_decision(actor, campaign, dict(
             number="1234/QĐ-UBND",
             date=datetime.date(2022, 5, 16),
             place="Ia Grai",
@@ -187,8 +195,8 @@ def _load_ia_grai(stdout=None) -> Campaign:
                 " - Kế hoạch huyện, Thủ trưởng các cơ quan, đơn vị có liên quan"
             ),
             recipients=RECIPIENTS,
-        )
-        awards = services._issue(None, campaign)
+        ))
+        awards = services.issue_decision(actor, campaign)
     if stdout is not None:
         collectives = sum(1 for a in awards if a.kind == NomineeKind.COLLECTIVE)
         stdout.write(

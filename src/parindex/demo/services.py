@@ -1,7 +1,10 @@
 """The Gia Lai demo: units, frameworks, rounds and scores from examples/gialai, plus accounts.
 
-Everything goes through the same services as a real province's imports, so the demo also
-proves the import path.
+Everything goes through the same services (the same doors) as a real province's imports, so the
+demo also proves the import path: the demo first ensures its people (the superuser `admin` and
+an account per role), then acts as the proper one, so every row it writes names its actor in the
+change log — the round manager `snv.quanly` opens the rounds, imports their scores and publishes
+their results; the admin runs the commendation campaigns.
 """
 
 from __future__ import annotations
@@ -28,6 +31,9 @@ from parindex.units.services import import_units
 
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "parindex-demo-2026"
+ADMIN_ROLE = "superuser / quản trị hệ thống"
+RELOAD = "parindex demo: values put back from examples/gialai"
+ROUND_MANAGER = "snv.quanly"  # manages the rounds organised by SNV (assessments.demo_round)
 ROUND_KEYS = {
     "code",
     "name",
@@ -97,6 +103,8 @@ def load_demo(directory: Path | None = None) -> DemoSummary:
     with transaction.atomic():
         units = import_units(directory / data.get("units", "units.csv"))
         summary.units = units.created + units.updated
+        people = ensure_demo_accounts()  # needs the units the role accounts hold roles in
+        admin, manager = people[ADMIN_USERNAME], people[ROUND_MANAGER]
 
         for item in data["rounds"]:
             models = [
@@ -104,16 +112,18 @@ def load_demo(directory: Path | None = None) -> DemoSummary:
                 for entry in item.get("frameworks") or []
             ]
             summary.frameworks += [model.code for model in models]
-            round = _sync_round(item, models)
+            round = _sync_round(manager, item, models)
             summary.rounds.append(round.code)
             for entry in item.get("frameworks") or []:
                 if entry.get("scores"):
-                    summary.scores += import_scores(round, directory / entry["scores"]).rows
+                    path = directory / entry["scores"]
+                    # Unchanged on a reload; a value changed since is put back as a correction.
+                    summary.scores += import_scores(manager, round, path, reason=RELOAD).rows
 
         # The parts of the cycle after scoring, each owned by its app: the 2021 survey's
         # answers, the published result snapshots the public pages read, then the Ia Grai
         # commendation campaign that follows from them.
-        from parindex.assessments.demo_round import load_demo_2023
+        from parindex.assessments.demo_round import ACCOUNTS, PASSWORD, load_demo_2023
         from parindex.awards.demo import load_demo_campaign
         from parindex.results.services import publish_demo_rounds
         from parindex.surveys.services import load_demo_survey
@@ -121,13 +131,15 @@ def load_demo(directory: Path | None = None) -> DemoSummary:
         for round in Round.objects.filter(code__in=summary.rounds).order_by("year"):
             if load_demo_survey(round, directory) is not None:
                 summary.surveys.append(round.code)
-        publish_demo_rounds()
-        load_demo_campaign()
+        publish_demo_rounds(manager)
+        load_demo_campaign(admin)
 
-        summary.accounts = ensure_demo_accounts()
         # The 2023 round in progress (built on the 2022 frameworks) and an account per role.
-        summary.accounts += load_demo_2023()
+        load_demo_2023(users=people)
         summary.rounds.append("gialai-2023")
+        summary.accounts = [(ADMIN_USERNAME, ADMIN_PASSWORD, ADMIN_ROLE)] + [
+            (username, PASSWORD, description) for username, _u, _k, description in ACCOUNTS
+        ]
     return summary
 
 
@@ -141,7 +153,7 @@ def _sync_framework(fw: EngineFramework) -> Framework:
     return import_framework(fw, replace=True)
 
 
-def _sync_round(item: dict, frameworks: list[Framework]) -> Round:
+def _sync_round(manager, item: dict, frameworks: list[Framework]) -> Round:
     fields = {
         "name": item.get("name", item["code"]),
         "year": int(item["year"]),
@@ -151,6 +163,7 @@ def _sync_round(item: dict, frameworks: list[Framework]) -> Round:
     round = Round.objects.filter(code=item["code"]).first()
     if round is None:
         return create_round(
+            manager,
             code=item["code"],
             organiser_code=item.get("organiser"),
             framework_codes=[fw.code for fw in frameworks],
@@ -164,8 +177,11 @@ def _sync_round(item: dict, frameworks: list[Framework]) -> Round:
     return round
 
 
-def ensure_demo_accounts() -> list[tuple[str, str, str]]:
-    """The demo's superuser, with its password reset so the printed one always works."""
+def ensure_demo_accounts() -> dict[str, object]:
+    """The demo's people by username: the superuser and an account per role (needs the demo's
+    units), with their passwords reset so the printed ones always work."""
+    from parindex.assessments.demo_round import ensure_accounts
+
     User = get_user_model()
     admin, _ = User.objects.get_or_create(username=ADMIN_USERNAME)
     admin.is_staff = admin.is_superuser = admin.is_active = True
@@ -173,4 +189,4 @@ def ensure_demo_accounts() -> list[tuple[str, str, str]]:
     if not admin.check_password(ADMIN_PASSWORD):
         admin.set_password(ADMIN_PASSWORD)
     admin.save()
-    return [(ADMIN_USERNAME, ADMIN_PASSWORD, "superuser / quản trị hệ thống")]
+    return {ADMIN_USERNAME: admin, **ensure_accounts()}

@@ -59,6 +59,9 @@ ACTIONS = {
     "accept": _("accepted"),
     "reject": _("rejected"),
     "issue": _("issued"),
+    "compute": _("computed"),
+    "publish": _("published"),
+    "correct": _("corrected"),
 }
 
 

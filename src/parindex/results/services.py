@@ -9,6 +9,10 @@ records what the engine was given and what it returned, and guards the publicati
 - `publish` freezes the drafts; a published snapshot never changes;
 - `correct` recomputes a published round into a new published version that names its reason
   and the version it supersedes; the old version stays visible.
+
+Each takes the acting person first, asks `policy.can_publish_results` itself, and records a
+`compute`, `publish` or `correct` row in the change log (listed under the round) in the same
+transaction as the snapshots it writes.
 """
 
 from __future__ import annotations
@@ -17,13 +21,13 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parindex import policy
+from parindex import history, policy
 from parindex.assessments.models import Round, Score
 from parindex.engine.compute import ResultSet, UnitInfo, compute
 from parindex.engine.framework import framework_from_dict, framework_to_dict
@@ -85,13 +89,25 @@ def _with_derived(result_set: ResultSet, raw: dict[str, dict[str, str]]) -> dict
     return {unit: values for unit, values in recorded.items() if values}
 
 
+def _check_allowed(actor, round: Round) -> None:
+    if not policy.can_publish_results(actor, round):
+        raise PermissionDenied(_("Only the round's manager computes, publishes and corrects its "
+                                 "results."))
+
+
+def _versions(snapshots) -> dict[str, int]:
+    """framework code → version, as the change log shows what a results step wrote."""
+    return {s.framework.code: s.version for s in snapshots}
+
+
 @transaction.atomic
-def compute_round(round: Round, user=None) -> list[ResultSnapshot]:
+def compute_round(actor, round: Round) -> list[ResultSnapshot]:
     """Compute every framework of the round and store each as a new draft version.
 
     Earlier drafts of the round are discarded; published versions are untouched. A constant
     number of queries whatever the number of units and criteria.
     """
+    _check_allowed(actor, round)
     _require_ready(round)
     raw = _raw_values(round)
     appraised = round_results(round, stage=APPRAISED)
@@ -119,7 +135,7 @@ def compute_round(round: Round, user=None) -> list[ResultSnapshot]:
             round=round,
             framework=framework,
             version=latest.get(framework.pk, 0) + 1,
-            computed_by=user,
+            computed_by=actor,
             structure=_plain(framework_to_dict(result_set.framework)),
             inputs={
                 "units": [[r.unit_code, r.unit_name] for r in result_set.results],
@@ -163,21 +179,26 @@ def compute_round(round: Round, user=None) -> list[ResultSnapshot]:
     ResultSnapshot.objects.bulk_create(snapshots)
     ResultRow.objects.bulk_create(rows, batch_size=500)
     ResultDetail.objects.bulk_create(details, batch_size=500)
+    history.record(actor, "compute", round, scope=round, after=_versions(snapshots))
     return snapshots
 
 
 @transaction.atomic
 def publish(
+    actor,
     round: Round,
-    user=None,
     published_on: datetime.date | None = None,
     decision_number: str | None = None,
 ) -> list[ResultSnapshot]:
     """Freeze the round's drafts (one per framework). The first publication of a round only:
     once published, a change is a correction with a reason (`correct`)."""
+    _check_allowed(actor, round)
     _lock(round)
     _require_ready(round)
-    drafts = list(ResultSnapshot.objects.filter(round=round, published_at__isnull=True))
+    drafts = list(
+        ResultSnapshot.objects.filter(round=round, published_at__isnull=True)
+        .select_related("framework")
+    )
     if not drafts:
         raise ValidationError(
             _("Compute the results before publishing them."), code="nothing_to_publish"
@@ -187,27 +208,38 @@ def publish(
             _("These results are already published; publish a correction with its reason."),
             code="already_published",
         )
-    _freeze(drafts, user)
+    _freeze(drafts, actor)
     _mark_round(round, published_on, decision_number)
+    history.record(actor, "publish", round, scope=round, after={
+        **_versions(drafts),
+        "decision_number": round.decision_number,
+        "published_on": round.published_on,
+    })
     return drafts
 
 
 @transaction.atomic
-def correct(round: Round, reason: str, user=None) -> list[ResultSnapshot]:
+def correct(actor, round: Round, reason: str) -> list[ResultSnapshot]:
     """Recompute a published round from its current scores into new published versions that
     supersede the current ones and say why. The superseded versions stay readable."""
+    _check_allowed(actor, round)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("A correction needs its reason."), code="reason_required")
     _lock(round)
-    current = {s.framework_id: s for s in ResultSnapshot.objects.current().filter(round=round)}
+    current = {
+        s.framework_id: s
+        for s in ResultSnapshot.objects.current().filter(round=round).select_related("framework")
+    }
     if not current:
         raise ValidationError(_("Only published results can be corrected."), code="not_published")
-    snapshots = compute_round(round, user=user)
+    snapshots = compute_round(actor, round)
     for snapshot in snapshots:
         snapshot.reason = reason
         snapshot.supersedes = current.get(snapshot.framework_id)
-    _freeze(snapshots, user, fields=["reason", "supersedes"])
+    _freeze(snapshots, actor, fields=["reason", "supersedes"])
+    history.record(actor, "correct", round, scope=round, reason=reason,
+                   before=_versions(current.values()), after=_versions(snapshots))
     return snapshots
 
 
@@ -246,16 +278,16 @@ def _mark_round(round: Round, published_on, decision_number) -> None:
         round.save(update_fields=changed)
 
 
-def publish_demo_rounds() -> list[Round]:
-    """Store and publish the snapshots of every round marked published that has none yet
-    (the demo's 2021 and 2022 rounds); their dates and decision numbers are kept."""
+def publish_demo_rounds(actor) -> list[Round]:
+    """Store and publish, as `actor`, the snapshots of every round marked published that has
+    none yet (the demo's 2021 and 2022 rounds); their dates and decision numbers are kept."""
     done = []
     rounds = Round.objects.filter(published_on__isnull=False).exclude(
         result_snapshots__published_at__isnull=False
     )
     for round in rounds.distinct().order_by("year", "code"):
-        compute_round(round)
-        publish(round)
+        compute_round(actor, round)
+        publish(actor, round)
         done.append(round)
     return done
 

@@ -280,17 +280,17 @@ def manage_action(request, round_code: str, action: str):
     _require(policy.can_publish_results(request.user, round))
     try:
         if action == "compute":
-            services.compute_round(round, user=request.user)
+            services.compute_round(request.user, round)
             messages.success(request, _("Results computed. Check the preview, then publish."))
         elif action == "publish":
             services.publish(
+                request.user,
                 round,
-                user=request.user,
                 decision_number=request.POST.get("decision_number") or None,
             )
             messages.success(request, _("Results published."))
         elif action == "correct":
-            services.correct(round, request.POST.get("reason", ""), user=request.user)
+            services.correct(request.user, round, request.POST.get("reason", ""))
             messages.success(request, _("Correction published."))
         else:
             raise Http404("Unknown action")

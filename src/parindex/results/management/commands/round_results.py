@@ -3,10 +3,11 @@ command line (the same services as the staff pages)."""
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from parindex.assessments.models import Round
+from parindex.commandline import acting_user, add_actor_argument, refused
 from parindex.results import services
 from parindex.results.models import ResultSnapshot
 
@@ -20,23 +21,28 @@ class Command(BaseCommand):
         parser.add_argument("--decision", help="decision number, e.g. 197/QĐ-UBND (publish)")
         parser.add_argument("--date", type=datetime.date.fromisoformat, help="YYYY-MM-DD")
         parser.add_argument("--reason", help="why the published results are corrected")
+        add_actor_argument(parser)
 
-    def handle(self, *args, round, action, decision=None, date=None, reason=None, **options):
+    def handle(self, *args, round, action, decision=None, date=None, reason=None, actor=None,
+               **options):
         try:
             rnd = Round.objects.get(code=round)
         except Round.DoesNotExist:
-            raise CommandError(f"unknown round '{round}'") from None
+            raise CommandError(f"unknown round '{round}'", returncode=2) from None
+        if action == "verify":  # reads only: no one needs to be named
+            return self._verify(rnd)
+        user = acting_user(actor)
         try:
             if action == "compute":
-                done = services.compute_round(rnd)
+                done = services.compute_round(user, rnd)
             elif action == "publish":
-                done = services.publish(rnd, published_on=date, decision_number=decision)
-            elif action == "correct":
-                done = services.correct(rnd, reason or "")
+                done = services.publish(user, rnd, published_on=date, decision_number=decision)
             else:
-                return self._verify(rnd)
+                done = services.correct(user, rnd, reason or "")
+        except PermissionDenied as error:
+            raise refused(error) from None
         except ValidationError as error:
-            raise CommandError("; ".join(error.messages)) from None
+            raise CommandError("; ".join(error.messages), returncode=2) from None
         for snapshot in done:
             state = "published" if snapshot.is_published else "draft"
             self.stdout.write(
