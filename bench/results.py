@@ -39,6 +39,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
@@ -71,7 +72,8 @@ def build(n_units: int, n_leaves: int) -> Round:
         Unit(code=f"X{i:05d}", name=f"UBND xã số {i}", group=group) for i in range(n_units)
     )
     fw = framework_from_dict(synthetic_framework(n_leaves))
-    model = import_framework(fw)
+    admin = get_user_model().objects.create_superuser("bench")
+    model = import_framework(admin, fw)
     rnd = Round.objects.create(code="bench", name="Bench", year=2024)
     rnd.frameworks.add(model)
     rng = random.Random(7)

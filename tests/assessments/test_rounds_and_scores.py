@@ -12,6 +12,7 @@ from parindex.frameworks.services import import_framework
 from parindex.history.models import Change
 from parindex.units.services import import_units
 from tests.frameworks.factories import (
+from tests.frameworks.factories import administrator
     GOOD_VALUES,
     district_rows,
     mini_framework,
@@ -30,9 +31,9 @@ def round(tmp_path):
         {"code": "STP", "name": "Sở Tư pháp", "unit_group": "so", "parent_code": "GL"},
         {"code": "X01", "name": "UBND xã 1", "unit_group": "xa", "parent_code": "H01"},
     ]
-    import_units(write_units(tmp_path / "units.csv", rows))
-    import_framework(mini_framework(code="fw-huyen"))
-    import_framework(mini_framework(code="fw-so", group="so", fields=1))
+    import_units(administrator(), write_units(tmp_path / "units.csv", rows))
+    import_framework(administrator(), mini_framework(code="fw-huyen"))
+    import_framework(administrator(), mini_framework(code="fw-so", group="so", fields=1))
     return create_round(
         "r2021",
         "Chỉ số CCHC 2021",
@@ -52,7 +53,7 @@ def test_create_round(round):
 
 
 def test_create_round_errors(round):
-    import_framework(mini_framework(code="fw-huyen-b"))
+    import_framework(administrator(), mini_framework(code="fw-huyen-b"))
     with pytest.raises(ValidationError) as info:
         create_round("r2021", "x", 2021, "NOPE", ["fw-huyen", "fw-huyen-b", "ghost"])
     text = " ".join(info.value.messages)

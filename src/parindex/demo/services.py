@@ -95,12 +95,13 @@ def load_demo(directory: Path | None = None) -> DemoSummary:
     summary = DemoSummary()
 
     with transaction.atomic():
-        units = import_units(directory / data.get("units", "units.csv"))
+        admin = demo_admin()  # the actor of the reference data the demo loads
+        units = import_units(admin, directory / data.get("units", "units.csv"))
         summary.units = units.created + units.updated
 
         for item in data["rounds"]:
             models = [
-                _sync_framework(load_framework(directory / entry["framework"]))
+                _sync_framework(admin, load_framework(directory / entry["framework"]))
                 for entry in item.get("frameworks") or []
             ]
             summary.frameworks += [model.code for model in models]
@@ -131,14 +132,14 @@ def load_demo(directory: Path | None = None) -> DemoSummary:
     return summary
 
 
-def _sync_framework(fw: EngineFramework) -> Framework:
+def _sync_framework(admin, fw: EngineFramework) -> Framework:
     """The stored framework for `fw`: kept when identical, otherwise replaced."""
     model = Framework.objects.select_related("unit_group").filter(code=fw.code).first()
     if model is not None:
         if engine_framework(model) == fw:
             return model
         Score.objects.filter(node__framework=model).delete()
-    return import_framework(fw, replace=True)
+    return import_framework(admin, fw, replace=True)
 
 
 def _sync_round(item: dict, frameworks: list[Framework]) -> Round:
@@ -162,6 +163,12 @@ def _sync_round(item: dict, frameworks: list[Framework]) -> Round:
     round.save()
     round.frameworks.set(frameworks)
     return round
+
+
+def demo_admin():
+    """The demo's superuser (created if missing): it loads the demo's units and frameworks."""
+    ensure_demo_accounts()
+    return get_user_model().objects.get(username=ADMIN_USERNAME)
 
 
 def ensure_demo_accounts() -> list[tuple[str, str, str]]:

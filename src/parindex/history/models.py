@@ -59,6 +59,8 @@ ACTIONS = {
     "accept": _("accepted"),
     "reject": _("rejected"),
     "issue": _("issued"),
+    "review": _("reviewed"),
+    "invite": _("invitation codes created"),
 }
 
 

@@ -1,8 +1,10 @@
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from parindex.engine.framework import FrameworkError
 from parindex.engine.io import InputError
 from parindex.frameworks.services import import_framework
+from parindex.history.commands import actor_for, add_actor_argument, refused
 
 
 class Command(BaseCommand):
@@ -15,10 +17,13 @@ class Command(BaseCommand):
             action="store_true",
             help="overwrite a framework with the same code (refused while scores use it)",
         )
+        add_actor_argument(parser)
 
-    def handle(self, *args, file, replace, **options):
+    def handle(self, *args, file, replace, actor, **options):
         try:
-            framework = import_framework(file, replace=replace)
+            framework = import_framework(actor_for(actor), file, replace=replace)
+        except PermissionDenied as exc:
+            raise refused(exc) from None
         except (FrameworkError, InputError) as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))
