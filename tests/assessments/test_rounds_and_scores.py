@@ -12,8 +12,8 @@ from parindex.frameworks.services import import_framework
 from parindex.history.models import Change
 from parindex.units.services import import_units
 from tests.frameworks.factories import (
-from tests.frameworks.factories import administrator
     GOOD_VALUES,
+    administrator,
     district_rows,
     mini_framework,
     score_rows,

@@ -13,8 +13,8 @@ from parindex.results.selectors import round_results
 from parindex.units.models import Unit
 from parindex.units.services import import_units
 from tests.frameworks.factories import (
-from tests.frameworks.factories import administrator
     GOOD_VALUES,
+    administrator,
     district_rows,
     mini_framework,
     score_rows,

@@ -215,7 +215,7 @@ def review_action(request, round, pk):
     survey = _survey(round)
     response = get_object_or_404(Response, pk=pk, group__survey=survey)
     try:
-        services.review(response, request.POST.get("status", ""))
+        services.review(request.user, response, request.POST.get("status", ""))
     except ValueError:
         return HttpResponse(status=400)
     if request.headers.get("HX-Request"):
@@ -233,12 +233,11 @@ def enter(request, round, group):
     if request.method == "POST":
         try:
             response = services.enter_paper_form(
-                group,
+                request.user, group,
                 form_number=request.POST.get("form_number", ""),
                 answers={q.code: request.POST.get(q.code, "") for q in lay.questions},
                 unit_code=request.POST.get("unit"),
                 comment=request.POST.get("comment", ""),
-                user=request.user,
             )
             messages.success(request, _("Form %(number)s saved.") % {
                 "number": response.form_number})
@@ -264,7 +263,7 @@ def import_upload(request, round, group):
         if upload is None or not upload.name.lower().endswith((".csv", ".xlsx")):
             error = _("Choose a .csv or .xlsx file.")
         else:
-            job = services.start_import(group, upload, request.user)
+            job = services.start_import(request.user, group, upload)
             return redirect("surveys:import_status", round=round, pk=job.pk)
     lay = selectors.layout(group)
     return render(request, "surveys/import.html", {
@@ -328,7 +327,7 @@ def codes(request, round, group):
             unit_code = request.POST.get("unit", "")
             unit = group.targets.select_related("unit").get(unit__code=unit_code).unit \
                 if unit_code else None
-            services.create_invitations(group, count, unit=unit)
+            services.create_invitations(request.user, group, count, unit=unit)
             messages.success(request, _("%(count)s codes created.") % {"count": count})
         except (ValueError, group.targets.model.DoesNotExist):
             messages.error(request, _("Enter a number of codes between 1 and 10000."))

@@ -1,7 +1,9 @@
 import sys
 
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
+from parindex.history.commands import actor_for, add_actor_argument, refused
 from parindex.surveys.models import RespondentGroup
 from parindex.surveys.services import ImportFailed, import_file
 
@@ -14,27 +16,31 @@ class Command(BaseCommand):
         parser.add_argument("round", help="round code")
         parser.add_argument("group", help="respondent group code")
         parser.add_argument("file", help=".csv or .xlsx")
+        add_actor_argument(parser)
 
     def handle(self, *args, **options):
+        actor = actor_for(options["actor"])
         group = RespondentGroup.objects.filter(
             survey__round__code=options["round"], code=options["group"]).first()
         if group is None:
             raise CommandError(f"no respondent group '{options['group']}' in round "
-                               f"'{options['round']}'")
+                               f"'{options['round']}'", returncode=2)
 
         def progress(done, total):
             if sys.stderr.isatty():
                 self.stderr.write(f"\r{done}/{total} rows checked", ending="")
 
         try:
-            count = import_file(group, options["file"], progress=progress)
+            count = import_file(actor, group, options["file"], progress=progress)
+        except PermissionDenied as exc:
+            raise refused(exc) from None
         except ImportFailed as exc:
             lines = [f"{options['file']}: row {i.row}, {i.column or '-'}: {i.message}"
                      for i in exc.issues]
             more = exc.total - len(exc.issues)
             if more > 0:
                 lines.append(f"… and {more} more")
-            raise CommandError("nothing imported:\n" + "\n".join(lines)) from None
+            raise CommandError("nothing imported:\n" + "\n".join(lines), returncode=2) from None
         except OSError as exc:
-            raise CommandError(str(exc)) from None
+            raise CommandError(str(exc), returncode=2) from None
         self.stdout.write(f"{count} responses imported into {group.code}")
