@@ -5,7 +5,7 @@ ModelAdmins through which administrators edit reference data (units, unit groups
 frameworks, rounds): every save or delete made there records `create`/`update`/`delete` with the
 fields the form changed (before → after), inline rows included, in the admin's own transaction;
 and the admin's "History" button shows OUR change log for the object (its own rows and those
-listed under it) instead of Django's LogEntry. `policy`, when set, is the `parindex.policy`
+listed under it) instead of Django's LogEntry. `allowed_by`, when set, is the `parindex.policy`
 function that decides who may add, change or delete there, on top of Django's model permissions.
 """
 
@@ -91,14 +91,15 @@ def _everything(obj) -> dict:
 class LoggedAdmin(admin.ModelAdmin):
     """Mixin: admin saves and deletes land in the change log; "History" shows it."""
 
-    policy = None  # parindex.policy function(user) -> bool; None: model permissions only
+    allowed_by = None  # a parindex.policy function(user) -> bool; None: model permissions only
 
     def change_scope(self, obj):
         """The record whose history also lists changes of `obj` (a round lists itself)."""
         return None
 
     def _allowed(self, request) -> bool:
-        return self.policy is None or type(self).policy(request.user)
+        check = type(self).allowed_by
+        return check is None or check(request.user)
 
     def has_add_permission(self, request, *args):
         return self._allowed(request) and super().has_add_permission(request, *args)

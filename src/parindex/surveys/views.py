@@ -8,8 +8,10 @@ import tempfile
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,12 +19,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from parindex import policy
+from parindex import history, policy
 from parindex.assessments.models import Round
 from parindex.units.models import Unit
 
 from . import scoring, selectors, services
 from .models import GroupUnit, ImportJob, Invitation, RespondentGroup, Response, Survey
+
+
+HISTORY_PAGE = 50
 
 
 def manager_required(view):
@@ -169,6 +174,17 @@ def dashboard(request, round):
     return render(request, "surveys/dashboard.html", {
         "survey": survey, "groups": groups, "jobs": jobs,
     })
+
+
+@login_required
+def history_page(request, round):
+    """The survey's change log, newest first, 50 a page; "not found" to anyone but its
+    managers, as for a survey that does not exist."""
+    survey = _survey(round)
+    if not policy.can_manage_survey(request.user, survey.round):
+        raise Http404
+    changes = Paginator(history.about(survey), HISTORY_PAGE).get_page(request.GET.get("page"))
+    return render(request, "surveys/history.html", {"survey": survey, "changes": changes})
 
 
 @manager_required
