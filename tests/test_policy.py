@@ -152,3 +152,15 @@ def test_anonymous_is_refused_everything(cycle):
         sheet = at_state(cycle, state)
         assert not any(check(anonymous, sheet) for check in CHECKS.values())
     assert not policy.visible_rounds(anonymous).exists()
+
+
+@pytest.mark.parametrize("check", [policy.can_manage_units, policy.can_manage_frameworks])
+def test_reference_data_is_managed_by_administrators_only(cycle, check, django_user_model):
+    assert {p for p in PEOPLE if check(fresh(getattr(cycle, p)))} == set()
+    admin = django_user_model.objects.create_superuser("root")
+    assert check(admin)
+    staff = django_user_model.objects.create_user("clerk", is_staff=True)
+    assert not check(staff)
+    admin.is_active = False
+    assert not check(admin)
+    assert not check(AnonymousUser()) and not check(None)
