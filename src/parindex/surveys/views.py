@@ -26,7 +26,6 @@ from parindex.units.models import Unit
 from . import scoring, selectors, services
 from .models import GroupUnit, ImportJob, Invitation, RespondentGroup, Response, Survey
 
-
 HISTORY_PAGE = 50
 
 
