@@ -1,5 +1,9 @@
 """Units and frameworks: one door each, actor first, refused without policy, logged."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -17,6 +21,7 @@ from parindex.units.services import import_units
 from tests.frameworks.factories import administrator, district_rows, mini_framework, write_units
 
 pytestmark = pytest.mark.django_db
+PARINDEX = Path(sys.executable).with_name("parindex")
 
 
 @pytest.fixture
@@ -128,3 +133,11 @@ def test_import_framework_command_needs_an_allowed_actor(huyen, clerk, tmp_path,
         call_command("import_framework", str(source), *extra)
     assert info.value.returncode == 2
     assert not Framework.objects.exists() and not Change.objects.exists()
+
+
+@pytest.mark.parametrize("command", ["import-units", "import-framework"])
+def test_the_parindex_command_without_as_exits_2_without_a_traceback(command, tmp_path):
+    result = subprocess.run([str(PARINDEX), command, str(tmp_path / "any.csv")],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert "--as USERNAME" in result.stderr and "Traceback" not in result.stderr

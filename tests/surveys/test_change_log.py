@@ -4,8 +4,11 @@ under the survey; a refused person writes nothing. Public answers are not logged
 from decimal import Decimal as D
 
 import pytest
+import yaml
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 
 from parindex import history
@@ -20,6 +23,8 @@ from parindex.surveys.models import (
     Section,
     Survey,
 )
+
+from .conftest import definition
 
 
 def logged(survey):
@@ -146,3 +151,26 @@ def test_the_survey_history_page(staff_client, staff, citizens, client, outsider
     client.force_login(outsider)
     assert client.get(url).status_code == 404
     assert client.get(reverse("surveys:history", args=["nope"])).status_code == 404
+
+
+@pytest.mark.parametrize("extra,message", [
+    ([], "--as USERNAME"),
+    (["--as", "nobody"], "no active user"),
+    (["--as", "outsider"], "refused"),
+])
+def test_load_survey_command_needs_an_allowed_actor(round_, outsider, tmp_path, extra, message):
+    path = tmp_path / "survey.yaml"
+    path.write_text(yaml.safe_dump(definition(), allow_unicode=True), encoding="utf-8")
+    with pytest.raises(CommandError, match=message) as info:
+        call_command("load_survey", "r2021", str(path), *extra)
+    assert info.value.returncode == 2
+    assert not Survey.objects.exists()
+
+
+def test_load_survey_command_logs_one_import(round_, staff, tmp_path):
+    path = tmp_path / "survey.yaml"
+    path.write_text(yaml.safe_dump(definition(), allow_unicode=True), encoding="utf-8")
+    call_command("load_survey", "r2021", str(path), "--as", staff.username)
+    [change] = logged(Survey.objects.get())
+    assert (change.actor, change.action, change.after["file"], change.after["groups"]) == (
+        staff, "import", "survey.yaml", 2)

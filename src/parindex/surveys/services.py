@@ -738,6 +738,20 @@ def write_responses_xlsx(survey: Survey, handle) -> None:
 # --------------------------------------------------------------------------- demo
 
 
+def import_definition(actor, round: Round, path: str | Path, *,
+                      replace: bool = False) -> Survey:
+    """Store a survey definition file for `round` (the `load-survey` command): one `import`
+    row with what the file holds; DefinitionError (nothing written) for a bad file."""
+    _check(actor, round)
+    with transaction.atomic():
+        survey = load_survey(round, path, replace=replace)
+        history.record(actor, "import", survey, scope=survey, after={
+            "file": Path(path).name, "name": survey.name, "margin": survey.margin,
+            "groups": survey.groups.count(),
+            "questions": Question.objects.filter(group__survey=survey).count()})
+    return survey
+
+
 def load_demo_survey(round: Round, directory: str | Path | None = None) -> Survey | None:
     """The demo survey of `round` from examples/gialai: survey-YEAR.yaml for the definition and
     survey-YEAR-GROUP.csv for each group's answers. None when the round has no survey file."""
