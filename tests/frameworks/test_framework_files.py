@@ -58,7 +58,8 @@ def test_yaml_and_xlsx_round_trips_are_identical(name, fw, groups, tmp_path, cap
 
 
 def test_export_yaml_to_a_file(groups, tmp_path):
-    call_command("import_framework", "--as", ADMIN, str(_write_yaml(tmp_path, mini_framework_dict())))
+    source = _write_yaml(tmp_path, mini_framework_dict())
+    call_command("import_framework", "--as", ADMIN, str(source))
     out = tmp_path / "out.yaml"
     call_command("export_framework", "mini-huyen-2021", "--out", str(out))
     assert load_framework(out) == mini_framework()
@@ -80,7 +81,8 @@ def snapshot():
 
 
 def test_errors_leave_the_database_unchanged(groups, tmp_path, capsys):
-    call_command("import_framework", "--as", ADMIN, str(_write_yaml(tmp_path, mini_framework_dict())))
+    source = _write_yaml(tmp_path, mini_framework_dict())
+    call_command("import_framework", "--as", ADMIN, str(source))
     before = snapshot()
 
     broken = mini_framework_dict(code="broken")
@@ -116,6 +118,7 @@ def test_errors_leave_the_database_unchanged(groups, tmp_path, capsys):
 def test_export_unknown_code_and_xlsx_without_out(groups, tmp_path):
     with pytest.raises(CommandError, match="unknown framework"):
         call_command("export_framework", "nope")
-    call_command("import_framework", "--as", ADMIN, str(_write_yaml(tmp_path, mini_framework_dict())))
+    source = _write_yaml(tmp_path, mini_framework_dict())
+    call_command("import_framework", "--as", ADMIN, str(source))
     with pytest.raises(CommandError, match="--out"):
         call_command("export_framework", "mini-huyen-2021", "--format", "xlsx")

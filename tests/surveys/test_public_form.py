@@ -76,7 +76,8 @@ def test_one_response_per_invitation_code(client, staff, deputies):
 def test_code_bound_to_a_unit_fixes_the_unit(client, staff, deputies):
     from parindex.units.models import Unit
 
-    [invitation] = services.create_invitations(staff, deputies, 1, unit=Unit.objects.get(code="IAGRAI"))
+    iagrai = Unit.objects.get(code="IAGRAI")
+    [invitation] = services.create_invitations(staff, deputies, 1, unit=iagrai)
     page = client.get(form_url(deputies) + f"?code={invitation.code}")
     assert 'type="hidden" name="unit" value="IAGRAI"' in page.content.decode()
     client.post(form_url(deputies), {"code": invitation.code, "unit": "PLEIKU", "D1": "B"})

@@ -90,8 +90,8 @@ def _group_page(request, survey, group):
         sections = [(f.cleaned_data.get("id"), f.cleaned_data.get("title") or "")
                     for f in section_set.forms]
         try:
-            group = services.save_group(request.user, survey, group, targets=rows, sections=sections,
-                                        **form.cleaned_data)
+            group = services.save_group(request.user, survey, group, targets=rows,
+                                        sections=sections, **form.cleaned_data)
             messages.success(request, _("Group saved."))
             return redirect("surveys:group_edit", round=survey.round.code, group=group.code)
         except services.EditRefused as exc:
