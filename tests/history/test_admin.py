@@ -8,7 +8,7 @@ from parindex import history
 from parindex.assessments.models import Round
 from parindex.frameworks.services import import_framework
 from parindex.history.models import Change
-from parindex.units.models import Role, Unit
+from parindex.units.models import Role, Unit, UnitGroup
 from parindex.units.services import import_units
 from tests.frameworks.factories import administrator, district_rows, mini_framework, write_units
 
@@ -89,3 +89,13 @@ def test_a_round_edited_in_the_admin_is_in_the_round_history(client, unit):
     assert page.status_code == 302
     change = history.about(round).get()
     assert (change.action, change.diff) == ("update", {"name": ["Kỳ cũ", "Kỳ mới"]})
+
+
+def test_a_bulk_delete_in_the_admin_logs_each_record(client, db):
+    groups = [UnitGroup.objects.create(code=f"g{i}", name=f"Nhóm {i}") for i in range(2)]
+    client.force_login(administrator())
+    client.post(reverse("admin:units_unitgroup_changelist"), {
+        "action": "delete_selected", "_selected_action": [g.pk for g in groups], "post": "yes"})
+    assert not UnitGroup.objects.exists()
+    assert [history.for_object(g).get().action for g in groups] == ["delete", "delete"]
+    assert history.for_object(groups[0]).get().before == {"code": "g0", "name": "Nhóm 0"}
