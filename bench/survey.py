@@ -57,6 +57,8 @@ def setup_django(directory: Path) -> None:
 
 
 def build(units: int):
+    from django.contrib.auth import get_user_model
+
     from parindex.assessments.models import Round
     from parindex.engine.framework import framework_from_dict
     from parindex.frameworks.services import import_framework
@@ -66,7 +68,8 @@ def build(units: int):
     group = UnitGroup.objects.create(code="huyen", name="Cấp huyện")
     codes = [f"U{i:04d}" for i in range(units)]
     Unit.objects.bulk_create(Unit(code=c, name=f"UBND {c}", group=group) for c in codes)
-    framework = import_framework(framework_from_dict({
+    admin = get_user_model().objects.create_superuser("bench")
+    framework = import_framework(admin, framework_from_dict({
         "code": "bench", "name": "Bench", "year": 2021, "unit_group": "huyen",
         "nodes": [{"code": "8", "title": "Điều tra", "children": [
             {"code": "8.1", "title": "Hài lòng", "max": 12, "rule": {"kind": "survey"}},
@@ -151,6 +154,9 @@ def main() -> None:
         from parindex.surveys.services import delete_responses, import_file
 
         round_, group, codes = build(args.units)
+        from django.contrib.auth import get_user_model
+
+        admin = get_user_model().objects.get(username="bench")
         path = directory / "responses.csv"
         write_file(path, args.rows, codes)
 
@@ -162,12 +168,12 @@ def main() -> None:
             delete_responses(RespondentGroup.objects.all())
 
         def survey():
-            count = import_file(group, path)
+            count = import_file(admin, group, path)
             return count, survey_points(round_)
 
         base_time, lines = best(baseline, args.repeat)
         survey_time, (count, points) = best(survey, args.repeat, before=clear)
-        import_time, _ = best(lambda: import_file(group, path), 1, before=clear)
+        import_time, _ = best(lambda: import_file(admin, group, path), 1, before=clear)
         score_time, _ = best(lambda: survey_points(round_), args.repeat)
         floor_time = sqlite_floor(args.repeat)
 

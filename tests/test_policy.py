@@ -199,3 +199,15 @@ def test_lifecycle_of_survey_and_results(cycle):
     assert policy.survey_open(survey)  # a draft is not a publication
     ResultSnapshot.objects.update(published_at=timezone.now())
     assert not policy.survey_open(survey)
+
+
+@pytest.mark.parametrize("check", [policy.can_manage_units, policy.can_manage_frameworks])
+def test_reference_data_is_managed_by_administrators_only(cycle, check, django_user_model):
+    assert {p for p in PEOPLE if check(fresh(getattr(cycle, p)))} == set()
+    admin = django_user_model.objects.create_superuser("root")
+    assert check(admin)
+    staff = django_user_model.objects.create_user("clerk", is_staff=True)
+    assert not check(staff)
+    admin.is_active = False
+    assert not check(admin)
+    assert not check(AnonymousUser()) and not check(None)

@@ -32,4 +32,4 @@ def acting_user(username: str | None):
 
 def refused(error) -> CommandError:
     """A policy refusal (PermissionDenied) as the command's exit-2 error."""
-    return CommandError(f"refused: {error or 'not allowed'}", returncode=2)
+    return CommandError(f"refused: {error or 'not allowed'}; nothing was written", returncode=2)

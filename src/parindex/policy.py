@@ -93,6 +93,27 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
+# --------------------------------------------------------------------------- reference data
+
+
+def can_manage_units(user) -> bool:
+    """Units, unit groups and roles: the installation's administrators (superusers) only.
+
+    Roles are the access story itself, so no unit role (not even a round manager) may grant
+    or change them; staff without superuser status do not either. Nobody (None) is refused.
+    """
+    return bool(getattr(user, "is_superuser", False) and user.is_active)
+
+
+def can_manage_frameworks(user) -> bool:
+    """Import, replace and delete frameworks: the installation's administrators (superusers).
+
+    A framework is shared by every round that scores on it, so no round manager changes one.
+    Nobody (None) is refused.
+    """
+    return bool(getattr(user, "is_superuser", False) and user.is_active)
+
+
 # --------------------------------------------------------------------------- rounds
 
 

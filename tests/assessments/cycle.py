@@ -12,7 +12,7 @@ from parindex.assessments.models import Sheet
 from parindex.frameworks.models import Node
 from parindex.frameworks.services import import_framework
 from parindex.units.models import Role, Unit, UnitGroup
-from tests.frameworks.factories import mini_framework
+from tests.frameworks.factories import administrator, mini_framework
 
 PASSWORD = "Cchc-2023-demo!"
 # A value per leaf of mini_framework(fields=2) that earns points, and the note for the leaves
@@ -41,7 +41,9 @@ def build_cycle(units: int = 2, fields: int = 2, code: str = "r2023") -> SimpleN
         Unit.objects.create(code=f"H{i:02d}", name=f"UBND huyện {i}", group=huyen)
         for i in range(1, units + 1)
     ]
-    framework = import_framework(mini_framework(code=f"{code}-huyen", year=2023, fields=fields))
+    framework = import_framework(
+        administrator(), mini_framework(code=f"{code}-huyen", year=2023, fields=fields)
+    )
     K = Role.Kind
     c = SimpleNamespace(organiser=organiser, units=assessed, framework=framework)
     c.manager = make_user(f"{code}-manager", organiser, K.MANAGER)

@@ -15,6 +15,7 @@ from parindex.units.services import import_units
 from tests.assessments.cycle import make_user
 from tests.frameworks.factories import (
     GOOD_VALUES,
+    administrator,
     district_rows,
     mini_framework,
     score_rows,
@@ -33,9 +34,9 @@ def round(tmp_path):
         {"code": "STP", "name": "Sở Tư pháp", "unit_group": "so", "parent_code": "GL"},
         {"code": "X01", "name": "UBND xã 1", "unit_group": "xa", "parent_code": "H01"},
     ]
-    import_units(write_units(tmp_path / "units.csv", rows))
-    import_framework(mini_framework(code="fw-huyen"))
-    import_framework(mini_framework(code="fw-so", group="so", fields=1))
+    import_units(administrator(), write_units(tmp_path / "units.csv", rows))
+    import_framework(administrator(), mini_framework(code="fw-huyen"))
+    import_framework(administrator(), mini_framework(code="fw-so", group="so", fields=1))
     boss = make_user("snv-boss", Unit.objects.get(code="SNV"), Role.Kind.MANAGER)
     return create_round(
         boss,
@@ -69,14 +70,14 @@ def test_create_round_is_a_door_for_the_organisers_manager(round, manager):
     assert not Round.objects.filter(code="r2022").exists()
 
     created = create_round(manager, "r2022", "Chỉ số 2022", 2022, "SNV", ["fw-huyen"])
-    change = Change.objects.get(action="create", object_id=created.pk)
+    change = Change.objects.get(action="create", object_id=created.pk, object_type__model="round")
     assert change.actor == manager and change.scope_id == created.pk
     assert change.after == {"code": "r2022", "name": "Chỉ số 2022", "year": 2022,
                             "organiser": "SNV", "frameworks": ["fw-huyen"]}
 
 
 def test_create_round_errors(round):
-    import_framework(mini_framework(code="fw-huyen-b"))
+    import_framework(administrator(), mini_framework(code="fw-huyen-b"))
     with pytest.raises(ValidationError) as info:
         create_round(admin(), "r2021", "x", 2021, "NOPE", ["fw-huyen", "fw-huyen-b", "ghost"])
     text = " ".join(info.value.messages)

@@ -75,7 +75,7 @@ def test_a_bad_value_is_refused_with_the_engines_message_and_nothing_is_written(
     with pytest.raises(ValidationError, match="not a sub-criterion"):
         workflow.save_score(fresh(cycle.officer), cycle.sheet, "1", "self", "1", "", 0)
     assert not Score.objects.exists()
-    assert not Change.objects.exclude(action__in=["create", "state", "assignment"]).exists()
+    assert not Change.objects.exclude(action__in=["create", "import", "state", "assignment"]).exists()
     assert reload(cycle.sheet).started_at is None
 
 

@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 from playwright.sync_api import expect
+from tests.frameworks.factories import administrator
 from tests.surveys.conftest import FRAMEWORK, definition, make_units, organiser, round_manager
 
 from parindex.assessments.models import Round
@@ -16,7 +17,7 @@ def survey(transactional_db):
     make_units(["IAGRAI", "PLEIKU"])
     round_ = Round.objects.create(code="r2021", name="Kỳ 2021", year=2021,
                                   organiser=organiser())
-    round_.frameworks.add(import_framework(framework_from_dict(FRAMEWORK)))
+    round_.frameworks.add(import_framework(administrator(), framework_from_dict(FRAMEWORK)))
     return create_survey(round_, definition())
 
 

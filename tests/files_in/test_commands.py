@@ -19,9 +19,15 @@ UNITS_HEADER = "code,name,unit_group\n"
 CP1258_UNITS = (UNITS_HEADER + "H01,UBND huyện Đak Đoa,huyen\n").encode("cp1258", "replace")
 
 
+@pytest.fixture(autouse=True)
+def root(django_user_model):
+    """The administrator the commands act as (`--as root`)."""
+    return django_user_model.objects.create_superuser("root")
+
+
 def refused(capsys, *args) -> str:
     with pytest.raises(CommandError) as caught:
-        call_command(*args)
+        call_command(*args, "--as", "root")
     assert caught.value.returncode == 2
     return str(caught.value) + capsys.readouterr().err
 
@@ -33,7 +39,7 @@ def test_import_units_refuses_more_rows_than_the_limit(settings, tmp_path, capsy
     assert "many.csv: the file has more than 3 rows (the limit)" in message
     assert not Unit.objects.exists()
     write_units(tmp_path / "many.csv", district_rows(2))  # at the limit: fine
-    call_command("import_units", str(path))
+    call_command("import_units", str(path), "--as", "root")
     assert Unit.objects.count() == 3
 
 
@@ -73,7 +79,7 @@ def test_import_units_reads_what_excel_writes(tmp_path, encoding, delimiter):
         data = b"\xfe\xff" + data  # Excel's BOM
     path = tmp_path / "units.csv"
     path.write_bytes(data)
-    call_command("import_units", str(path))
+    call_command("import_units", str(path), "--as", "root")
     assert Unit.objects.get().name == "UBND huyện Ia Grai"
 
 

@@ -1,7 +1,6 @@
 """The admin of units, frameworks and rounds renders, with its filters and the node tree."""
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from parindex.assessments.models import Round
@@ -9,16 +8,17 @@ from parindex.assessments.services import create_round
 from parindex.frameworks.models import Framework
 from parindex.frameworks.services import import_framework
 from parindex.units.models import Unit
+from parindex.units.services import import_units
 
-from .factories import district_rows, mini_framework, write_units
+from .factories import administrator, district_rows, mini_framework, write_units
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def staff(client, django_user_model, tmp_path):
-    call_command("import_units", str(write_units(tmp_path / "u.csv", district_rows(2))))
-    import_framework(mini_framework())
+    import_units(administrator(), write_units(tmp_path / "u.csv", district_rows(2)))
+    import_framework(administrator(), mini_framework())
     user = django_user_model.objects.create_superuser("boss", "b@example.invalid", "x-Pass-1234")
     create_round(user, "r", "Kỳ 2021", 2021, "GL", ["mini-huyen-2021"])
     client.force_login(user)

@@ -14,6 +14,7 @@ from parindex.units.models import Unit
 from parindex.units.services import import_units
 from tests.frameworks.factories import (
     GOOD_VALUES,
+    administrator,
     district_rows,
     mini_framework,
     score_rows,
@@ -29,8 +30,8 @@ def build_round(tmp_path, code: str, n_units: int, fields: int = 2, scored=None)
     prefix = code.upper()
     # Each round scores its own unit group, so the rounds of one test do not see each other.
     rows = district_rows(n_units, group=code, prefix=prefix)
-    import_units(write_units(tmp_path / f"{code}-units.csv", rows))
-    import_framework(mini_framework(code=f"{code}-fw", group=code, fields=fields))
+    import_units(administrator(), write_units(tmp_path / f"{code}-units.csv", rows))
+    import_framework(administrator(), mini_framework(code=f"{code}-fw", group=code, fields=fields))
     round = create_round(admin(), code, code, 2021, "GL", [f"{code}-fw"])
     units = [r["code"] for r in rows if r["unit_group"] == code]
     scored = units if scored is None else units[:scored]

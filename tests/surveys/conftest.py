@@ -9,6 +9,7 @@ from parindex.engine.framework import framework_from_dict
 from parindex.frameworks.services import import_framework
 from parindex.surveys.definition import create_survey
 from parindex.units.models import Role, Unit, UnitGroup
+from tests.frameworks.factories import administrator
 
 FRAMEWORK = {
     "code": "test-huyen",
@@ -70,7 +71,7 @@ def make_units(codes):
 @pytest.fixture
 def round_(db):
     make_units(["IAGRAI", "PLEIKU"])
-    framework = import_framework(framework_from_dict(FRAMEWORK))
+    framework = import_framework(administrator(), framework_from_dict(FRAMEWORK))
     round_ = Round.objects.create(code="r2021", name="Kỳ 2021", year=2021,
                                   organiser=organiser())
     round_.frameworks.add(framework)

@@ -101,8 +101,8 @@ def test_every_response_path_refuses_once_results_are_published(published, citiz
         services.submit_online(citizens, answers={"Q1": "A", "Q2": "A"}, unit_code="IAGRAI",
                                address="10.0.0.1")
     with pytest.raises(services.SurveyClosed):
-        services.enter_paper_form(citizens, form_number="1", answers={"Q1": "A"},
-                                  unit_code="IAGRAI", user=staff)
+        services.enter_paper_form(staff, citizens, form_number="1", answers={"Q1": "A"},
+                                  unit_code="IAGRAI")
     with pytest.raises(InputError) as failed:
         services.import_responses(citizens, [["unit_code", "Q1"], ["IAGRAI", "A"]])
     assert failed.value.errors[0].message == CLOSED

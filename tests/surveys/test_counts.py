@@ -45,15 +45,15 @@ def test_counts_follow_every_write(citizens, staff, operations):
         if kind == "review":
             responses = list(Response.objects.order_by("pk"))
             if responses:
-                services.review(responses[a % len(responses)], b)
+                services.review(staff, responses[a % len(responses)], b)
             continue
         answers = {"Q1": b or "A", "Q2": c}
         if kind == "online":  # the same answers again from one address are flagged
             services.submit_online(citizens, answers={"Q1": b or "A", "Q2": c or "X"},
                                    unit_code=a, address="10.0.0.1")
         elif kind == "paper":
-            services.enter_paper_form(citizens, form_number=str(n), answers=answers,
-                                      unit_code=a, user=staff)
+            services.enter_paper_form(staff, citizens, form_number=str(n), answers=answers,
+                                      unit_code=a)
         else:
             services.import_responses(citizens, [["unit_code", "Q1", "Q2"], [a, b, c]])
     assert selectors.counts(survey) == counted_from_responses(survey)

@@ -88,11 +88,11 @@ def test_an_invalid_weight_is_refused_and_nothing_is_written(staff_client, citiz
     assert Question.objects.get(pk=q1.pk).text == q1.text
 
 
-def test_service_refuses_a_weight_out_of_range(citizens):
+def test_service_refuses_a_weight_out_of_range(staff, citizens):
     q1 = citizens.questions.get(code="Q1")
     with pytest.raises(services.EditRefused, match="between 0 and 1"):
-        services.save_question(citizens, q1, code="Q1", text="x", section_id=q1.section_id,
-                               leaf_code="8.2", required=True,
+        services.save_question(staff, citizens, q1, code="Q1", text="x",
+                               section_id=q1.section_id, leaf_code="8.2", required=True,
                                options=[("A", "Yes", D("1.01"))])
     assert Question.objects.get(pk=q1.pk).text == q1.text
 
@@ -155,14 +155,15 @@ def test_a_manager_builds_a_group_from_nothing(staff_client, survey):
     assert survey_points(survey.round)["PLEIKU"] == {"8.2": D(8)}  # 12 × 2/3
 
 
-def test_a_leaf_that_is_not_a_survey_leaf_is_refused(staff_client, citizens):
+def test_a_leaf_that_is_not_a_survey_leaf_is_refused(staff, staff_client, citizens):
     q1 = citizens.questions.get(code="Q1")
     page = staff_client.post(question_url(q1), question_data(q1, leaf_code="1.1"))
     assert page.status_code == 400
     assert Question.objects.get(pk=q1.pk).leaf_code == "8.2"
     with pytest.raises(services.EditRefused, match="not a survey sub-criterion"):
-        services.save_question(citizens, q1, code="Q1", text="x", section_id=q1.section_id,
-                               leaf_code="1.1", required=True, options=[("A", "a", None)])
+        services.save_question(staff, citizens, q1, code="Q1", text="x",
+                               section_id=q1.section_id, leaf_code="1.1", required=True,
+                               options=[("A", "a", None)])
 
 
 def test_questions_and_options_are_fixed_once_there_are_responses(staff_client, citizens):
@@ -207,7 +208,7 @@ def _queries(client, url):
     return len(context)
 
 
-def test_editing_pages_queries_do_not_grow(staff_client, round_):
+def test_editing_pages_queries_do_not_grow(staff, staff_client, round_):
     small = ["IAGRAI", "PLEIKU"]
     make_units(small)
     create_survey(round_, definition(units=small))
@@ -220,16 +221,16 @@ def test_editing_pages_queries_do_not_grow(staff_client, round_):
     # Many more units, sections, questions and options
     many = [f"U{i:02d}" for i in range(15)]
     make_units(many)
-    services.save_group(survey, group, code=group.code, name=group.name, intro="",
+    services.save_group(staff, survey, group, code=group.code, name=group.name, intro="",
                         access="open", accepting=True,
                         targets=[(code, 100) for code in small + many],
                         sections=[(None, f"Phần {i}") for i in range(6)])
     section = group.sections.last()
     for i in range(10):
-        services.save_question(group, None, code=f"N{i}", text="?", section_id=section.pk,
+        services.save_question(staff, group, None, code=f"N{i}", text="?", section_id=section.pk,
                                leaf_code="8.2", required=False,
                                options=[(c, c, None) for c in "ABCDEFGHJK"])
-    services.save_question(group, q1, code="Q1", text="?", section_id=q1.section_id,
+    services.save_question(staff, group, q1, code="Q1", text="?", section_id=q1.section_id,
                            leaf_code="8.2", required=True,
                            options=[(c, c, D("0.5")) for c in "ABCDEFGHJKLMN"])
     after = [_queries(staff_client, url) for url in urls]

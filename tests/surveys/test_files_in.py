@@ -30,31 +30,31 @@ def test_web_import_of_a_zip_bomb_ends_failed_and_logs_nothing_of_it(
     assert "2 MB" in staff_client.get(page["Location"]).content.decode()
 
 
-def test_command_refuses_too_many_rows_with_status_2(citizens, settings, tmp_path, capsys):
+def test_command_refuses_too_many_rows_with_status_2(staff, citizens, settings, tmp_path, capsys):
     settings.PARINDEX_IMPORT_MAX_ROWS = 2
     path = tmp_path / "forms.csv"
     path.write_text("unit_code,Q1\nIAGRAI,A\nIAGRAI,B\nPLEIKU,A\n", "utf-8")
     with pytest.raises(CommandError) as caught:
-        call_command("import_survey_responses", "r2021", "nguoi-dan", str(path))
+        call_command("import_survey_responses", "r2021", "nguoi-dan", str(path), "--as", "manager")
     assert caught.value.returncode == 2
     assert "forms.csv: the file has more than 2 rows (the limit)" in str(caught.value)
     assert not Response.objects.exists()
 
 
-def test_command_reads_excel_unicode_text_and_refuses_cp1258(citizens, tmp_path):
+def test_command_reads_excel_unicode_text_and_refuses_cp1258(staff, citizens, tmp_path):
     path = tmp_path / "forms.csv"
     path.write_bytes("unit_code\tQ1\tcomment\nIAGRAI\tA\tTốt\n".encode("utf-16"))
-    call_command("import_survey_responses", "r2021", "nguoi-dan", str(path))
+    call_command("import_survey_responses", "r2021", "nguoi-dan", str(path), "--as", "manager")
     assert Response.objects.get().comment == "Tốt"
     path.write_bytes("unit_code,Q1,comment\nIAGRAI,A,Đạt\n".encode("cp1258", "replace"))
     with pytest.raises(CommandError, match="CSV UTF-8") as caught:
-        call_command("import_survey_responses", "r2021", "nguoi-dan", str(path))
+        call_command("import_survey_responses", "r2021", "nguoi-dan", str(path), "--as", "manager")
     assert caught.value.returncode == 2 and Response.objects.count() == 1
 
 
-def test_load_survey_refuses_yaml_aliases(round_, tmp_path):
+def test_load_survey_refuses_yaml_aliases(staff, round_, tmp_path):
     path = tmp_path / "survey.yaml"
     path.write_text(BILLION_LAUGHS, "utf-8")
     with pytest.raises(CommandError, match=r"survey.yaml:1:4: YAML anchors and aliases") as caught:
-        call_command("load_survey", "r2021", str(path))
+        call_command("load_survey", "r2021", str(path), "--as", "manager")
     assert caught.value.returncode == 2 and not Survey.objects.exists()

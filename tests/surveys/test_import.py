@@ -17,17 +17,17 @@ def write_csv(path, text):
     return path
 
 
-def test_a_good_file_imports_every_row(citizens, tmp_path):
+def test_a_good_file_imports_every_row(staff, citizens, tmp_path):
     path = write_csv(tmp_path / "a.csv", "form_number,unit_code,Q1,Q2,Q3,comment\n"
                      "1,IAGRAI,A,b,1,Tốt\n2,PLEIKU,,D,,\n3,IAGRAI,X,C,2,\n")
-    assert services.import_file(citizens, path) == 3
+    assert services.import_file(staff, citizens, path) == 3
     rows = list(Response.objects.order_by("form_number").values_list(
         "form_number", "unit__code", "answers", "comment", "channel"))
     assert rows == [("1", "IAGRAI", "AB1", "Tốt", "import"), ("2", "PLEIKU", ".D.", "", "import"),
                     ("3", "IAGRAI", "XC2", "", "import")]
 
 
-def test_bad_rows_are_all_reported_and_nothing_is_imported(citizens, tmp_path):
+def test_bad_rows_are_all_reported_and_nothing_is_imported(staff, citizens, tmp_path):
     path = write_csv(tmp_path / "bad.csv", "form_number,unit_code,Q1,Q2\n"
                      "1,IAGRAI,A,B\n"
                      "2,NOWHERE,A,B\n"
@@ -35,48 +35,48 @@ def test_bad_rows_are_all_reported_and_nothing_is_imported(citizens, tmp_path):
                      "1,PLEIKU,A,B\n"
                      "5,PLEIKU,A,B,extra\n")
     with pytest.raises(InputError) as caught:
-        services.import_file(citizens, path)
+        services.import_file(staff, citizens, path)
     issues = [(i.row, i.column) for i in caught.value.errors]
     assert issues == [(3, "unit_code"), (4, "Q1"), (5, "form_number"), (6, "")]
     assert "row 2" in caught.value.errors[2].message or "2" in caught.value.errors[2].message
     assert not Response.objects.exists()
 
 
-def test_unknown_and_missing_columns(citizens, tmp_path):
+def test_unknown_and_missing_columns(staff, citizens, tmp_path):
     with pytest.raises(InputError) as caught:
-        services.import_file(citizens, write_csv(tmp_path / "c.csv", "Q1,Q9\nA,B\n"))
+        services.import_file(staff, citizens, write_csv(tmp_path / "c.csv", "Q1,Q9\nA,B\n"))
     assert [(i.row, i.column) for i in caught.value.errors] == [(1, "Q9"), (1, "unit_code")]
 
 
 def test_form_numbers_already_entered_are_refused(staff, citizens, tmp_path):
-    services.enter_paper_form(citizens, form_number="7", answers={"Q1": "A"}, unit_code="IAGRAI",
-                              user=staff)
+    services.enter_paper_form(staff, citizens, form_number="7", answers={"Q1": "A"},
+                              unit_code="IAGRAI")
     with pytest.raises(InputError) as caught:
-        services.import_file(citizens, write_csv(tmp_path / "d.csv", "form_number,unit_code,Q1\n"
-                                                 "7,IAGRAI,A\n"))
+        services.import_file(staff, citizens, write_csv(
+            tmp_path / "d.csv", "form_number,unit_code,Q1\n7,IAGRAI,A\n"))
     assert caught.value.errors[0].row == 2
     assert Response.objects.count() == 1
 
 
-def test_xlsx_with_numbers_as_cells(citizens, tmp_path):
+def test_xlsx_with_numbers_as_cells(staff, citizens, tmp_path):
     book = Workbook()
     sheet = book.active
     sheet.append(["form_number", "unit_code", "Q1", "Q2", "Q3"])
     sheet.append([101, "IAGRAI", "A", "A", 2])
     book.save(tmp_path / "f.xlsx")
-    assert services.import_file(citizens, tmp_path / "f.xlsx") == 1
+    assert services.import_file(staff, citizens, tmp_path / "f.xlsx") == 1
     assert Response.objects.get().form_number == "101"
 
 
-def test_command_imports_or_lists_the_problems(citizens, tmp_path, capsys):
+def test_command_imports_or_lists_the_problems(staff, citizens, tmp_path, capsys):
     good = write_csv(tmp_path / "g.csv", "unit_code,Q1\nIAGRAI,A\n")
-    call_command("import_survey_responses", "r2021", "nguoi-dan", str(good))
+    call_command("import_survey_responses", "r2021", "nguoi-dan", str(good), "--as", "manager")
     assert "1 responses imported" in capsys.readouterr().out
     bad = write_csv(tmp_path / "b.csv", "unit_code,Q1\nIAGRAI,Q\n")
     with pytest.raises(CommandError, match=r"b.csv:row 2, column Q1"):
-        call_command("import_survey_responses", "r2021", "nguoi-dan", str(bad))
+        call_command("import_survey_responses", "r2021", "nguoi-dan", str(bad), "--as", "manager")
     with pytest.raises(CommandError, match="no respondent group"):
-        call_command("import_survey_responses", "r2021", "nobody", str(good))
+        call_command("import_survey_responses", "r2021", "nobody", str(good), "--as", "manager")
 
 
 def test_web_upload_runs_as_a_job_with_progress(staff_client, citizens, settings, tmp_path):

@@ -61,8 +61,8 @@ def test_the_form_is_csrf_protected(citizens):
     assert page.status_code == 302
 
 
-def test_one_response_per_invitation_code(client, deputies):
-    [invitation] = services.create_invitations(deputies, 1)
+def test_one_response_per_invitation_code(client, staff, deputies):
+    [invitation] = services.create_invitations(staff, deputies, 1)
     data = {"code": invitation.code.lower(), "unit": "PLEIKU", "D1": "A"}
     assert client.post(form_url(deputies), data).status_code == 302
     again = client.post(form_url(deputies), data)
@@ -73,10 +73,11 @@ def test_one_response_per_invitation_code(client, deputies):
     assert Response.objects.get().invitation == invitation
 
 
-def test_code_bound_to_a_unit_fixes_the_unit(client, deputies):
+def test_code_bound_to_a_unit_fixes_the_unit(client, staff, deputies):
     from parindex.units.models import Unit
 
-    [invitation] = services.create_invitations(deputies, 1, unit=Unit.objects.get(code="IAGRAI"))
+    iagrai = Unit.objects.get(code="IAGRAI")
+    [invitation] = services.create_invitations(staff, deputies, 1, unit=iagrai)
     page = client.get(form_url(deputies) + f"?code={invitation.code}")
     assert 'type="hidden" name="unit" value="IAGRAI"' in page.content.decode()
     client.post(form_url(deputies), {"code": invitation.code, "unit": "PLEIKU", "D1": "B"})

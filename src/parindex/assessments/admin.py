@@ -1,16 +1,23 @@
 from django.contrib import admin
 
+from parindex.history.admin import LoggedAdmin
+
 from .models import Assignment, Evidence, ExplanationRequest, Round, Score, Sheet
 
 
 @admin.register(Round)
-class RoundAdmin(admin.ModelAdmin):
+class RoundAdmin(LoggedAdmin):
+    """Edits made here are in the change log, listed in the round's own history."""
+
     list_display = ["code", "name", "year", "organiser", "decision_number", "published_on"]
     list_filter = ["year", "frameworks__unit_group"]
     list_select_related = ["organiser"]
     search_fields = ["code", "name", "decision_number"]
     autocomplete_fields = ["organiser"]
     filter_horizontal = ["frameworks"]
+
+    def change_scope(self, obj):
+        return obj
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from parindex import history
+from parindex.demo.services import demo_admin
 from parindex.engine.values import leaf_points, parse_value
 from parindex.frameworks.models import Framework, Node
 from parindex.frameworks.selectors import engine_framework
@@ -102,7 +103,7 @@ def _frameworks() -> list[Framework]:
         model = Framework.objects.filter(code=new_code).first()
         if model is None:
             source = engine_framework(Framework.objects.select_related("unit_group").get(code=code))
-            model = import_framework(dataclasses.replace(
+            model = import_framework(demo_admin(), dataclasses.replace(
                 source, code=new_code, year=2023, name=source.name.replace("2022", "2023"),
             ))
         copies.append(model)

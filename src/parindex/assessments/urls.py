@@ -17,6 +17,7 @@ urlpatterns = [
     path("<slug:round_code>/queue/", views.queue, name="queue"),
     path("<slug:round_code>/approve/", views.approve, name="approve"),
     path("<slug:round_code>/compare/", views.round_compare, name="round_compare"),
+    path("<slug:round_code>/history/", views.round_history_page, name="round_history_page"),
     path("<slug:round_code>/history.xlsx", views.round_history, name="round_history"),
     path(sheet, views.sheet, name="sheet"),
     path(sheet + "score/<str:node_code>/<str:stage>/", views.save_score, name="save_score"),

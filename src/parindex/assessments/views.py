@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,6 +33,7 @@ from .models import Assignment, Evidence, ExplanationRequest, Round, Sheet
 from .sheets import APPRAISED, SELF, progress, sheet_data
 
 S = Sheet.State
+HISTORY_PAGE = 50
 INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg"}
 
 
@@ -128,6 +130,7 @@ def round_detail(request, round_code):
         "whole_round": policy.sees_whole_round(user, round),
         "can_manage": policy.can_manage_round(user, round),
         "can_approve": policy.can_approve_round(user, round),
+        "can_view_history": policy.can_view_round_history(user, round),
         "queue": policy.appraisal_queue(user, round).count(),
     })
 
@@ -208,6 +211,16 @@ def round_compare(request, round_code):
     if request.GET.get("format") == "xlsx":
         return _xlsx(exports.comparison_xlsx(rows), f"{round.code}-self-vs-appraised.xlsx")
     return render(request, "assessments/round_compare.html", {"round": round, "rows": rows})
+
+
+@login_required
+def round_history_page(request, round_code):
+    """Every change of the round, newest first, 50 a page; the XLSX export has them all."""
+    round = _round(request, round_code)
+    if not policy.can_view_round_history(request.user, round):
+        raise Http404
+    changes = Paginator(history.about(round), HISTORY_PAGE).get_page(request.GET.get("page"))
+    return render(request, "assessments/round_history.html", {"round": round, "changes": changes})
 
 
 @login_required
@@ -435,7 +448,7 @@ def answer(request, round_code, unit_code, pk):
 @login_required
 def leaf_history(request, round_code, unit_code, node_code):
     sheet = _sheet(request, round_code, unit_code)
-    return render(request, "assessments/_history.html", {
+    return render(request, "history/_changes.html", {
         "changes": history.for_object(sheet, node_code), "sheet": sheet,
     })
 

@@ -7,6 +7,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -29,6 +30,8 @@ from .forms import (
 )
 from .models import Award, Campaign, Decision, Nomination, NomineeKind
 from .rules import identity_key
+
+HISTORY_PAGE = 50
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -498,9 +501,8 @@ def history(request, code):
     campaign = _campaign(request, code)
     if not policy.can_view_campaign_history(request.user, campaign):
         raise Http404
-    return render(request, "awards/history.html", {
-        "campaign": campaign, "changes": selectors.history(campaign)[:500],
-    })
+    changes = Paginator(selectors.history(campaign), HISTORY_PAGE).get_page(request.GET.get("page"))
+    return render(request, "awards/history.html", {"campaign": campaign, "changes": changes})
 
 
 # --------------------------------------------------------------------------- the register

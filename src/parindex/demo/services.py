@@ -101,14 +101,15 @@ def load_demo(directory: Path | None = None) -> DemoSummary:
     summary = DemoSummary()
 
     with transaction.atomic():
-        units = import_units(directory / data.get("units", "units.csv"))
+        admin = demo_admin()  # the actor of the reference data the demo loads
+        units = import_units(admin, directory / data.get("units", "units.csv"))
         summary.units = units.created + units.updated
         people = ensure_demo_accounts()  # needs the units the role accounts hold roles in
         admin, manager = people[ADMIN_USERNAME], people[ROUND_MANAGER]
 
         for item in data["rounds"]:
             models = [
-                _sync_framework(load_framework(directory / entry["framework"]))
+                _sync_framework(admin, load_framework(directory / entry["framework"]))
                 for entry in item.get("frameworks") or []
             ]
             summary.frameworks += [model.code for model in models]
@@ -143,14 +144,14 @@ def load_demo(directory: Path | None = None) -> DemoSummary:
     return summary
 
 
-def _sync_framework(fw: EngineFramework) -> Framework:
+def _sync_framework(admin, fw: EngineFramework) -> Framework:
     """The stored framework for `fw`: kept when identical, otherwise replaced."""
     model = Framework.objects.select_related("unit_group").filter(code=fw.code).first()
     if model is not None:
         if engine_framework(model) == fw:
             return model
         Score.objects.filter(node__framework=model).delete()
-    return import_framework(fw, replace=True)
+    return import_framework(admin, fw, replace=True)
 
 
 def _sync_round(manager, item: dict, frameworks: list[Framework]) -> Round:
@@ -177,11 +178,9 @@ def _sync_round(manager, item: dict, frameworks: list[Framework]) -> Round:
     return round
 
 
-def ensure_demo_accounts() -> dict[str, object]:
-    """The demo's people by username: the superuser and an account per role (needs the demo's
-    units), with their passwords reset so the printed ones always work."""
-    from parindex.assessments.demo_round import ensure_accounts
-
+def demo_admin():
+    """The demo's superuser (created if missing, its password reset so the printed one always
+    works): it loads the demo's units and frameworks."""
     User = get_user_model()
     admin, _ = User.objects.get_or_create(username=ADMIN_USERNAME)
     admin.is_staff = admin.is_superuser = admin.is_active = True
@@ -189,4 +188,12 @@ def ensure_demo_accounts() -> dict[str, object]:
     if not admin.check_password(ADMIN_PASSWORD):
         admin.set_password(ADMIN_PASSWORD)
     admin.save()
-    return {ADMIN_USERNAME: admin, **ensure_accounts()}
+    return admin
+
+
+def ensure_demo_accounts() -> dict[str, object]:
+    """The demo's people by username: the superuser and an account per role (needs the demo's
+    units), with their passwords reset so the printed ones always work."""
+    from parindex.assessments.demo_round import ensure_accounts
+
+    return {ADMIN_USERNAME: demo_admin(), **ensure_accounts()}

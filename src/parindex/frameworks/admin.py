@@ -1,4 +1,10 @@
+"""Frameworks in the admin: administrators only (`policy.can_manage_frameworks`), every save
+and delete recorded in the change log (`LoggedAdmin`)."""
+
 from django.contrib import admin
+
+from parindex import policy
+from parindex.history.admin import LoggedAdmin
 
 from .models import Framework, Node
 
@@ -24,7 +30,8 @@ class NodeInline(admin.TabularInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(admin.ModelAdmin):
+class FrameworkAdmin(LoggedAdmin):
+    allowed_by = policy.can_manage_frameworks
     list_display = ["code", "name", "year", "unit_group", "ranking"]
     list_filter = ["year", "unit_group"]
     list_select_related = ["unit_group"]
@@ -33,7 +40,12 @@ class FrameworkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Node)
-class NodeAdmin(admin.ModelAdmin):
+class NodeAdmin(LoggedAdmin):
+    allowed_by = policy.can_manage_frameworks
+
+    def change_scope(self, obj):
+        return obj.framework
+
     list_display = ["code", "title", "framework", "kind", "max_points"]
     list_filter = ["framework__year", "framework__unit_group", "framework"]
     list_select_related = ["framework"]

@@ -1,4 +1,11 @@
-"""Writes for frameworks: the engine's tree stored as Framework + Node rows."""
+"""Writes for frameworks: the engine's tree stored as Framework + Node rows.
+
+Invariants: `import_framework` and `delete_framework` are the only doors (the admin's edits go
+through `parindex.history.admin.LoggedAdmin`); each takes the acting person first, is refused
+(PermissionDenied, nothing written) unless `policy.can_manage_frameworks` allows, and records one
+change-log row on the framework in its own transaction: `import` (before: what a replaced
+framework was, after: what is stored now, with its node count) or `delete`.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +13,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from parindex import history, policy
 from parindex.engine.framework import Framework as EngineFramework
 from parindex.engine.framework import FrameworkError, framework_to_dict
 from parindex.units.models import UnitGroup
@@ -34,7 +43,7 @@ def json_ready(value: Any) -> Any:
 
 
 def import_framework(
-    path_or_framework: str | Path | EngineFramework, *, replace: bool = False
+    actor, path_or_framework: str | Path | EngineFramework, *, replace: bool = False
 ) -> Framework:
     """Store a framework (a .yaml/.xlsx file or an engine Framework) and its node tree.
 
@@ -43,6 +52,8 @@ def import_framework(
     `replace=True` and no score uses its nodes; replacing keeps the row (and so the rounds that
     use it) and rebuilds the tree.
     """
+    if not policy.can_manage_frameworks(actor):
+        raise PermissionDenied("only administrators import frameworks")
     if isinstance(path_or_framework, EngineFramework):
         fw = path_or_framework
     else:
@@ -66,6 +77,7 @@ def import_framework(
             "bands": json_ready(data["bands"]),
         }
         model = Framework.objects.select_for_update().filter(code=fw.code).first()
+        before = _summary(model) if model is not None else {}
         if model is not None:
             if not replace:
                 raise FrameworkError(
@@ -85,7 +97,18 @@ def import_framework(
         else:
             model = Framework.objects.create(code=fw.code, **fields)
         _create_nodes(model, data["nodes"])
+        source = "" if isinstance(path_or_framework, EngineFramework) else Path(
+            path_or_framework).name
+        history.record(actor, "import", model, before=before,
+                       after={**_summary(model), **({"file": source} if source else {})})
     return model
+
+
+def _summary(model: Framework) -> dict:
+    """What the log keeps of a framework: its fields and the size of its tree."""
+    return {"code": model.code, "name": model.name, "year": model.year,
+            "unit_group": model.unit_group.code, "ranking": model.ranking,
+            "nodes": model.nodes.count()}
 
 
 def _create_nodes(model: Framework, node_dicts: list[dict]) -> None:
@@ -124,6 +147,12 @@ def _create_nodes(model: Framework, node_dicts: list[dict]) -> None:
     Node.objects.bulk_update(children, ["parent"])
 
 
-def delete_framework(model: Framework) -> None:
+def delete_framework(actor, model: Framework) -> None:
     """Remove a framework and its nodes; refused (ProtectedError) while scores use it."""
-    model.delete()
+    if not policy.can_manage_frameworks(actor):
+        raise PermissionDenied("only administrators delete frameworks")
+    with transaction.atomic():
+        model = Framework.objects.select_for_update().select_related("unit_group").get(
+            pk=model.pk)
+        history.record(actor, "delete", model, before=_summary(model))
+        model.delete()

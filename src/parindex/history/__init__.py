@@ -5,8 +5,9 @@ Every service that writes domain data calls `record` (or `bulk` for an import) i
 not at all. `request_id` ties together every row one web request or one command run wrote: the
 middleware sets it per request, `parindex` per command.
 
-Reading: `for_object` (one record's history, newest first) and `for_scope` (a round's or a
-campaign's whole history, oldest first, as the XLSX export lists it).
+Reading: `for_object` (one record's history, newest first), `for_scope` (a round's, a
+campaign's or a survey's whole history, oldest first, as the XLSX export lists it) and `about`
+(both at once, newest first: what the history pages show).
 """
 
 from __future__ import annotations
@@ -118,3 +119,17 @@ def for_scope(scope):
     return Change.objects.filter(
         scope_type=ContentType.objects.get_for_model(scope), scope_id=scope.pk
     ).select_related("actor", "object_type").order_by("at", "pk")
+
+
+def about(obj):
+    """Changes of `obj` itself and every change listed under it, newest first."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    from .models import Change
+
+    own_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
+    scope_type = ContentType.objects.get_for_model(obj)
+    return Change.objects.filter(
+        Q(object_type=own_type, object_id=obj.pk) | Q(scope_type=scope_type, scope_id=obj.pk)
+    ).select_related("actor", "object_type").order_by("-at", "-pk")

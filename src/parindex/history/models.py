@@ -62,6 +62,8 @@ ACTIONS = {
     "compute": _("computed"),
     "publish": _("published"),
     "correct": _("corrected"),
+    "review": _("reviewed"),
+    "invite": _("invitation codes created"),
 }
 
 

@@ -41,7 +41,7 @@ def create(request):
         form = forms.SurveyForm(request.POST)
         if form.is_valid():
             try:
-                services.create_survey_for(round, **form.cleaned_data)
+                services.create_survey_for(request.user, round, **form.cleaned_data)
                 return redirect("surveys:edit", round=round.code)
             except services.EditRefused as exc:
                 messages.error(request, exc.message)
@@ -57,7 +57,7 @@ def edit(request, round):
                             initial={"name": survey.name, "margin": survey.margin})
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_survey(survey, **form.cleaned_data)
+            services.update_survey(request.user, survey, **form.cleaned_data)
             messages.success(request, _("Survey saved."))
             return redirect("surveys:edit", round=round)
         except services.EditRefused as exc:
@@ -92,8 +92,8 @@ def _group_page(request, survey, group):
         sections = [(f.cleaned_data.get("id"), f.cleaned_data.get("title") or "")
                     for f in section_set.forms]
         try:
-            group = services.save_group(survey, group, targets=rows, sections=sections,
-                                        **form.cleaned_data)
+            group = services.save_group(request.user, survey, group, targets=rows,
+                                        sections=sections, **form.cleaned_data)
             messages.success(request, _("Group saved."))
             return redirect("surveys:group_edit", round=survey.round.code, group=group.code)
         except services.EditRefused as exc:
@@ -145,7 +145,7 @@ def _question_page(request, group: RespondentGroup, question: Question | None):
         cleaned = form.cleaned_data
         try:
             services.save_question(
-                group, question, code=cleaned["code"], text=cleaned["text"],
+                request.user, group, question, code=cleaned["code"], text=cleaned["text"],
                 section_id=cleaned["section"], leaf_code=cleaned["leaf_code"],
                 required=cleaned["required"], options=rows)
             messages.success(request, _("Question saved."))
@@ -177,7 +177,7 @@ def question_delete(request, round, group, pk):
     group = _group(request, round, group)
     question = get_object_or_404(Question, pk=pk, group=group)
     try:
-        services.delete_question(question)
+        services.delete_question(request.user, question)
         messages.success(request, _("Question deleted."))
     except services.EditRefused as exc:
         messages.error(request, exc.message)

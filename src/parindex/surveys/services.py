@@ -13,6 +13,15 @@ Flagged responses do not count until a manager accepts them; rejected ones never
 Lifecycle: every way in for a response (public form, paper form, file import) and every review
 first asks `parindex.policy.survey_open`; once the round's results are published it raises
 `SurveyClosed` (an import fails with that message) and writes nothing.
+
+Change log: every write a person makes here — the questionnaire (survey, groups with their units
+and sections, questions), reviews, paper forms (the typist is the actor), invitation codes, and
+each file import (one `import` row with its counts) — takes that person first, is refused
+(PermissionDenied, nothing written) unless `policy.can_manage_survey` allows it for the round,
+and records one row listed under the survey, in the write's transaction. Public anonymous answers
+(`submit_online`) are not a person's change and are not logged: that would copy respondents'
+answers into the log, one row each for up to millions of them. The demo's reload of its sample
+answers (`load_demo_survey`) is the system's, not a person's, and is not logged either.
 """
 
 from __future__ import annotations
@@ -31,13 +40,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import File
 from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parindex import policy
+from parindex import history, policy
 from parindex.assessments.models import Round
 from parindex.engine import tables
 from parindex.engine.tables import InputError, InputIssue
@@ -93,6 +103,20 @@ class SurveyClosed(ResponseError):
 def _require_open(group: RespondentGroup) -> None:
     if not policy.survey_open(group.survey):
         raise SurveyClosed()
+
+
+# --------------------------------------------------------------------------- who may
+
+
+def _check(actor, round: Round) -> None:
+    """Refuse, before anything is written, a person the policy does not let manage the survey."""
+    if not policy.can_manage_survey(actor, round):
+        raise PermissionDenied("only the round's managers change its survey")
+
+
+def _changed(before: dict, after: dict) -> dict:
+    """field → [old, new] for the fields that differ."""
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
 
 
 # --------------------------------------------------------------------------- answer counts
@@ -270,9 +294,12 @@ def submit_online(group: RespondentGroup, *, answers: Mapping[str, str], unit_co
         raise ResponseError({"code": _("This invitation code has already been used.")}) from None
 
 
-def enter_paper_form(group: RespondentGroup, *, form_number: str, answers: Mapping[str, str],
-                     unit_code: str | None, user, comment: str = "") -> Response:
-    """A paper form typed in by staff; blank answers are allowed (the respondent skipped)."""
+def enter_paper_form(user, group: RespondentGroup, *, form_number: str,
+                     answers: Mapping[str, str], unit_code: str | None,
+                     comment: str = "") -> Response:
+    """A paper form typed in by staff (`user`, the typist); blank answers are allowed (the
+    respondent skipped). The log names the form and its unit, not its answers."""
+    _check(user, group.survey.round)
     _require_open(group)
     errors: dict[str, str] = {}
     form_number = form_number.strip()
@@ -293,14 +320,18 @@ def enter_paper_form(group: RespondentGroup, *, form_number: str, answers: Mappi
                 created_at=timezone.now(),
             )
             _count_one(response)
+            history.record(user, "create", response, scope=group.survey, after={
+                "group": group.code, "form_number": form_number,
+                "unit": unit.code if unit else None, "channel": response.channel})
             return response
     except IntegrityError:
         raise ResponseError({"form_number": _("Form %(number)s has already been entered.") % {
             "number": form_number}}) from None
 
 
-def review(response: Response, status: str) -> Response:
+def review(actor, response: Response, status: str) -> Response:
     """A manager's decision on a response: counted (accepted) or not (rejected)."""
+    _check(actor, response.group.survey.round)
     if status not in (Response.Status.ACCEPTED, Response.Status.REJECTED):
         raise ValueError(f"unknown review status '{status}'")
     _require_open(response.group)
@@ -312,10 +343,15 @@ def review(response: Response, status: str) -> Response:
         response.save(update_fields=["status"])
         if (current == accepted) != (status == accepted):
             _count_one(response, 1 if status == accepted else -1)
+        history.record(actor, "review", response, scope=response.group.survey,
+                       changes={"status": [current, status]})
     return response
 
 
-def create_invitations(group: RespondentGroup, count: int, unit=None) -> list[Invitation]:
+def create_invitations(actor, group: RespondentGroup, count: int,
+                       unit=None) -> list[Invitation]:
+    """`count` new one-time codes for a closed group (for one unit, or any of the group's)."""
+    _check(actor, group.survey.round)
     if not 0 < count <= 10000:
         raise ValueError("between 1 and 10000 codes at a time")
     existing = set(Invitation.objects.values_list("code", flat=True))
@@ -324,9 +360,13 @@ def create_invitations(group: RespondentGroup, count: int, unit=None) -> list[In
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
         if code not in existing:
             codes.add(code)
-    return Invitation.objects.bulk_create(
-        Invitation(group=group, code=code, unit=unit) for code in sorted(codes)
-    )
+    with transaction.atomic():
+        created = Invitation.objects.bulk_create(
+            Invitation(group=group, code=code, unit=unit) for code in sorted(codes)
+        )
+        history.record(actor, "invite", group, scope=group.survey, after={
+            "codes": count, "unit": unit.code if unit else None})
+    return created
 
 
 # --------------------------------------------------------------------------- file import
@@ -349,6 +389,9 @@ def import_responses(group: RespondentGroup, rows: list[list[str]], *, job: Impo
                      file: str = "") -> int:
     """Store one response per row, all or nothing; raises InputError with row-numbered issues
     (the first MAX_KEPT_ERRORS of them; `.total` counts all).
+
+    The doors are `import_file` and `start_import`, which check the policy; with `user` the
+    import is a person's and leaves its `import` row in the change log.
 
     Columns: `unit_code` (optional when the group evaluates one unit), `form_number` (optional;
     unique in the group), `comment` (optional), and one column per question code holding the
@@ -430,7 +473,7 @@ def import_responses(group: RespondentGroup, rows: list[list[str]], *, job: Impo
         raise InputError([InputIssue(file, 2, "", _("The file has no responses."))])
     if progress is not None:
         progress(total, total)
-    _insert(group, unit_ids, answers, comments, forms, job=job, user=user)
+    _insert(group, unit_ids, answers, comments, forms, job=job, user=user, filename=file)
     return len(answers)
 
 
@@ -530,7 +573,7 @@ def _checked_rows(rows, header, columns, cols, width, targets, single_unit, exis
 
 
 def _insert(group: RespondentGroup, unit_ids: list, answers: list[str], comments: list[str],
-            forms: list[str], *, job, user) -> None:
+            forms: list[str], *, job, user, filename: str = "") -> None:
     """One executemany of tuples zipped in C, straight through the cursor (building 100,000
     model instances for bulk_create would take longer than everything else together), and the
     answer counts, in one transaction."""
@@ -551,16 +594,24 @@ def _insert(group: RespondentGroup, unit_ids: list, answers: list[str], comments
         with connection.cursor() as cursor:
             cursor.executemany(sql, params)
         apply_counts(tally(group.pk, unit_ids, answers))
+        if user is not None:
+            history.record(user, "import", job or group, scope=group.survey, after={
+                "group": group.code, "file": job.filename if job else filename,
+                "responses": n})
 
 
-def import_file(group: RespondentGroup, path: str | Path, *, user=None, progress=None) -> int:
-    return import_responses(group, read_rows(path), user=user, progress=progress,
+def import_file(actor, group: RespondentGroup, path: str | Path, *, progress=None) -> int:
+    """Import a responses file from disk (the `import-survey-responses` command)."""
+    _check(actor, group.survey.round)
+    return import_responses(group, read_rows(path), user=actor, progress=progress,
                             file=Path(path).name)
 
 
-def start_import(group: RespondentGroup, upload, user) -> ImportJob:
+def start_import(user, group: RespondentGroup, upload) -> ImportJob:
     """Save the upload and a job row; the job runs in a background thread (the default) or is
-    picked up by `parindex process-survey-imports` when SURVEY_IMPORTS_IN_THREAD is False."""
+    picked up by `parindex process-survey-imports` when SURVEY_IMPORTS_IN_THREAD is False. The
+    change-log row is written with the responses, by the person who uploaded the file."""
+    _check(user, group.survey.round)
     _require_open(group)
     job = ImportJob(group=group, filename=Path(upload.name).name[:255], created_by=user)
     job.file.save(Path(upload.name).name, File(upload), save=False)
@@ -665,6 +716,20 @@ def write_responses_xlsx(survey: Survey, handle) -> None:
 # --------------------------------------------------------------------------- demo
 
 
+def import_definition(actor, round: Round, path: str | Path, *,
+                      replace: bool = False) -> Survey:
+    """Store a survey definition file for `round` (the `load-survey` command): one `import`
+    row with what the file holds; DefinitionError (nothing written) for a bad file."""
+    _check(actor, round)
+    with transaction.atomic():
+        survey = load_survey(round, path, replace=replace)
+        history.record(actor, "import", survey, scope=survey, after={
+            "file": Path(path).name, "name": survey.name, "margin": survey.margin,
+            "groups": survey.groups.count(),
+            "questions": Question.objects.filter(group__survey=survey).count()})
+    return survey
+
+
 def load_demo_survey(round: Round, directory: str | Path | None = None) -> Survey | None:
     """The demo survey of `round` from examples/gialai: survey-YEAR.yaml for the definition and
     survey-YEAR-GROUP.csv for each group's answers. None when the round has no survey file."""
@@ -682,7 +747,7 @@ def load_demo_survey(round: Round, directory: str | Path | None = None) -> Surve
         for group in survey.groups.all():
             answers = directory / f"survey-{round.year}-{group.code}.csv"
             if answers.exists():
-                import_file(group, answers)
+                import_responses(group, read_rows(answers))
     return survey
 
 
@@ -707,11 +772,16 @@ def _locked_message() -> str:
              "added, removed, moved or recoded. Texts, weights and sub-criteria stay editable.")
 
 
-def create_survey_for(round: Round, *, name: str, margin: Decimal) -> Survey:
+def create_survey_for(actor, round: Round, *, name: str, margin: Decimal) -> Survey:
+    _check(actor, round)
     if Survey.objects.filter(round=round).exists():
         raise EditRefused(_("This round already has a survey."))
     check_margin(margin)
-    return Survey.objects.create(round=round, name=name.strip(), margin=margin)
+    with transaction.atomic():
+        survey = Survey.objects.create(round=round, name=name.strip(), margin=margin)
+        history.record(actor, "create", survey, scope=survey,
+                       after={"round": round.code, "name": survey.name, "margin": margin})
+    return survey
 
 
 def check_margin(margin: Decimal) -> None:
@@ -719,21 +789,42 @@ def check_margin(margin: Decimal) -> None:
         raise EditRefused(_("The margin of error must be between 0 and 1, e.g. 0.05."))
 
 
-def update_survey(survey: Survey, *, name: str, margin: Decimal) -> Survey:
+def update_survey(actor, survey: Survey, *, name: str, margin: Decimal) -> Survey:
+    _check(actor, survey.round)
     check_margin(margin)
-    survey.name = name.strip()
-    survey.margin = margin
-    survey.save(update_fields=["name", "margin"])
+    with transaction.atomic():
+        stored = Survey.objects.select_for_update().get(pk=survey.pk)
+        changes = _changed({"name": stored.name, "margin": stored.margin},
+                           {"name": name.strip(), "margin": margin})
+        survey.name = name.strip()
+        survey.margin = margin
+        survey.save(update_fields=["name", "margin"])
+        if changes:
+            history.record(actor, "update", survey, scope=survey, changes=changes)
     return survey
 
 
-def save_group(survey: Survey, group: RespondentGroup | None, *, code: str, name: str,
+def _group_state(group: RespondentGroup | None) -> dict:
+    """What the log keeps of a group: its settings, units evaluated and section titles."""
+    if group is None or group.pk is None:
+        return {}
+    return {
+        "code": group.code, "name": group.name, "intro": group.intro, "access": group.access,
+        "accepting": group.accepting,
+        "units": [t.unit.code if t.population is None else f"{t.unit.code} (N={t.population})"
+                  for t in group.targets.select_related("unit").order_by("unit__code")],
+        "sections": [s.title for s in group.sections.order_by("position")],
+    }
+
+
+def save_group(actor, survey: Survey, group: RespondentGroup | None, *, code: str, name: str,
                intro: str, access: str, accepting: bool,
                targets: list[tuple[str, int | None]],
                sections: list[tuple[int | None, str]] | None = None) -> RespondentGroup:
     """Create or change a respondent group, replace its units evaluated, given as
     [(unit code, transactions N or None)] (a unit with responses cannot be taken away), and
     save its sections (see save_sections), all or nothing."""
+    _check(actor, survey.round)
     if access not in RespondentGroup.Access.values:
         raise EditRefused(_("Choose who may answer."))
     clash = RespondentGroup.objects.filter(survey=survey, code=code)
@@ -751,6 +842,7 @@ def save_group(survey: Survey, group: RespondentGroup | None, *, code: str, name
     if not codes:
         raise EditRefused(_("List the units this group evaluates."))
     with transaction.atomic():
+        before = _group_state(group)
         if group is None:
             position = RespondentGroup.objects.filter(survey=survey).count()
             group = RespondentGroup(survey=survey, position=position)
@@ -776,12 +868,15 @@ def save_group(survey: Survey, group: RespondentGroup | None, *, code: str, name
         GroupUnit.objects.bulk_create(new)
         if sections is not None:
             save_sections(group, sections)
+        if changes := _changed(before, _group_state(group)):
+            history.record(actor, "update" if before else "create", group, scope=survey,
+                           changes=changes)
     return group
 
 
 def save_sections(group: RespondentGroup, sections: list[tuple[int | None, str]]) -> None:
     """Rename sections and add new ones (id None) at the end; a section left with an empty title
-    is removed when it has no questions."""
+    is removed when it has no questions. Part of `save_group`, which checks and logs."""
     with transaction.atomic():
         existing = {s.pk: s for s in group.sections.all()}
         used = set(Question.objects.filter(group=group).values_list("section_id", flat=True))
@@ -819,7 +914,20 @@ def _renumber(group: RespondentGroup) -> None:
     Question.objects.bulk_update(questions, ["position"])
 
 
-def save_question(group: RespondentGroup, question: Question | None, *, code: str, text: str,
+def _question_state(question: Question | None) -> dict:
+    """What the log keeps of a question: its texts, section and options."""
+    if question is None or question.pk is None:
+        return {}
+    return {
+        "code": question.code, "text": question.text, "section": question.section.title,
+        "leaf_code": question.leaf_code, "required": question.required,
+        "options": [f"{o.code}: {o.label} ({'–' if o.weight is None else o.weight})"
+                    for o in question.options.order_by("position")],
+    }
+
+
+def save_question(actor, group: RespondentGroup, question: Question | None, *, code: str,
+                  text: str,
                   section_id: int, leaf_code: str, required: bool,
                   options: list[tuple[str, str, Decimal | None]]) -> Question:
     """Create or change a question and its answer options [(code, label, weight)].
@@ -828,6 +936,7 @@ def save_question(group: RespondentGroup, question: Question | None, *, code: st
     any time; once the group has responses, the options' codes and order and the question's
     section are fixed, and no question can be added.
     """
+    _check(actor, group.survey.round)
     errors = []
     codes = [c for c, _label, _weight in options]
     if not options:
@@ -860,6 +969,7 @@ def save_question(group: RespondentGroup, question: Question | None, *, code: st
         raise EditRefused(" ".join(dict.fromkeys(str(e) for e in errors)))
 
     with transaction.atomic():
+        before = _question_state(question)
         locked = _has_responses(group)
         current = list(question.options.order_by("position")) if question is not None else []
         if locked and (question is None or section.pk != question.section_id
@@ -883,13 +993,19 @@ def save_question(group: RespondentGroup, question: Question | None, *, code: st
                 for i, (c, label, w) in enumerate(options))
         if moved:
             _renumber(group)
+        if changes := _changed(before, _question_state(question)):
+            history.record(actor, "update" if before else "create", question,
+                           scope=group.survey, part=group.code, changes=changes)
     return question
 
 
-def delete_question(question: Question) -> None:
+def delete_question(actor, question: Question) -> None:
     group = question.group
+    _check(actor, group.survey.round)
     with transaction.atomic():
         if _has_responses(group):
             raise EditRefused(_locked_message())
+        history.record(actor, "delete", question, scope=group.survey, part=group.code,
+                       before=_question_state(question))
         question.delete()
         _renumber(group)

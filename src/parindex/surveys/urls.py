@@ -23,6 +23,7 @@ urlpatterns = [
          edit_views.question_delete, name="question_delete"),
     path("<slug:round>/", views.dashboard, name="dashboard"),
     path("<slug:round>/scores/", views.scores, name="scores"),
+    path("<slug:round>/history/", views.history_page, name="history"),
     path("<slug:round>/units/<str:unit>/", views.unit_charts, name="unit"),
     path("<slug:round>/review/", views.review_list, name="review"),
     path("<slug:round>/review/<int:pk>/", views.review_action, name="review_action"),

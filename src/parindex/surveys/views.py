@@ -13,8 +13,10 @@ import tempfile
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,12 +24,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from parindex import policy
+from parindex import history, policy
 from parindex.engine.cells import csv_writer
 from parindex.units.models import Unit
 
 from . import scoring, selectors, services
 from .models import GroupUnit, ImportJob, Invitation, RespondentGroup, Response, Survey
+
+HISTORY_PAGE = 50
 
 
 def manager_required(view):
@@ -194,6 +198,15 @@ def dashboard(request, round):
     })
 
 
+@login_required
+def history_page(request, round):
+    """The survey's change log, newest first, 50 a page; "not found" to anyone but its
+    managers, as for a survey that does not exist."""
+    survey = _survey(request, round)
+    changes = Paginator(history.about(survey), HISTORY_PAGE).get_page(request.GET.get("page"))
+    return render(request, "surveys/history.html", {"survey": survey, "changes": changes})
+
+
 @manager_required
 def scores(request, round):
     survey = _survey(request, round)
@@ -239,7 +252,7 @@ def review_action(request, round, pk):
     response = get_object_or_404(
         policy.visible_survey_responses(request.user), pk=pk, group__survey=survey)
     try:
-        services.review(response, request.POST.get("status", ""))
+        services.review(request.user, response, request.POST.get("status", ""))
     except services.SurveyClosed as closed:
         return HttpResponse(closed.message, status=409)
     except ValueError:
@@ -259,12 +272,11 @@ def enter(request, round, group):
     if request.method == "POST":
         try:
             response = services.enter_paper_form(
-                group,
+                request.user, group,
                 form_number=request.POST.get("form_number", ""),
                 answers={q.code: request.POST.get(q.code, "") for q in lay.questions},
                 unit_code=request.POST.get("unit"),
                 comment=request.POST.get("comment", ""),
-                user=request.user,
             )
             messages.success(request, _("Form %(number)s saved.") % {
                 "number": response.form_number})
@@ -291,7 +303,7 @@ def import_upload(request, round, group):
             error = _("Choose a .csv or .xlsx file.")
         else:
             try:
-                job = services.start_import(group, upload, request.user)
+                job = services.start_import(request.user, group, upload)
             except services.SurveyClosed as closed:
                 error = closed.message
             else:
@@ -358,7 +370,7 @@ def codes(request, round, group):
             unit_code = request.POST.get("unit", "")
             unit = group.targets.select_related("unit").get(unit__code=unit_code).unit \
                 if unit_code else None
-            services.create_invitations(group, count, unit=unit)
+            services.create_invitations(request.user, group, count, unit=unit)
             messages.success(request, _("%(count)s codes created.") % {"count": count})
         except (ValueError, group.targets.model.DoesNotExist):
             messages.error(request, _("Enter a number of codes between 1 and 10000."))

@@ -1,10 +1,17 @@
+"""Units, unit groups and roles in the admin: administrators only (`policy.can_manage_units`),
+every save and delete recorded in the change log (`LoggedAdmin`), a unit's roles under it."""
+
 from django.contrib import admin
+
+from parindex import policy
+from parindex.history.admin import LoggedAdmin
 
 from .models import Role, Unit, UnitGroup
 
 
 @admin.register(UnitGroup)
-class UnitGroupAdmin(admin.ModelAdmin):
+class UnitGroupAdmin(LoggedAdmin):
+    allowed_by = policy.can_manage_units
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
@@ -16,7 +23,8 @@ class RoleInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(LoggedAdmin):
+    allowed_by = policy.can_manage_units
     inlines = [RoleInline]
     list_display = ["code", "name", "group", "kind", "parent", "valid_from", "valid_to"]
     list_filter = ["group", "kind"]
@@ -31,8 +39,10 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(LoggedAdmin):
     """Who may do what where; the policy module reads these rows."""
+
+    allowed_by = policy.can_manage_units
 
     list_display = ["user", "unit", "kind"]
     list_filter = ["kind", "unit__group"]

@@ -1,12 +1,24 @@
-"""Writes for units and unit groups."""
+"""Writes for units and unit groups: the one door is `import_units` (the admin's edits go
+through `parindex.history.admin.LoggedAdmin`).
+
+Invariants: only those `policy.can_manage_units` allows write here (PermissionDenied otherwise,
+before the file is read); a file is stored all or nothing; every unit the import creates or
+changes gets one change-log row (`create`, or `update` with only the fields that changed, as
+codes and text, never ids), and the file one `import` row (listed on the Unit table's content
+type, since a file is no record) — all in the import's transaction. An import that changes
+nothing leaves no row: the log records changes, so loading the same file twice adds nothing.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from parindex import history, policy
 from parindex.engine.io import InputError, InputIssue, read_units
 from parindex.imports import read_limits
 
@@ -41,12 +53,14 @@ def _row(record, index: int) -> int:
     return getattr(record, "row", None) or index + 2
 
 
-def import_units(path: str | Path) -> ImportSummary:
+def import_units(actor, path: str | Path) -> ImportSummary:
     """Create or update units by code from a units CSV/XLSX file; all or nothing.
 
     Parent and predecessor codes may name units in the same file or already in the database.
     Every problem is collected (with its row) and raised together as `InputError`.
     """
+    if not policy.can_manage_units(actor):
+        raise PermissionDenied("only administrators import units")
     path = Path(path)
     # Shape, dates, duplicate codes and valid_to < valid_from are checked by the reader.
     records = read_units(path, read_limits())
@@ -82,7 +96,47 @@ def import_units(path: str | Path) -> ImportSummary:
         raise InputError(sorted(issues, key=lambda x: (x.row or 0, str(x.column or ""))))
 
     with transaction.atomic():
-        return _write_units(records)
+        before = _states(Unit.objects.filter(code__in=file_codes))
+        summary, new_groups = _write_units(records)
+        after = _states(Unit.objects.filter(code__in=file_codes))
+        _log(actor, file, summary, new_groups, before, after)
+        return summary
+
+
+UNIT_FIELDS = ("name", "group", "kind", "valid_from", "valid_to", "parent", "predecessors")
+
+
+def _states(units) -> dict[str, tuple[Unit, dict]]:
+    """code → (unit, its logged fields), in three queries however many units."""
+    units = units.select_related("group", "parent").prefetch_related("predecessors")
+    return {u.code: (u, {
+        "name": u.name, "group": u.group.code, "kind": u.kind,
+        "valid_from": u.valid_from, "valid_to": u.valid_to,
+        "parent": u.parent.code if u.parent else None,
+        "predecessors": sorted(p.code for p in u.predecessors.all()),
+    }) for u in units}
+
+
+def _log(actor, file: str, summary: ImportSummary, new_groups: list[UnitGroup],
+         before: dict, after: dict) -> None:
+    """One row per group created, per unit created or changed, and one for the file, in a
+    single bulk insert."""
+    rows = [history.entry(actor, "create", g, after={"code": g.code, "name": g.name})
+            for g in new_groups]
+    for code, (unit, new) in after.items():
+        old = before.get(code, (None, None))[1]
+        if old is None:
+            rows.append(history.entry(actor, "create", unit, after=new))
+        elif changed := [f for f in UNIT_FIELDS if old[f] != new[f]]:
+            rows.append(history.entry(actor, "update", unit,
+                                      changes={f: [old[f], new[f]] for f in changed}))
+    if rows:
+        table = ContentType.objects.get_for_model(Unit)
+        changed = len(rows) - summary.created - summary.groups_created
+        rows.append(history.entry(actor, "import", table, after={
+            "file": file, "created": summary.created, "changed": changed,
+            "unit groups created": summary.groups_created}))
+    history.bulk(rows)
 
 
 def _parent_cycles(records, in_db: dict[str, str | None], file: str) -> list[InputIssue]:
@@ -122,21 +176,22 @@ def _parent_cycles(records, in_db: dict[str, str | None], file: str) -> list[Inp
     return issues
 
 
-def _ensure_groups(codes: set[str]) -> tuple[dict[str, UnitGroup], int]:
+def _ensure_groups(codes: set[str]) -> tuple[dict[str, UnitGroup], list[UnitGroup]]:
+    """The unit groups by code, creating the missing ones (returned second)."""
     groups = {g.code: g for g in UnitGroup.objects.filter(code__in=codes)}
-    missing = [
-        UnitGroup(code=code, name=KNOWN_GROUP_NAMES.get(code, code))
-        for code in sorted(codes - set(groups))
-    ]
+    missing = sorted(codes - set(groups))
     if missing:
-        UnitGroup.objects.bulk_create(missing)
+        UnitGroup.objects.bulk_create(
+            UnitGroup(code=code, name=KNOWN_GROUP_NAMES.get(code, code)) for code in missing
+        )
         groups = {g.code: g for g in UnitGroup.objects.filter(code__in=codes)}
-    return groups, len(missing)
+    return groups, [groups[code] for code in missing]
 
 
-def _write_units(records) -> ImportSummary:
+def _write_units(records) -> tuple[ImportSummary, list[UnitGroup]]:
     summary = ImportSummary()
-    groups, summary.groups_created = _ensure_groups({r.unit_group for r in records})
+    groups, new_groups = _ensure_groups({r.unit_group for r in records})
+    summary.groups_created = len(new_groups)
 
     existing = {u.code: u for u in Unit.objects.filter(code__in=[r.code for r in records])}
     new, changed = [], []
@@ -171,4 +226,4 @@ def _write_units(records) -> ImportSummary:
             for code in dict.fromkeys(r.predecessors or ())
         ]
     )
-    return summary
+    return summary, new_groups

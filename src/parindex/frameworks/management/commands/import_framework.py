@@ -1,5 +1,7 @@
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
+from parindex.commandline import acting_user, add_actor_argument, refused
 from parindex.engine.framework import FrameworkError
 from parindex.engine.io import InputError
 from parindex.frameworks.services import import_framework
@@ -15,10 +17,13 @@ class Command(BaseCommand):
             action="store_true",
             help="overwrite a framework with the same code (refused while scores use it)",
         )
+        add_actor_argument(parser)
 
-    def handle(self, *args, file, replace, **options):
+    def handle(self, *args, file, replace, actor, **options):
         try:
-            framework = import_framework(file, replace=replace)
+            framework = import_framework(acting_user(actor), file, replace=replace)
+        except PermissionDenied as exc:
+            raise refused(exc) from None
         except (FrameworkError, InputError) as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))

@@ -1,7 +1,9 @@
 import sys
 
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
+from parindex.commandline import acting_user, add_actor_argument, refused
 from parindex.engine.tables import InputError
 from parindex.surveys.models import RespondentGroup
 from parindex.surveys.services import import_file
@@ -15,8 +17,10 @@ class Command(BaseCommand):
         parser.add_argument("round", help="round code")
         parser.add_argument("group", help="respondent group code")
         parser.add_argument("file", help=".csv or .xlsx")
+        add_actor_argument(parser)
 
     def handle(self, *args, **options):
+        actor = acting_user(options["actor"])
         group = RespondentGroup.objects.filter(
             survey__round__code=options["round"], code=options["group"]).first()
         if group is None:
@@ -28,7 +32,9 @@ class Command(BaseCommand):
                 self.stderr.write(f"\r{done}/{total} rows checked", ending="")
 
         try:
-            count = import_file(group, options["file"], progress=progress)
+            count = import_file(actor, group, options["file"], progress=progress)
+        except PermissionDenied as exc:
+            raise refused(exc) from None
         except InputError as exc:
             lines = [str(issue) for issue in exc.errors]
             more = exc.total - len(exc.errors)

@@ -1,7 +1,10 @@
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from parindex.assessments.models import Round
-from parindex.surveys.definition import DefinitionError, load_survey
+from parindex.commandline import acting_user, add_actor_argument, refused
+from parindex.surveys.definition import DefinitionError
+from parindex.surveys.services import import_definition
 
 
 class Command(BaseCommand):
@@ -12,13 +15,17 @@ class Command(BaseCommand):
         parser.add_argument("file", help="survey definition (.yaml)")
         parser.add_argument("--replace", action="store_true",
                             help="replace the round's survey while it has no responses")
+        add_actor_argument(parser)
 
     def handle(self, *args, **options):
+        actor = acting_user(options["actor"])
         round = Round.objects.filter(code=options["round"]).first()
         if round is None:
             raise CommandError(f"unknown round '{options['round']}'", returncode=2)
         try:
-            survey = load_survey(round, options["file"], replace=options["replace"])
+            survey = import_definition(actor, round, options["file"], replace=options["replace"])
+        except PermissionDenied as exc:
+            raise refused(exc) from None
         except DefinitionError as exc:
             raise CommandError(str(exc), returncode=2) from None
         except OSError as exc:

@@ -1,5 +1,7 @@
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
+from parindex.commandline import acting_user, add_actor_argument, refused
 from parindex.engine.io import InputError
 from parindex.units.services import import_units
 
@@ -9,10 +11,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="units .csv or .xlsx")
+        add_actor_argument(parser)
 
-    def handle(self, *args, file, **options):
+    def handle(self, *args, file, actor, **options):
         try:
-            summary = import_units(file)
+            summary = import_units(acting_user(actor), file)
+        except PermissionDenied as exc:
+            raise refused(exc) from None
         except InputError as exc:
             for issue in exc.errors:
                 self.stderr.write(str(issue))
