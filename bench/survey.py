@@ -62,7 +62,7 @@ def build(units: int):
     from parindex.assessments.models import Round
     from parindex.engine.framework import framework_from_dict
     from parindex.frameworks.services import import_framework
-    from parindex.surveys.definition import create_survey
+    from parindex.surveys.services.definitions import create_survey
     from parindex.units.models import Unit, UnitGroup
 
     group = UnitGroup.objects.create(code="huyen", name="Cấp huyện")

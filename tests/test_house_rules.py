@@ -8,6 +8,11 @@
    create the demo's accounts and roles.
 2. Lists are filtered by the policy's querysets, never by looping over a `policy.can_*`
    predicate (in a comprehension's `if`, or a for-loop that keeps or skips items by it).
+3. The database is written only by services (one door per write): views, selectors, exports,
+   forms, template tags and commands call a service and never create, save, update or delete
+   rows themselves. Allowed to write: `services` (module or package), `workflow.py` (the sheet
+   cycle's services), `models.py` (a model's own save), migrations, the change log itself, and
+   the demo's builders.
 
 Each checker is shown a tiny good and bad example first, to prove it catches the bad one.
 """
@@ -150,3 +155,52 @@ def test_no_role_logic_in_templates():
 def test_no_list_filtered_by_a_can_predicate():
     found = [f"{name}:{line}" for name, source in modules() for line in loop_filters(source)]
     assert found == [], "filter lists with the policy's querysets (visible_*, editable_*)"
+
+
+# --------------------------------------------------------------------------- rule 3
+
+WRITES = {"create", "bulk_create", "bulk_update", "get_or_create", "update_or_create", "update",
+          "delete"}
+ALLOWED_PARTS = ("services", "workflow.py", "models.py", "migrations", "history", "demo")
+
+
+def _receiver(node: ast.AST) -> str:
+    return ast.unparse(node)
+
+
+def write_calls(source: str) -> list[str]:
+    """The lines of `source` that write rows: a manager or queryset write, or a model save."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        name, receiver = node.func.attr, _receiver(node.func.value)
+        via_manager = name in WRITES and (".objects" in receiver or receiver.endswith("objects")
+                                          or ".filter(" in receiver or "_set" in receiver)
+        model_save = name in ("save", "delete") and (
+            not node.args or any(k.arg == "update_fields" for k in node.keywords))
+        if via_manager or model_save:
+            found.append(f"{node.lineno}: {ast.unparse(node)[:80]}")
+    return found
+
+
+def is_allowed(path: Path) -> bool:
+    parts = path.relative_to(SOURCE).parts
+    return any(p.startswith(ALLOWED_PARTS) for p in parts) or parts[0] in ("engine", "settings")
+
+
+def test_the_checker_catches_writes_and_lets_reads_and_workbooks_pass():
+    bad = "Score.objects.create(value=1)\nsheet.save()\nRound.objects.filter(x=1).update(a=2)\n"
+    good = ("Score.objects.filter(x=1).count()\nbook.save(buffer)\ncontext.update(a=1)\n"
+            "segno.make(url).save(response, kind='svg')\n")
+    assert len(write_calls(bad)) == 3
+    assert write_calls(good) == []
+
+
+def test_only_services_write_rows():
+    offenders = {
+        str(path.relative_to(SOURCE)): calls
+        for path in sorted(SOURCE.rglob("*.py"))
+        if not is_allowed(path) and (calls := write_calls(path.read_text(encoding="utf-8")))
+    }
+    assert offenders == {}, "move these writes into a service: " + repr(offenders)

@@ -9,7 +9,7 @@ from tests.surveys.conftest import FRAMEWORK, definition, make_units, organiser,
 from parindex.assessments.models import Round
 from parindex.engine.framework import framework_from_dict
 from parindex.frameworks.services import import_framework
-from parindex.surveys.definition import create_survey
+from parindex.surveys.services.definitions import create_survey
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 from parindex.assessments.models import Round
 from parindex.engine.framework import framework_from_dict
 from parindex.frameworks.services import import_framework
-from parindex.surveys.definition import create_survey
+from parindex.surveys.services.definitions import create_survey
 from parindex.units.models import Role, Unit, UnitGroup
 from tests.frameworks.factories import administrator
 

@@ -2,8 +2,9 @@ from decimal import Decimal
 
 import pytest
 
-from parindex.surveys.definition import DefinitionError, create_survey, load_survey
+from parindex.surveys.definition import DefinitionError
 from parindex.surveys.models import Option, Question
+from parindex.surveys.services.definitions import create_survey, load_survey
 
 from .conftest import definition
 

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from parindex.surveys import services
-from parindex.surveys.definition import create_survey
 from parindex.surveys.models import Option, Question, RespondentGroup, Survey
 from parindex.surveys.selectors import survey_points
+from parindex.surveys.services.definitions import create_survey
 
 from .conftest import D, definition, make_units
 

@@ -10,9 +10,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from parindex.surveys import services
 from parindex.surveys.models import ImportJob, Response
 from parindex.surveys.selectors import survey_points
+from parindex.surveys.services import imports as services  # patched where the jobs run
 
 from .conftest import D
 

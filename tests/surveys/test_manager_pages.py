@@ -8,8 +8,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from parindex.surveys import services
-from parindex.surveys.definition import create_survey
 from parindex.surveys.models import Response
+from parindex.surveys.services.definitions import create_survey
 
 from .conftest import D, definition, make_units
 

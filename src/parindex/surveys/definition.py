@@ -33,7 +33,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.db import transaction
 
 from parindex.assessments.models import Round
 from parindex.engine.framework import to_decimal
@@ -42,7 +41,7 @@ from parindex.engine.tables import InputError, decode_text
 from parindex.frameworks.models import Node
 from parindex.units.models import Unit
 
-from .models import GroupUnit, Option, Question, RespondentGroup, Section, Survey
+from .models import RespondentGroup
 
 SURVEY_KEYS = ("name", "margin", "options", "groups")
 GROUP_KEYS = ("code", "name", "access", "intro", "units", "sections", "accepting")
@@ -80,7 +79,8 @@ def survey_leaves(round: Round) -> dict[str, dict[str, Node]]:
     return leaves
 
 
-def load_survey(round: Round, path: str | Path, *, replace: bool = False) -> Survey:
+def read_definition(path: str | Path) -> Any:
+    """The parsed YAML of a definition file: bounded in size, UTF-8, no anchors or aliases."""
     source = str(path)
     with open(path, "rb") as handle:
         raw = handle.read(MAX_DEFINITION_BYTES + 1)
@@ -95,7 +95,7 @@ def load_survey(round: Round, path: str | Path, *, replace: bool = False) -> Sur
         mark = error.problem_mark or error.context_mark
         where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
         raise DefinitionError([f"{where}: {error.problem or error}"]) from None
-    return create_survey(round, data, source=source, replace=replace)
+    return data
 
 
 def _keys(errors: list[str], where: str, data: Any, allowed: tuple, required: tuple) -> bool:
@@ -135,9 +135,10 @@ def _options(errors: list[str], where: str, raw: Any) -> list[dict]:
     return options
 
 
-def create_survey(round: Round, data: Any, *, source: str = "<survey>",
-                  replace: bool = False) -> Survey:
-    """Validate a definition (parsed YAML) and store it for `round` in one transaction."""
+def plan_survey(round: Round, data: Any, *, source: str = "<survey>") -> tuple[Decimal, list]:
+    """Check a definition (parsed YAML) against `round`: its margin and one plan per group, or
+    DefinitionError listing every problem with its place. Reads only; the survey services store
+    the plan."""
     errors: list[str] = []
     if not _keys(errors, source, data, SURVEY_KEYS, ("name", "groups")):
         raise DefinitionError(errors)
@@ -226,41 +227,4 @@ def create_survey(round: Round, data: Any, *, source: str = "<survey>",
         })
     if errors:
         raise DefinitionError(errors)
-
-    with transaction.atomic():
-        existing = Survey.objects.filter(round=round).first()
-        if existing is not None:
-            if not replace:
-                raise DefinitionError([f"{source}: round {round.code} already has a survey"])
-            if existing.groups.filter(responses__isnull=False).exists():
-                raise DefinitionError([f"{source}: the survey has responses; it cannot be replaced"])
-            existing.delete()
-        survey = Survey.objects.create(round=round, name=str(data["name"]), margin=margin)
-        for position, plan in enumerate(plans):
-            group = RespondentGroup.objects.create(
-                survey=survey, code=plan["code"], name=plan["name"], access=plan["access"],
-                intro=plan["intro"], accepting=plan["accepting"], position=position,
-            )
-            GroupUnit.objects.bulk_create(
-                GroupUnit(group=group, unit=unit, population=population)
-                for unit, population in plan["targets"]
-            )
-            index = 0
-            options = []
-            for s, section_plan in enumerate(plan["sections"]):
-                section = Section.objects.create(group=group, position=s, title=section_plan["title"])
-                questions = [
-                    Question(group=group, section=section, position=index + i, code=q["code"],
-                             text=q["text"], leaf_code=q["leaf"], required=q["required"])
-                    for i, q in enumerate(section_plan["questions"])
-                ]
-                index += len(questions)
-                Question.objects.bulk_create(questions)
-                for question, q in zip(questions, section_plan["questions"], strict=True):
-                    options += [
-                        Option(question=question, position=o, code=opt["code"],
-                               label=opt["label"], weight=opt["weight"])
-                        for o, opt in enumerate(q["options"])
-                    ]
-            Option.objects.bulk_create(options)
-    return survey
+    return margin, plans

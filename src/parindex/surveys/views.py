@@ -28,7 +28,7 @@ from parindex import history, policy
 from parindex.engine.cells import csv_writer
 from parindex.units.models import Unit
 
-from . import scoring, selectors, services
+from . import exports, scoring, selectors, services
 from .models import GroupUnit, ImportJob, Invitation, RespondentGroup, Response, Survey
 
 HISTORY_PAGE = 50
@@ -339,8 +339,8 @@ def export_csv(request, round, group):
 
     def stream():
         yield "\ufeff"  # so that Excel reads the Vietnamese as UTF-8
-        yield writer.writerow(services.export_header(group))
-        for row in services.export_rows(group):
+        yield writer.writerow(exports.export_header(group))
+        for row in exports.export_rows(group):
             yield writer.writerow(row)
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
@@ -354,7 +354,7 @@ def export_xlsx(request, round):
     """Every response of every group, a sheet per group, streamed from a temporary file."""
     survey = _survey(request, round)
     handle = tempfile.TemporaryFile()
-    services.write_responses_xlsx(survey, handle)
+    exports.write_responses_xlsx(survey, handle)
     handle.seek(0)
     return FileResponse(
         handle, as_attachment=True, filename=f"survey-{round}.xlsx",

@@ -1,0 +1,55 @@
+"""Survey responses out: CSV rows and the XLSX workbook (one sheet per respondent group), every
+text cell neutralised by `parindex.engine.cells`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.utils import timezone
+
+from .models import (
+    NO_ANSWER,
+    RespondentGroup,
+    Response,
+    Survey,
+)
+from .selectors import layout
+
+
+def export_header(group: RespondentGroup) -> list[str]:
+    return (["response_id", "group", "unit_code", "unit_name", "channel", "status", "flag",
+             "form_number", "submitted_at"] + [q.code for q in layout(group).questions]
+            + ["comment"])
+
+
+def export_rows(group: RespondentGroup) -> Iterable[list[str]]:
+    """One row per response, a column per question code (the option code; blank: no answer).
+    Two queries whatever the number of responses (the questions, then the responses)."""
+    width = len(layout(group).questions)
+    rows = (
+        Response.objects.filter(group=group).order_by("pk")
+        .values_list("pk", "unit__code", "unit__name", "channel", "status", "flag",
+                     "form_number", "created_at", "answers", "comment")
+        .iterator(chunk_size=5000)
+    )
+    for pk, unit_code, unit_name, channel, status, flag, form, created, answers, comment in rows:
+        cells = [("" if ch == NO_ANSWER else ch) for ch in answers.ljust(width, NO_ANSWER)[:width]]
+        yield ([str(pk), group.code, unit_code, unit_name, channel, status, flag, form,
+                timezone.localtime(created).isoformat(timespec="seconds")] + cells + [comment])
+
+
+def write_responses_xlsx(survey: Survey, handle) -> None:
+    """All responses of the survey as XLSX into `handle`, a sheet per group, in openpyxl's
+    write-only mode: rows go to disk as they are written, so memory stays flat whatever the
+    number of responses."""
+    from openpyxl import Workbook
+
+    from parindex.engine.cells import xlsx_row
+
+    book = Workbook(write_only=True)
+    for group in survey.groups.all():
+        sheet = book.create_sheet(title=group.code[:31])
+        sheet.append(export_header(group))
+        for row in export_rows(group):
+            sheet.append(xlsx_row(sheet, row))
+    book.save(handle)

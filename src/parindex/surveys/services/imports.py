@@ -1,0 +1,337 @@
+"""Responses from a file (CSV/XLSX through the one table reader), all or nothing, with
+row-numbered problems; from the web as an import job whose progress the manager watches."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from itertools import repeat
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.base import File
+from django.db import close_old_connections, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parindex import history
+from parindex.engine import tables
+from parindex.engine.tables import InputError, InputIssue
+from parindex.imports import read_limits
+
+from ..models import (
+    NO_ANSWER,
+    ImportJob,
+    RespondentGroup,
+    Response,
+)
+from ..selectors import layout
+from .common import (
+    MAX_KEPT_ERRORS,
+    SurveyClosed,
+    _check,
+    _require_open,
+)
+from .counts import apply_counts, tally
+
+log = logging.getLogger(__name__)
+
+
+def read_rows(source, name: str | None = None) -> list[list[str]]:
+    """All rows of a CSV or XLSX file as texts, header first, through the engine's one reader
+    within the configured limits (InputError past them)."""
+    return tables.read_rows(source, name, read_limits())
+
+
+def issue_dict(issue: InputIssue) -> dict:
+    """An issue as ImportJob.errors keeps it, its message in the active language."""
+    return {"row": issue.row or 0, "column": str(issue.column or ""),
+            "message": issue.text(_)}
+
+
+def import_responses(group: RespondentGroup, rows: list[list[str]], *, job: ImportJob | None = None,
+                     user=None, progress: Callable[[int, int], None] | None = None,
+                     file: str = "") -> int:
+    """Store one response per row, all or nothing; raises InputError with row-numbered issues
+    (the first MAX_KEPT_ERRORS of them; `.total` counts all).
+
+    The doors are `import_file` and `start_import`, which check the policy; with `user` the
+    import is a person's and leaves its `import` row in the change log.
+
+    Columns: `unit_code` (optional when the group evaluates one unit), `form_number` (optional;
+    unique in the group), `comment` (optional), and one column per question code holding the
+    option code (A, B, …; blank: no answer). Rows are checked first (outside any transaction, so
+    progress is visible), whole columns at a time when every cell is exactly right, row by row
+    otherwise; then written in one transaction with their answer counts.
+    """
+    try:
+        _require_open(group)
+    except SurveyClosed as closed:
+        raise InputError([InputIssue(file, 1, "", closed.message)]) from None
+    if not rows:
+        raise InputError([InputIssue(file, 1, "", _("The file is empty."))])
+    lay = layout(group)
+    targets = {t.unit.code: t.unit_id for t in group.targets.select_related("unit")}
+    header = [h.strip() for h in rows[0]]
+    issues: list[InputIssue] = []
+    total_issues = 0
+
+    def problem(row: int, column: str, message: str) -> None:
+        nonlocal total_issues
+        total_issues += 1
+        if len(issues) < MAX_KEPT_ERRORS:
+            issues.append(InputIssue(file, row, column, message))
+
+    by_code = {q.code.casefold(): q for q in lay.questions}
+    special = {"unit_code", "form_number", "comment"}
+    slots: list[int | None] = []  # per file column: question position, or None
+    seen_columns: set[str] = set()
+    for name in header:
+        key = name.casefold()
+        if key in seen_columns:
+            problem(1, name, _("The column is repeated."))
+        seen_columns.add(key)
+        if key in special:
+            slots.append(None)
+        elif key in by_code:
+            slots.append(by_code[key].position)
+        else:
+            problem(1, name, _("Unknown column (not a question code of this group)."))
+            slots.append(None)
+    keys = [h.casefold() for h in header]
+    unit_col = keys.index("unit_code") if "unit_code" in keys else None
+    form_col = keys.index("form_number") if "form_number" in keys else None
+    comment_col = keys.index("comment") if "comment" in keys else None
+    if unit_col is None and len(targets) != 1:
+        problem(1, "unit_code", _("The unit_code column is missing."))
+    if total_issues:
+        raise InputError(issues, total_issues)
+
+    # Per question column: every accepted spelling → the stored character.
+    columns = []
+    for index, position in enumerate(slots):
+        if position is None:
+            continue
+        question = lay.questions[position]
+        accepted = {"": NO_ANSWER, NO_ANSWER: NO_ANSWER}
+        for option in question.option_list:
+            accepted[option.code] = option.code
+            accepted[option.code.lower()] = option.code
+        valid = ", ".join(o.code for o in question.option_list)
+        columns.append((index, position, accepted, header[index], valid))
+    existing_forms = set(
+        Response.objects.filter(group=group).exclude(form_number="")
+        .values_list("form_number", flat=True)
+    )
+    single_unit = next(iter(targets.values())) if len(targets) == 1 else None
+    total = len(rows) - 1
+    cols = (unit_col, form_col, comment_col)
+    parsed = _fast_rows(rows, columns, cols, len(lay.questions), targets, single_unit,
+                        existing_forms)
+    if parsed is None:  # some cell needs a closer look: check row by row, saying where
+        parsed = _checked_rows(rows, header, columns, cols, len(lay.questions), targets,
+                               single_unit, existing_forms, problem, progress)
+        if total_issues:
+            raise InputError(issues, total_issues)
+    unit_ids, answers, comments, forms = parsed
+    if not answers:
+        raise InputError([InputIssue(file, 2, "", _("The file has no responses."))])
+    if progress is not None:
+        progress(total, total)
+    _insert(group, unit_ids, answers, comments, forms, job=job, user=user, filename=file)
+    return len(answers)
+
+
+def _fast_rows(rows, columns, cols, width, targets, single_unit, existing_forms):
+    """The file's columns checked and converted whole (set and map operations that run in C);
+    None as soon as any cell is not exactly as expected, for _checked_rows to report."""
+    unit_col, form_col, comment_col = cols
+    body = rows[1:]
+    if not body or set(map(len, body)) != {len(rows[0])}:
+        return None
+    n = len(body)
+    transposed = list(zip(*body, strict=True))
+    per_position: list = [None] * width
+    for index, position, accepted, _name, _valid in columns:
+        values = transposed[index]
+        if not accepted.keys() >= set(values):
+            return None
+        per_position[position] = list(map(accepted.__getitem__, values))
+    if any(column is not None for column in per_position):
+        answers = list(map("".join, zip(*(
+            repeat(NO_ANSWER, n) if column is None else column for column in per_position),
+            strict=True)))
+    else:
+        answers = [NO_ANSWER * width] * n
+    if unit_col is None:
+        unit_ids = [single_unit] * n
+    else:
+        unit_ids = list(map(targets.get, transposed[unit_col]))
+        if None in unit_ids:
+            return None
+    if form_col is None:
+        forms = [""] * n
+    else:
+        forms = list(map(str.strip, transposed[form_col]))
+        filled = list(filter(None, forms))
+        if len(set(filled)) != len(filled) or not existing_forms.isdisjoint(filled):
+            return None
+    comments = list(map(str.strip, transposed[comment_col])) if comment_col is not None \
+        else [""] * n
+    return unit_ids, answers, comments, forms
+
+
+def _checked_rows(rows, header, columns, cols, width, targets, single_unit, existing_forms,
+                  problem, progress):
+    """Row by row, every problem reported with its row and column."""
+    unit_col, form_col, comment_col = cols
+    blank = [NO_ANSWER] * width
+    forms_in_file: dict[str, int] = {}
+    unit_ids, answers, comments, forms = [], [], [], []
+    total = len(rows) - 1
+    ncols = len(header)
+    for number, row in enumerate(rows[1:], start=2):
+        if len(row) != ncols:
+            if not any(cell.strip() for cell in row):
+                continue  # a blank line
+            row = (row + [""] * ncols)[:ncols] if len(row) < ncols else row
+            if len(row) > ncols:
+                problem(number, "", _("The row has more cells than the header."))
+                continue
+        chars = blank[:]
+        for index, position, accepted, name, valid in columns:
+            value = row[index]
+            char = accepted.get(value)
+            if char is None:
+                char = accepted.get(value.strip().upper())
+                if char is None:
+                    problem(number, name, _("'%(value)s' is not an option (valid: %(valid)s).")
+                            % {"value": value, "valid": valid})
+                    continue
+            chars[position] = char
+        if unit_col is None:
+            unit_id = single_unit
+        else:
+            unit_id = targets.get(row[unit_col].strip())
+            if unit_id is None:
+                problem(number, header[unit_col],
+                        _("'%(value)s' is not a unit this group evaluates.")
+                        % {"value": row[unit_col]})
+        form = row[form_col].strip() if form_col is not None else ""
+        if form:
+            if form in existing_forms:
+                problem(number, header[form_col],
+                        _("Form %(number)s has already been entered.") % {"number": form})
+            elif form in forms_in_file:
+                problem(number, header[form_col],
+                        _("Form %(number)s is also on row %(row)s.")
+                        % {"number": form, "row": forms_in_file[form]})
+            else:
+                forms_in_file[form] = number
+        unit_ids.append(unit_id)
+        answers.append("".join(chars))
+        comments.append(row[comment_col].strip() if comment_col is not None else "")
+        forms.append(form)
+        if progress is not None and number % 10000 == 0:
+            progress(number - 1, total)
+    return unit_ids, answers, comments, forms
+
+
+def _insert(group: RespondentGroup, unit_ids: list, answers: list[str], comments: list[str],
+            forms: list[str], *, job, user, filename: str = "") -> None:
+    """One executemany of tuples zipped in C, straight through the cursor (building 100,000
+    model instances for bulk_create would take longer than everything else together), and the
+    answer counts, in one transaction."""
+    meta = Response._meta
+    names = ["group", "unit", "channel", "status", "flag", "answers", "comment", "form_number",
+             "source", "import_job", "entered_by", "created_at"]
+    columns = ", ".join(connection.ops.quote_name(meta.get_field(n).column) for n in names)
+    sql = (f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) "
+           f"VALUES ({', '.join(['%s'] * len(names))})")
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    n = len(answers)
+    params = zip(
+        repeat(group.pk, n), unit_ids, repeat(Response.Channel.IMPORT.value),
+        repeat(Response.Status.ACCEPTED.value), repeat(""), answers, comments, forms, repeat(""),
+        repeat(job.pk if job else None), repeat(user.pk if user else None), repeat(now),
+    )
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, params)
+        apply_counts(tally(group.pk, unit_ids, answers))
+        if user is not None:
+            history.record(user, "import", job or group, scope=group.survey, after={
+                "group": group.code, "file": job.filename if job else filename,
+                "responses": n})
+
+
+def import_file(actor, group: RespondentGroup, path: str | Path, *, progress=None) -> int:
+    """Import a responses file from disk (the `import-survey-responses` command)."""
+    _check(actor, group.survey.round)
+    return import_responses(group, read_rows(path), user=actor, progress=progress,
+                            file=Path(path).name)
+
+
+def start_import(user, group: RespondentGroup, upload) -> ImportJob:
+    """Save the upload and a job row; the job runs in a background thread (the default) or is
+    picked up by `parindex process-survey-imports` when SURVEY_IMPORTS_IN_THREAD is False. The
+    change-log row is written with the responses, by the person who uploaded the file."""
+    _check(user, group.survey.round)
+    _require_open(group)
+    job = ImportJob(group=group, filename=Path(upload.name).name[:255], created_by=user)
+    job.file.save(Path(upload.name).name, File(upload), save=False)
+    job.save()
+    if getattr(settings, "SURVEY_IMPORTS_IN_THREAD", True):
+        transaction.on_commit(lambda: threading.Thread(
+            target=_run_in_thread, args=(job.pk,), daemon=True).start())
+    return job
+
+
+def _run_in_thread(job_pk: int) -> None:
+    try:
+        job = ImportJob.objects.filter(pk=job_pk).first()
+        if job is not None:
+            process_import_job(job)
+    finally:
+        close_old_connections()
+        connection.close()
+
+
+def process_import_job(job: ImportJob) -> ImportJob:
+    """Run one waiting job (claimed atomically, so a thread and the command never both run it)."""
+    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PENDING).update(
+        status=ImportJob.Status.RUNNING)
+    if not claimed:
+        job.refresh_from_db()
+        return job
+
+    def progress(done: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(rows_done=done, rows_total=total)
+
+    try:
+        with job.file.open("rb") as handle:
+            rows = read_rows(handle, job.filename)
+        ImportJob.objects.filter(pk=job.pk).update(rows_total=max(len(rows) - 1, 0))
+        imported = import_responses(job.group, rows, job=job, user=job.created_by,
+                                    progress=progress, file=job.filename)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.DONE, imported=imported, finished_at=timezone.now())
+    except InputError as exc:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED, errors=[issue_dict(i) for i in exc.errors],
+            finished_at=timezone.now())
+    except Exception as exc:  # noqa: BLE001 (a job must end, whatever went wrong)
+        # Only the kind of error is logged: its text may quote the uploaded file.
+        log.error("survey import %s failed: %s", job.pk, type(exc).__name__)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED,
+            errors=[{"row": 0, "column": "", "message": _("The file could not be read.")}],
+            finished_at=timezone.now())
+    job.refresh_from_db()
+    return job
+
+
+def process_pending_imports() -> list[ImportJob]:
+    return [process_import_job(job) for job in
+            ImportJob.objects.filter(status=ImportJob.Status.PENDING).order_by("pk")]
