@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 
-from parindex.assessments import workflow
+from parindex.assessments import services
 from parindex.assessments.models import Sheet
 from parindex.frameworks.models import Node
 from parindex.frameworks.services import import_framework
@@ -57,17 +57,17 @@ def build_cycle(units: int = 2, fields: int = 2, code: str = "r2023") -> SimpleN
     c.other_officer = make_user(f"{code}-officer2", assessed[1], K.OFFICER)
     c.other_head = make_user(f"{code}-head2", assessed[1], K.HEAD)
     c.outsider = make_user(f"{code}-outsider")
-    c.round = workflow.open_round(
+    c.round = services.open_round(
         c.manager, code=code, name=f"Kỳ đánh giá {code}", year=2023, organiser=organiser,
         frameworks=[framework], units=assessed,
-        deadlines=workflow.Deadlines(
+        deadlines=services.Deadlines(
             self_assessment=datetime.date(2030, 1, 31),
             explanation=datetime.date(2030, 3, 1),
         ),
     )
     for unit in assessed:
-        workflow.assign(c.manager, c.round, c.appraiser, unit)
-    workflow.assign(c.manager, c.round, c.field_appraiser, assessed[1], "1")
+        services.assign(c.manager, c.round, c.appraiser, unit)
+    services.assign(c.manager, c.round, c.field_appraiser, assessed[1], "1")
     c.sheet = Sheet.objects.get(round=c.round, unit=assessed[0])
     c.other_sheet = Sheet.objects.get(round=c.round, unit=assessed[1])
     return c
@@ -90,10 +90,10 @@ def fill(c, sheet=None, user=None, values=None, note="Không có tài liệu: xe
         values = {code: FILLED.get(code) or FILLED["1" + code[code.index("."):]]
                   for code in codes}
     for code, value in values.items():
-        workflow.save_score(fresh(user), sheet, code, "self", value, note, 0)
+        services.save_score(fresh(user), sheet, code, "self", value, note, 0)
     return sheet
 
 
 def submitted(c, sheet=None, head=None):
     sheet = fill(c, sheet, user=head or c.head)
-    return workflow.submit(fresh(head or c.head), sheet)
+    return services.submit(fresh(head or c.head), sheet)

@@ -6,7 +6,7 @@ import zipfile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from parindex.assessments.demo_round import MINI_PDF
+from parindex.demo.assessment_round import MINI_PDF
 
 PDF = MINI_PDF  # one blank page
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 32

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from parindex.assessments import workflow
+from parindex.assessments import services
 from parindex.assessments.models import ExplanationRequest, Score, Sheet
 from tests.assessments.cycle import build_cycle, fresh, submitted
 
@@ -81,7 +81,7 @@ def test_cut_request_explain_finalise_approve(client, cycle):
     response = client.post(reverse("assessments:approve", args=[c.round.code]), follow=True)
     assert "H02" in response.content.decode()
     submitted(c, c.other_sheet, head=c.other_head)
-    workflow.finalise(fresh(c.appraiser), c.other_sheet)
+    services.finalise(fresh(c.appraiser), c.other_sheet)
     client.post(reverse("assessments:approve", args=[c.round.code]))
     assert set(Sheet.objects.values_list("state", flat=True)) == {S.APPROVED}
     assert Score.objects.get(unit__code="H01", node__code="1.2", stage="appraised").value == (

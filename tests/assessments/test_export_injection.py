@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from parindex.assessments import workflow
+from parindex.assessments import services
 from parindex.assessments.models import Score
 from tests.assessments.cycle import build_cycle, fresh
 from tests.spreadsheets import HOSTILE, assert_xlsx_safe
@@ -17,7 +17,7 @@ NOTE = HOSTILE[0]
 @pytest.fixture
 def cycle(db):
     c = build_cycle()
-    workflow.save_score(fresh(c.officer), c.sheet, "1.3.1", "self", "96/100", NOTE, 0)
+    services.save_score(fresh(c.officer), c.sheet, "1.3.1", "self", "96/100", NOTE, 0)
     return c
 
 

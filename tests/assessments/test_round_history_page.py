@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from parindex import history
-from parindex.assessments import workflow
+from parindex.assessments import services
 from tests.assessments.cycle import build_cycle, fresh
 
 
@@ -27,7 +27,7 @@ def test_the_round_page_links_its_history_for_whole_round_readers(client, cycle)
 
 
 def test_the_history_lists_changes_newest_first_escaped_with_the_export(client, cycle):
-    workflow.save_score(fresh(cycle.officer), cycle.sheet, "1.1", "self", "yes",
+    services.save_score(fresh(cycle.officer), cycle.sheet, "1.1", "self", "yes",
                         "<script>alert(1)</script>", 0)
     html = page(client, cycle.manager, cycle.round).content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert" not in html
@@ -39,7 +39,7 @@ def test_the_history_lists_changes_newest_first_escaped_with_the_export(client, 
 
 def test_fifty_changes_a_page(client, cycle):
     for n in range(60):
-        workflow.save_score(fresh(cycle.officer), cycle.sheet, "1.1", "self", "yes", f"n{n}", n)
+        services.save_score(fresh(cycle.officer), cycle.sheet, "1.1", "self", "yes", f"n{n}", n)
     total = history.about(cycle.round).count()
     first = page(client, cycle.manager, cycle.round).context["changes"]
     last = page(client, cycle.manager, cycle.round, page=2).context["changes"]

@@ -1,4 +1,4 @@
-"""The bulk score import is a door like `workflow.save_score`: the round's manager only, sheet
+"""The bulk score import is a door like `services.save_score`: the round's manager only, sheet
 states respected, and a closed round's scores changed only as a recorded correction that also
 corrects its published results."""
 
@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from parindex.assessments import workflow
+from parindex.assessments import services
 from parindex.assessments.models import Score
 from parindex.assessments.services import import_scores
 from parindex.engine.io import InputError
@@ -160,8 +160,8 @@ def test_self_values_of_a_submitted_sheet_are_refused_with_their_row(cycle, tmp_
 def test_an_approved_round_is_corrected_only_with_a_reason(cycle, tmp_path):
     c = cycle
     for sheet, head in ((c.sheet, c.head), (c.other_sheet, c.other_head)):
-        workflow.finalise(fresh(c.appraiser), submitted(c, sheet, head))
-    workflow.approve_round(fresh(c.council), c.round)
+        services.finalise(fresh(c.appraiser), submitted(c, sheet, head))
+    services.approve_round(fresh(c.council), c.round)
     path = write_scores(tmp_path / "s.csv", [
         {"unit_code": "H01", "criterion_code": "1.1", "value": "no", "stage": "appraised"},
     ])

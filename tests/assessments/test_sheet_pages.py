@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from parindex.assessments import workflow
+from parindex.assessments import services
 from parindex.assessments.models import Evidence, Score, Sheet
 from parindex.history.models import Change
 from tests.assessments.cycle import build_cycle, fill, fresh, submitted
@@ -47,7 +47,7 @@ def test_officer_sees_the_whole_framework_with_inputs_for_each_rule(client, cycl
 
 @pytest.mark.parametrize("person", ["other_officer", "other_head", "outsider", "field_appraiser"])
 def test_another_units_people_get_not_found_everywhere(client, cycle, person):
-    evidence = workflow.add_evidence(fresh(cycle.officer), cycle.sheet, "1.1", pdf())
+    evidence = services.add_evidence(fresh(cycle.officer), cycle.sheet, "1.1", pdf())
     login(client, getattr(cycle, person))
     for url in (
         sheet_url(cycle), sheet_url(cycle, "assessments:sheet_history"),
@@ -97,7 +97,7 @@ def test_autosave_refuses_a_bad_value_with_the_reason_and_writes_nothing(client,
 
 
 def test_second_concurrent_save_gets_a_clear_message_and_the_current_value(client, cycle):
-    workflow.save_score(fresh(cycle.head), cycle.sheet, "1.1", "self", "no", "Chưa có", 0)
+    services.save_score(fresh(cycle.head), cycle.sheet, "1.1", "self", "no", "Chưa có", 0)
     login(client, cycle.officer)
     response = client.post(save_url(cycle, "1.1"), {"value": "yes", "version": 0})
     html = response.content.decode()
@@ -140,8 +140,8 @@ def test_submit_and_reopen_pages(client, cycle):
 
 
 def test_history_is_shown_per_sub_criterion(client, cycle):
-    workflow.save_score(fresh(cycle.officer), cycle.sheet, "1.1", "self", "yes", "", 0)
-    workflow.save_score(fresh(cycle.head), cycle.sheet, "1.1", "self", "no", "", 1)
+    services.save_score(fresh(cycle.officer), cycle.sheet, "1.1", "self", "yes", "", 0)
+    services.save_score(fresh(cycle.head), cycle.sheet, "1.1", "self", "no", "", 1)
     html = login(client, cycle.officer).get(
         sheet_url(cycle, "assessments:leaf_history", "H01", "1.1")
     ).content.decode()
@@ -155,9 +155,9 @@ def test_sheet_page_queries_do_not_grow_with_the_framework(
     settings.MEDIA_ROOT = tmp_path
     c = build_cycle(fields=fields)
     for leaf in ("1.1", "1.2"):
-        workflow.add_evidence(fresh(c.officer), c.sheet, leaf, pdf())
+        services.add_evidence(fresh(c.officer), c.sheet, leaf, pdf())
     submitted(c)
-    workflow.request_explanation(fresh(c.appraiser), c.sheet, "1.1", "?")
+    services.request_explanation(fresh(c.appraiser), c.sheet, "1.1", "?")
     for person in (c.officer, c.appraiser, c.manager):
         login(client, person)
         with django_assert_max_num_queries(14):

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from parindex.assessments import workflow
+from parindex.assessments import services
 from parindex.assessments.models import Score
 from parindex.history.models import Change
 from tests.assessments.cycle import build_cycle, fresh
@@ -42,7 +42,7 @@ def upload(client, c, file):
 
 
 def test_download_has_the_columns_and_values(client, cycle):
-    workflow.save_score(fresh(cycle.officer), cycle.sheet, "1.3.1", "self", "96/100", "BC 5", 0)
+    services.save_score(fresh(cycle.officer), cycle.sheet, "1.3.1", "self", "96/100", "BC 5", 0)
     client.force_login(cycle.officer)
     ws = download(client, cycle).active
     assert ws.max_column == 9  # STT, code, criterion, max, self, points, appraised, points, notes

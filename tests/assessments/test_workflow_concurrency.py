@@ -6,7 +6,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from parindex.assessments import workflow
+from parindex.assessments import services
 from parindex.assessments.models import Score
 from parindex.history.models import Change
 from tests.assessments.cycle import build_cycle, fresh
@@ -26,9 +26,9 @@ def test_simultaneous_saves_one_wins_one_is_refused():
     def save(user, value):
         try:
             start.wait()
-            workflow.save_score(user, c.sheet, "1.1", "self", value, "", 0)
+            services.save_score(user, c.sheet, "1.1", "self", value, "", 0)
             outcomes.append("saved")
-        except workflow.Conflict as conflict:
+        except services.Conflict as conflict:
             outcomes.append(("conflict", conflict.current.value))
         finally:
             connections.close_all()

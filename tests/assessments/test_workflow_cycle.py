@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from parindex import history
-from parindex.assessments import workflow
+from parindex.assessments import services
 from parindex.assessments.models import Evidence, ExplanationRequest, Score, Sheet
 from parindex.history.models import Change
 from parindex.results.selectors import round_results
@@ -26,32 +26,32 @@ def reload(sheet):
 
 def test_whole_cycle_ends_in_approved_appraised_scores(cycle):
     c = cycle
-    workflow.save_score(fresh(c.officer), c.sheet, "1.1", "self", "yes", "", 0)
-    workflow.add_evidence(fresh(c.officer), c.sheet, "1.1", pdf())
+    services.save_score(fresh(c.officer), c.sheet, "1.1", "self", "yes", "", 0)
+    services.add_evidence(fresh(c.officer), c.sheet, "1.1", pdf())
     fill(c, values={k: v for k, v in FILLED.items() if k != "1.1"})
-    workflow.submit(fresh(c.head), c.sheet)
+    services.submit(fresh(c.head), c.sheet)
     for sheet in (c.other_sheet,):
         submitted(c, sheet, head=c.other_head)
 
     appraiser = fresh(c.appraiser)
-    workflow.save_score(appraiser, c.sheet, "1.2", "appraised", "<80%", "Kế hoạch chưa đạt", 0)
-    workflow.request_explanation(appraiser, c.sheet, "1.2", "Nộp báo cáo kết quả thực hiện")
-    workflow.send_requests(appraiser, c.sheet)
+    services.save_score(appraiser, c.sheet, "1.2", "appraised", "<80%", "Kế hoạch chưa đạt", 0)
+    services.request_explanation(appraiser, c.sheet, "1.2", "Nộp báo cáo kết quả thực hiện")
+    services.send_requests(appraiser, c.sheet)
     assert reload(c.sheet).state == S.EXPLANATION
 
     request = ExplanationRequest.objects.get(sheet=c.sheet)
-    workflow.answer_request(fresh(c.officer), request, "Đã bổ sung báo cáo số 12/BC", 1)
-    workflow.add_evidence(fresh(c.officer), c.sheet, "1.2", pdf("bc-12.pdf"), request=request)
-    workflow.submit(fresh(c.head), c.sheet)
+    services.answer_request(fresh(c.officer), request, "Đã bổ sung báo cáo số 12/BC", 1)
+    services.add_evidence(fresh(c.officer), c.sheet, "1.2", pdf("bc-12.pdf"), request=request)
+    services.submit(fresh(c.head), c.sheet)
     assert reload(c.sheet).state == S.EXPLAINED
 
-    workflow.save_score(fresh(c.appraiser), c.sheet, "1.2", "appraised", "80-<100%",
+    services.save_score(fresh(c.appraiser), c.sheet, "1.2", "appraised", "80-<100%",
                         "Chấp nhận một phần sau giải trình", 1)
-    workflow.finalise(fresh(c.appraiser), c.sheet)
-    workflow.finalise(fresh(c.appraiser), c.other_sheet)
+    services.finalise(fresh(c.appraiser), c.sheet)
+    services.finalise(fresh(c.appraiser), c.other_sheet)
     with pytest.raises(PermissionDenied):
-        workflow.approve_round(fresh(c.manager), c.round)
-    workflow.approve_round(fresh(c.council), c.round)
+        services.approve_round(fresh(c.manager), c.round)
+    services.approve_round(fresh(c.council), c.round)
 
     assert set(Sheet.objects.values_list("state", flat=True)) == {S.APPROVED}
     appraised = dict(
@@ -64,16 +64,16 @@ def test_whole_cycle_ends_in_approved_appraised_scores(cycle):
     assert kinds == {"score", "note", "evidence", "request", "explanation", "state"}
     # Approved means locked for everyone.
     with pytest.raises(PermissionDenied):
-        workflow.save_score(fresh(c.appraiser), c.sheet, "1.1", "appraised", "no", "", 1)
+        services.save_score(fresh(c.appraiser), c.sheet, "1.1", "appraised", "no", "", 1)
 
 
 def test_a_bad_value_is_refused_with_the_engines_message_and_nothing_is_written(cycle):
     with pytest.raises(ValidationError, match="above the max"):
-        workflow.save_score(fresh(cycle.officer), cycle.sheet, "1.3.2", "self", "7", "", 0)
+        services.save_score(fresh(cycle.officer), cycle.sheet, "1.3.2", "self", "7", "", 0)
     with pytest.raises(ValidationError, match="not a level"):
-        workflow.save_score(fresh(cycle.officer), cycle.sheet, "1.2", "self", "90%", "", 0)
+        services.save_score(fresh(cycle.officer), cycle.sheet, "1.2", "self", "90%", "", 0)
     with pytest.raises(ValidationError, match="not a sub-criterion"):
-        workflow.save_score(fresh(cycle.officer), cycle.sheet, "1", "self", "1", "", 0)
+        services.save_score(fresh(cycle.officer), cycle.sheet, "1", "self", "1", "", 0)
     assert not Score.objects.exists()
     assert not Change.objects.exclude(action__in=["create", "import", "state", "assignment"]).exists()
     assert reload(cycle.sheet).started_at is None
@@ -81,26 +81,26 @@ def test_a_bad_value_is_refused_with_the_engines_message_and_nothing_is_written(
 
 def test_the_second_of_two_concurrent_saves_is_refused_with_the_current_value(cycle):
     first, second = fresh(cycle.officer), fresh(cycle.head)
-    workflow.save_score(first, cycle.sheet, "1.1", "self", "yes", "", 0)
-    with pytest.raises(workflow.Conflict) as refused:
-        workflow.save_score(second, cycle.sheet, "1.1", "self", "no", "", 0)
+    services.save_score(first, cycle.sheet, "1.1", "self", "yes", "", 0)
+    with pytest.raises(services.Conflict) as refused:
+        services.save_score(second, cycle.sheet, "1.1", "self", "no", "", 0)
     assert refused.value.current.value == "yes"
     assert refused.value.current.updated_by == first
     assert "was not saved" in str(refused.value)
     score = Score.objects.get(node__code="1.1")
     assert (score.value, score.version) == ("yes", 1)
     # With the current version, the second person's deliberate save goes through.
-    workflow.save_score(second, cycle.sheet, "1.1", "self", "no", "", 1)
+    services.save_score(second, cycle.sheet, "1.1", "self", "no", "", 1)
     assert Score.objects.get(node__code="1.1").version == 2
     # Saving what is already there is never a conflict (a repeated autosave).
-    workflow.save_score(first, cycle.sheet, "1.1", "self", "no", "", 1)
+    services.save_score(first, cycle.sheet, "1.1", "self", "no", "", 1)
 
 
 def test_history_records_old_and_new_values(cycle):
     officer = fresh(cycle.officer)
-    workflow.save_score(officer, cycle.sheet, "1.1", "self", "yes", "", 0)
-    workflow.save_score(officer, cycle.sheet, "1.1", "self", "no", "Chưa ban hành", 1)
-    workflow.save_score(officer, cycle.sheet, "1.1", "self", "", "", 2)
+    services.save_score(officer, cycle.sheet, "1.1", "self", "yes", "", 0)
+    services.save_score(officer, cycle.sheet, "1.1", "self", "no", "Chưa ban hành", 1)
+    services.save_score(officer, cycle.sheet, "1.1", "self", "", "", 2)
     rows = [
         (c.action, c.old, c.new, c.actor.username)
         for c in Change.objects.filter(part="1.1").order_by("pk")
@@ -132,18 +132,18 @@ def test_submit_needs_every_value_and_evidence_or_a_note(cycle):
     c = cycle
     head = fresh(c.head)
     with pytest.raises(ValidationError) as refused:
-        workflow.submit(head, c.sheet)
+        services.submit(head, c.sheet)
     assert "1.1, 1.2, 1.3.1" in str(refused.value)
     fill(c, note="")
     with pytest.raises(ValidationError) as refused:
-        workflow.submit(head, c.sheet)
+        services.submit(head, c.sheet)
     # Leaves that earn points need evidence or a note; 2.1 ("không") and 2.3.1 (NA) do not.
     message = " ".join(refused.value.messages)
     assert "1.1, 1.2, 1.3.1, 1.3.2, 2.2, 2.3.2, T.1, P.1" in message
     assert reload(c.sheet).state == S.DRAFT
     for code in ("1.1", "1.2", "1.3.1", "1.3.2", "2.2", "2.3.2", "T.1", "P.1"):
-        workflow.add_evidence(fresh(c.officer), c.sheet, code, pdf())
-    workflow.submit(head, c.sheet)
+        services.add_evidence(fresh(c.officer), c.sheet, code, pdf())
+    services.submit(head, c.sheet)
     sheet = reload(c.sheet)
     assert (sheet.state, sheet.submitted_by) == (S.SUBMITTED, c.head)
 
@@ -152,12 +152,12 @@ def test_only_the_head_submits_and_a_submitted_sheet_is_locked(cycle):
     c = cycle
     fill(c)
     with pytest.raises(PermissionDenied):
-        workflow.submit(fresh(c.officer), c.sheet)
-    workflow.submit(fresh(c.head), c.sheet)
+        services.submit(fresh(c.officer), c.sheet)
+    services.submit(fresh(c.head), c.sheet)
     with pytest.raises(PermissionDenied):
-        workflow.save_score(fresh(c.officer), c.sheet, "1.1", "self", "no", "x", 1)
+        services.save_score(fresh(c.officer), c.sheet, "1.1", "self", "no", "x", 1)
     with pytest.raises(PermissionDenied):
-        workflow.add_evidence(fresh(c.officer), c.sheet, "1.1", pdf())
+        services.add_evidence(fresh(c.officer), c.sheet, "1.1", pdf())
     assert Score.objects.get(node__code="1.1", stage="self").value == "yes"
     assert not Evidence.objects.exists()
 
@@ -166,7 +166,7 @@ def test_other_units_people_cannot_touch_the_sheet(cycle):
     c = cycle
     for person in (c.other_officer, c.other_head, c.outsider, c.appraiser, c.manager):
         with pytest.raises(PermissionDenied):
-            workflow.save_score(fresh(person), c.sheet, "1.1", "self", "yes", "", 0)
+            services.save_score(fresh(person), c.sheet, "1.1", "self", "yes", "", 0)
     assert not Score.objects.exists()
 
 
@@ -174,10 +174,10 @@ def test_reopen_needs_a_reason_and_records_it(cycle):
     c = cycle
     submitted(c)
     with pytest.raises(ValidationError):
-        workflow.reopen(fresh(c.manager), c.sheet, "  ")
+        services.reopen(fresh(c.manager), c.sheet, "  ")
     with pytest.raises(PermissionDenied):
-        workflow.reopen(fresh(c.head), c.sheet, "muốn sửa")
-    workflow.reopen(fresh(c.manager), c.sheet, "Đơn vị xin sửa tiêu chí 1.2")
+        services.reopen(fresh(c.head), c.sheet, "muốn sửa")
+    services.reopen(fresh(c.manager), c.sheet, "Đơn vị xin sửa tiêu chí 1.2")
     assert reload(c.sheet).state == S.DRAFT
     change = history.for_object(c.sheet).filter(action="state").first()
     assert (change.old, change.new, change.reason) == (
@@ -189,31 +189,31 @@ def test_field_appraiser_cannot_score_another_field(cycle):
     c = cycle
     submitted(c, c.other_sheet, head=c.other_head)
     user = fresh(c.field_appraiser)
-    workflow.save_score(user, c.other_sheet, "1.1", "appraised", "no", "", 0)
+    services.save_score(user, c.other_sheet, "1.1", "appraised", "no", "", 0)
     with pytest.raises(PermissionDenied):
-        workflow.save_score(user, c.other_sheet, "2.1", "appraised", "no", "", 0)
+        services.save_score(user, c.other_sheet, "2.1", "appraised", "no", "", 0)
 
 
 def test_explanations_need_every_request_answered(cycle):
     c = cycle
     submitted(c)
-    workflow.request_explanation(fresh(c.appraiser), c.sheet, "1.1", "Bổ sung kế hoạch")
+    services.request_explanation(fresh(c.appraiser), c.sheet, "1.1", "Bổ sung kế hoạch")
     with pytest.raises(ValidationError):
-        workflow.finalise(fresh(c.appraiser), c.sheet)
-    workflow.send_requests(fresh(c.appraiser), c.sheet)
+        services.finalise(fresh(c.appraiser), c.sheet)
+    services.send_requests(fresh(c.appraiser), c.sheet)
     with pytest.raises(ValidationError, match="1.1"):
-        workflow.submit(fresh(c.head), c.sheet)
+        services.submit(fresh(c.head), c.sheet)
     request = ExplanationRequest.objects.get()
-    workflow.answer_request(fresh(c.officer), request, "Kế hoạch số 5/KH", 1)
-    with pytest.raises(workflow.Conflict):
-        workflow.answer_request(fresh(c.head), request, "Khác", 1)
+    services.answer_request(fresh(c.officer), request, "Kế hoạch số 5/KH", 1)
+    with pytest.raises(services.Conflict):
+        services.answer_request(fresh(c.head), request, "Khác", 1)
     assert ExplanationRequest.objects.get().answer == "Kế hoạch số 5/KH"
 
 
 def test_approval_waits_for_every_sheet(cycle):
     c = cycle
     submitted(c)
-    workflow.finalise(fresh(c.appraiser), c.sheet)
+    services.finalise(fresh(c.appraiser), c.sheet)
     with pytest.raises(ValidationError, match="H02"):
-        workflow.approve_round(fresh(c.council), c.round)
+        services.approve_round(fresh(c.council), c.round)
     assert reload(c.sheet).round.approved_at is None

@@ -6,9 +6,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from parindex.assessments.demo_round import ROUND_CODE, load_demo_2023
 from parindex.assessments.models import Round, Sheet
-from parindex.assessments.sheets import progress
+from parindex.assessments.selectors import progress
+from parindex.demo.assessment_round import ROUND_CODE, load_demo_2023
 from parindex.history.models import Change
 
 

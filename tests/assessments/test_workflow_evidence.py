@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from parindex.assessments import workflow
+from parindex.assessments import services
 from parindex.assessments.models import Evidence
 from parindex.history.models import Change
 from tests.assessments.cycle import build_cycle, fresh
@@ -36,7 +36,7 @@ def cycle(db, settings, tmp_path):
     ],
 )
 def test_accepted_documents(cycle, name, content, content_type):
-    evidence = workflow.add_evidence(fresh(cycle.officer), cycle.sheet, "1.1", upload(name, content))
+    evidence = services.add_evidence(fresh(cycle.officer), cycle.sheet, "1.1", upload(name, content))
     assert (evidence.name, evidence.content_type, evidence.size) == (name, content_type,
                                                                       len(content))
     with evidence.file.open("rb") as stored:
@@ -61,7 +61,7 @@ def test_accepted_documents(cycle, name, content, content_type):
 )
 def test_refused_documents_write_nothing(cycle, name, content):
     with pytest.raises(ValidationError):
-        workflow.add_evidence(fresh(cycle.officer), cycle.sheet, "1.1", upload(name, content))
+        services.add_evidence(fresh(cycle.officer), cycle.sheet, "1.1", upload(name, content))
     assert not Evidence.objects.exists()
     assert not Change.objects.filter(action="evidence").exists()
 
@@ -70,14 +70,14 @@ def test_size_limit_comes_from_settings(cycle, settings):
     settings.PARINDEX_MAX_UPLOAD_MB = 1
     big = PDF + b"0" * (1024 * 1024)
     with pytest.raises(ValidationError, match="larger than 1 MB"):
-        workflow.add_evidence(fresh(cycle.officer), cycle.sheet, "1.1", upload("big.pdf", big))
+        services.add_evidence(fresh(cycle.officer), cycle.sheet, "1.1", upload("big.pdf", big))
     assert not Evidence.objects.exists()
 
 
 def test_removed_evidence_stays_in_the_record(cycle):
-    evidence = workflow.add_evidence(fresh(cycle.officer), cycle.sheet, "1.1",
+    evidence = services.add_evidence(fresh(cycle.officer), cycle.sheet, "1.1",
                                      upload("a.pdf", PDF))
-    workflow.remove_evidence(fresh(cycle.head), evidence, "Nhầm tệp")
+    services.remove_evidence(fresh(cycle.head), evidence, "Nhầm tệp")
     evidence.refresh_from_db()
     assert evidence.removed_by == cycle.head and evidence.file.storage.exists(evidence.file.name)
     assert [(c.old, c.new, c.reason) for c in Change.objects.filter(action="evidence")] == [
@@ -107,7 +107,7 @@ def real_office_files() -> list[tuple[str, bytes]]:
 
 @pytest.mark.parametrize("name, content", [*real_office_files(), ("bien-ban.odt", odt_bytes())])
 def test_real_office_documents_pass_the_content_checks(cycle, name, content):
-    evidence = workflow.add_evidence(fresh(cycle.officer), cycle.sheet, "1.1", upload(name, content))
+    evidence = services.add_evidence(fresh(cycle.officer), cycle.sheet, "1.1", upload(name, content))
     assert evidence.size == len(content)
 
 
@@ -142,7 +142,7 @@ ACTIVE = "contains macros or embedded programs ({part})"
 def test_content_that_is_not_what_it_claims_or_runs_code_is_refused(cycle, settings, name,
                                                                      content, message):
     with translation.override("en"), pytest.raises(ValidationError) as refused:
-        workflow.add_evidence(fresh(cycle.officer), cycle.sheet, "1.1", upload(name, content))
+        services.add_evidence(fresh(cycle.officer), cycle.sheet, "1.1", upload(name, content))
     assert f"{name} {message}" in refused.value.messages[0]
     assert not Evidence.objects.exists()
     assert not any(path.is_file() for path in settings.MEDIA_ROOT.rglob("*"))

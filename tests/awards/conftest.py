@@ -162,6 +162,6 @@ def province_manager(province):
 
 @pytest.fixture
 def demo_campaign(district, admin_user):
-    from parindex.awards.demo import load_demo_campaign
+    from parindex.demo.awards import load_demo_campaign
 
     return load_demo_campaign(admin_user)

@@ -2,8 +2,8 @@
 
 import pytest
 
-from parindex.awards.demo import load_demo_campaign
 from parindex.awards.models import Award, Campaign, Nomination
+from parindex.demo.awards import load_demo_campaign
 from parindex.demo.services import load_demo
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ import pytest
 from pypdf import PdfReader
 
 from parindex.awards import documents
-from parindex.awards.demo import COLLECTIVES, INDIVIDUALS, load_demo_campaign
 from parindex.awards.models import Award, Campaign, Nomination
+from parindex.demo.awards import COLLECTIVES, INDIVIDUALS, load_demo_campaign
 
 from .conftest import docx_text, pdf_text
 

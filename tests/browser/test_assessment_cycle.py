@@ -6,7 +6,7 @@ import pytest
 from tests.assessments.cycle import FILLED, PASSWORD, build_cycle, fill, fresh, submitted
 from tests.assessments.files import PDF
 
-from parindex.assessments import workflow
+from parindex.assessments import services
 from parindex.assessments.models import Evidence, Score, Sheet
 
 S = Sheet.State
@@ -127,7 +127,7 @@ def test_the_whole_cycle(live_server, page, settings, tmp_path):
 
     # The other unit is done through the services; then the council approves.
     submitted(c, c.other_sheet, head=c.other_head)
-    workflow.finalise(fresh(c.appraiser), c.other_sheet)
+    services.finalise(fresh(c.appraiser), c.other_sheet)
     login(page, base, c.council)
     page.goto(f"{base}/assessments/{c.round.code}/")
     page.click("#approve-round")

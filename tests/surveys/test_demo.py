@@ -7,9 +7,9 @@ import pytest
 from django.conf import settings
 
 from parindex.assessments.models import Round
-from parindex.surveys import demo_data
+from parindex.demo import survey_data as demo_data
+from parindex.demo.survey import load_demo_survey
 from parindex.surveys.selectors import survey_points
-from parindex.surveys.services import load_demo_survey
 
 DIRECTORY = settings.BASE_DIR / "examples" / "gialai"
 

@@ -21,7 +21,7 @@ class RoundAdmin(LoggedAdmin):
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Listed for inspection only: these rows change through the workflow services, which record
+    """Listed for inspection only: these rows change through the assessment services, which record
     every change in the history, never by hand here."""
 
     def has_add_permission(self, request):

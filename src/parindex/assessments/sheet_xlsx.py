@@ -22,8 +22,8 @@ from parindex.engine.tables import InputError, read_xlsx_rows
 from parindex.engine.values import parse_value
 from parindex.imports import issue_text, read_limits
 
-from . import workflow
-from .sheets import SELF, SheetData, sheet_data
+from . import services
+from .selectors import SELF, SheetData, sheet_data
 
 CODE, SELF_VALUE, NOTE = 2, 5, 9  # 1-based column numbers read back
 COLUMN_LETTERS = {CODE: "B", SELF_VALUE: "E", NOTE: "I"}
@@ -132,9 +132,9 @@ def import_sheet(user, sheet, upload) -> int:
     try:
         with transaction.atomic():
             for code, value, note, version in changes:
-                workflow.save_score(user, sheet, code, SELF, value, note, version,
+                services.save_score(user, sheet, code, SELF, value, note, version,
                                     reason=_("Imported from a sheet file"))
-    except workflow.Conflict as conflict:
+    except services.Conflict as conflict:
         raise SheetFileError([str(conflict)]) from None
     return len(changes)
 

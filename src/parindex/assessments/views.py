@@ -1,5 +1,5 @@
 """Pages of the assessment cycle. Thin: permissions from `parindex.policy`, writes through
-`workflow`, reads from `sheets`. A sheet the person may not see is "not found", never
+`services`, reads from `selectors`. A sheet the person may not see is "not found", never
 "forbidden", so ids cannot be probed."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from parindex import history, policy
 from parindex.units.models import Unit
 
-from . import exports, sheet_xlsx, workflow
+from . import exports, services, sheet_xlsx
 from .forms import (
     AnswerForm,
     AssignForm,
@@ -30,7 +30,7 @@ from .forms import (
     parse_version,
 )
 from .models import Assignment, Evidence, ExplanationRequest, Round, Sheet
-from .sheets import APPRAISED, SELF, progress, sheet_data
+from .selectors import APPRAISED, SELF, progress, sheet_data
 
 S = Sheet.State
 HISTORY_PAGE = 50
@@ -100,11 +100,11 @@ def round_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            round = workflow.open_round(
+            round = services.open_round(
                 request.user, code=data["code"], name=data["name"], year=data["year"],
                 organiser=data["organiser"], frameworks=list(data["frameworks"]),
                 units=list(data["units"]) or None,
-                deadlines=workflow.Deadlines(
+                deadlines=services.Deadlines(
                     data["self_deadline"], data["appraisal_deadline"],
                     data["explanation_deadline"], data["final_deadline"],
                     data["approval_deadline"],
@@ -165,7 +165,7 @@ def assignments(request, round_code):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            workflow.assign(request.user, round, data["appraiser"], data["unit"],
+            services.assign(request.user, round, data["appraiser"], data["unit"],
                             data["field_code"].strip())
         except ValidationError as error:
             form.add_error(None, error.messages)
@@ -194,7 +194,7 @@ def queue(request, round_code):
 def approve(request, round_code):
     round = _round(request, round_code)
     try:
-        workflow.approve_round(request.user, round)
+        services.approve_round(request.user, round)
     except (ValidationError, PermissionDenied) as error:
         _refusals(request, error)
     else:
@@ -291,11 +291,11 @@ def save_score(request, round_code, unit_code, node_code, stage):
     outcome, message, current = "saved", "", None
     try:
         value = compose_value(row.leaf, request.POST)
-        workflow.save_score(
+        services.save_score(
             request.user, sheet, node_code, stage, value, request.POST.get("note", ""),
             parse_version(request.POST),
         )
-    except workflow.Conflict as conflict:
+    except services.Conflict as conflict:
         outcome, message, current = "conflict", str(conflict), conflict.current
     except ValidationError as error:
         outcome, message = "error", " ".join(error.messages)
@@ -323,7 +323,7 @@ def upload_evidence(request, round_code, unit_code, node_code):
     error = ""
     if form.is_valid():
         try:
-            workflow.add_evidence(request.user, sheet, node_code, form.cleaned_data["file"],
+            services.add_evidence(request.user, sheet, node_code, form.cleaned_data["file"],
                                   request=explanation)
         except ValidationError as refused:
             error = " ".join(refused.messages)
@@ -372,7 +372,7 @@ def evidence_file(request, pk):
 def remove_evidence(request, pk):
     evidence = _evidence(request, pk)
     try:
-        workflow.remove_evidence(request.user, evidence, request.POST.get("reason", ""))
+        services.remove_evidence(request.user, evidence, request.POST.get("reason", ""))
     except PermissionDenied as error:
         _refusals(request, error)
     return redirect(_sheet_url(evidence.sheet, f"leaf-{evidence.node.code}"))
@@ -392,13 +392,13 @@ def sheet_action(request, round_code, unit_code, action):
         raise Http404
     try:
         if action == "submit":
-            workflow.submit(request.user, sheet)
+            services.submit(request.user, sheet)
         elif action == "reopen":
-            workflow.reopen(request.user, sheet, request.POST.get("reason", ""))
+            services.reopen(request.user, sheet, request.POST.get("reason", ""))
         elif action == "send":
-            workflow.send_requests(request.user, sheet)
+            services.send_requests(request.user, sheet)
         else:
-            workflow.finalise(request.user, sheet)
+            services.finalise(request.user, sheet)
     except (ValidationError, PermissionDenied) as error:
         _refusals(request, error)
     else:
@@ -414,7 +414,7 @@ def request_explanation(request, round_code, unit_code, node_code):
     try:
         if not form.is_valid():
             raise ValidationError(_("Write what the unit should explain."))
-        workflow.request_explanation(request.user, sheet, node_code,
+        services.request_explanation(request.user, sheet, node_code,
                                      form.cleaned_data["question"])
     except (ValidationError, PermissionDenied) as error:
         _refusals(request, error)
@@ -434,9 +434,9 @@ def answer(request, round_code, unit_code, pk):
     try:
         if not form.is_valid():
             raise ValidationError(_("Write the explanation."))
-        workflow.answer_request(request.user, explanation, form.cleaned_data["answer"],
+        services.answer_request(request.user, explanation, form.cleaned_data["answer"],
                                 form.cleaned_data["version"])
-    except workflow.Conflict as conflict:
+    except services.Conflict as conflict:
         messages.error(request, f"{conflict} «{conflict.current.answer}»")
     except (ValidationError, PermissionDenied) as error:
         _refusals(request, error)

@@ -33,7 +33,7 @@ ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "parindex-demo-2026"
 ADMIN_ROLE = "superuser / quản trị hệ thống"
 RELOAD = "parindex demo: values put back from examples/gialai"
-ROUND_MANAGER = "snv.quanly"  # manages the rounds organised by SNV (assessments.demo_round)
+ROUND_MANAGER = "snv.quanly"  # manages the rounds organised by SNV (demo.assessment_round)
 ROUND_KEYS = {
     "code",
     "name",
@@ -124,10 +124,10 @@ def load_demo(directory: Path | None = None) -> DemoSummary:
         # The parts of the cycle after scoring, each owned by its app: the 2021 survey's
         # answers, the published result snapshots the public pages read, then the Ia Grai
         # commendation campaign that follows from them.
-        from parindex.assessments.demo_round import ACCOUNTS, PASSWORD, load_demo_2023
-        from parindex.awards.demo import load_demo_campaign
+        from parindex.demo.assessment_round import ACCOUNTS, PASSWORD, load_demo_2023
+        from parindex.demo.awards import load_demo_campaign
+        from parindex.demo.survey import load_demo_survey
         from parindex.results.services import publish_demo_rounds
-        from parindex.surveys.services import load_demo_survey
 
         for round in Round.objects.filter(code__in=summary.rounds).order_by("year"):
             if load_demo_survey(round, directory) is not None:
@@ -194,6 +194,6 @@ def demo_admin():
 def ensure_demo_accounts() -> dict[str, object]:
     """The demo's people by username: the superuser and an account per role (needs the demo's
     units), with their passwords reset so the printed ones always work."""
-    from parindex.assessments.demo_round import ensure_accounts
+    from parindex.demo.assessment_round import ensure_accounts
 
     return {ADMIN_USERNAME: demo_admin(), **ensure_accounts()}

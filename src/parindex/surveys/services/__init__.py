@@ -3,8 +3,9 @@
 - `responses` — the public form, paper forms, review, invitation codes;
 - `imports` — responses from files, and the web's import jobs;
 - `counts` — the running answer counts, kept with the responses;
-- `definitions` — the questionnaire (survey, groups, sections, questions, definition files);
-- `demo` — the demo's survey.
+- `definitions` — the questionnaire (survey, groups, sections, questions, definition files).
+
+The demo's survey is loaded by `parindex.demo.survey`.
 
 Lifecycle: every way in for a response (public form, paper form, file import) and every review
 first asks `parindex.policy.survey_open`; once the round's results are published it raises
@@ -42,7 +43,6 @@ from .definitions import (
     save_sections,
     update_survey,
 )
-from .demo import load_demo_survey
 from .imports import (
     import_file,
     import_responses,
@@ -66,7 +66,7 @@ __all__ = [
     "RateLimited", "ResponseError", "SurveyClosed", "apply_counts", "check_margin",
     "create_invitations", "create_survey_for", "delete_question", "delete_responses",
     "enter_paper_form", "import_definition", "import_file", "import_responses", "issue_dict",
-    "load_demo_survey", "process_import_job", "process_pending_imports", "rate_limit",
+    "process_import_job", "process_pending_imports", "rate_limit",
     "read_rows", "recount", "review", "save_group", "save_question", "save_sections",
     "source_of", "start_import", "submit_online", "tally", "update_survey",
 ]

@@ -1,17 +1,17 @@
 """The demo's 2023 round in progress, and one account per role to try the cycle with.
 
 Built on top of the Gia Lai demo (2021 and 2022 published): the 2022 frameworks are copied as
-2023 frameworks, the round is opened through the workflow, and the units are spread over the
+2023 frameworks, the round is opened through the services, and the units are spread over the
 stages a manager sees in the middle of a real round: some sheets submitted, some in progress,
 some not started and late (the self-assessment deadline has passed), and Ia Grai in the
 explanation round. The unit values are the units' 2022 self scores.
 
 Mass data (the units' self scores) is written in bulk, each value with its change-log row naming
 the unit head as actor: this is the demo's own fixture of sheets in progress (draft sheets the
-heads may fill in, exactly what `workflow.save_score` would allow them), bulk-written because
+heads may fill in, exactly what `services.save_score` would allow them), bulk-written because
 a call per value would make `parindex demo` several times slower. Every other step a person
 would take (opening the round, assigning, submitting, appraising, asking for and sending
-explanations) goes through `workflow` as that person. Loading twice changes nothing but the
+explanations) goes through `services` as that person. Loading twice changes nothing but the
 demo passwords, which are reset so the printed ones work.
 """
 
@@ -26,15 +26,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from parindex import history
+from parindex.assessments import services
+from parindex.assessments.models import Round, Score, Sheet
 from parindex.demo.services import demo_admin
 from parindex.engine.values import leaf_points, parse_value
 from parindex.frameworks.models import Framework, Node
 from parindex.frameworks.selectors import engine_framework
 from parindex.frameworks.services import import_framework
 from parindex.units.models import Role, Unit
-
-from . import workflow
-from .models import Round, Score, Sheet
 
 ROUND_CODE = "gialai-2023"
 ORGANISER = "SNV"
@@ -130,10 +129,10 @@ def _build(users: dict[str, object]) -> None:
     manager, appraiser = users["snv.quanly"], users["snv.thamdinh"]
     today = timezone.localdate()
     day = datetime.timedelta(days=1)
-    round = workflow.open_round(
+    round = services.open_round(
         manager, code=ROUND_CODE, name="Chỉ số CCHC năm 2023 của tỉnh Gia Lai", year=2023,
         organiser=Unit.objects.get(code=ORGANISER), frameworks=_frameworks(),
-        deadlines=workflow.Deadlines(
+        deadlines=services.Deadlines(
             self_assessment=today - 3 * day, appraisal=today + 14 * day,
             explanation=today + 21 * day, final=today + 35 * day, approval=today + 45 * day,
         ),
@@ -141,7 +140,7 @@ def _build(users: dict[str, object]) -> None:
     sheets = list(Sheet.objects.filter(round=round).select_related("unit", "framework__unit_group",
                                                                    "round__organiser"))
     for sheet in sheets:
-        workflow.assign(manager, round, appraiser, sheet.unit)
+        services.assign(manager, round, appraiser, sheet.unit)
     heads = _heads([s.unit for s in sheets])
 
     source = {}
@@ -192,11 +191,11 @@ def _build(users: dict[str, object]) -> None:
         sheet.save(update_fields=["started_at"])
         if plan == "explanation":
             for leaf in leaves[:2]:
-                workflow.add_evidence(users["iagrai.canbo"], sheet, leaf.code, ContentFile(
+                services.add_evidence(users["iagrai.canbo"], sheet, leaf.code, ContentFile(
                     MINI_PDF, name=f"minh-chung-{leaf.code}.pdf"))
             head = users["iagrai.lanhdao"]
         if plan != "in_progress":
-            workflow.submit(head, sheet)
+            services.submit(head, sheet)
             if plan != "submitted-late":
                 # The demo is built today; most units submitted before the deadline.
                 Sheet.objects.filter(pk=sheet.pk).update(
@@ -215,10 +214,10 @@ def _appraise_and_ask(appraiser, sheet: Sheet, leaves, source) -> None:
     ][:3] or leaves[:1]
     for leaf in cut:
         value = source.get((sheet.unit_id, leaf.code, "appraised")) or "NA"
-        workflow.save_score(appraiser, sheet, leaf.code, Score.Stage.APPRAISED, value,
+        services.save_score(appraiser, sheet, leaf.code, Score.Stage.APPRAISED, value,
                             "Tài liệu kiểm chứng chưa thể hiện đủ kết quả", 0)
-    workflow.request_explanation(
+    services.request_explanation(
         appraiser, sheet, cut[0].code,
         "Đề nghị đơn vị giải trình và bổ sung tài liệu kiểm chứng (báo cáo kết quả thực hiện).",
     )
-    workflow.send_requests(appraiser, sheet)
+    services.send_requests(appraiser, sheet)

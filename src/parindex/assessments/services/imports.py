@@ -9,7 +9,6 @@ published results, so the public figures never disagree with the stored scores.
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,65 +21,12 @@ from django.utils.translation import gettext as _
 from parindex import history, policy
 from parindex.engine.io import InputError, InputIssue, read_score_rows
 from parindex.engine.values import parse_value
-from parindex.frameworks.models import Framework, Node
+from parindex.frameworks.models import Node
 from parindex.frameworks.selectors import engine_framework
 from parindex.imports import read_limits
 from parindex.units.models import Unit
 
-from .models import Round, Score, Sheet
-
-
-def create_round(
-    actor,
-    code: str,
-    name: str,
-    year: int,
-    organiser_code: str | None,
-    framework_codes: list[str],
-    decision_number: str = "",
-    published_on: datetime.date | None = None,
-    deadlines: dict[str, datetime.date | None] | None = None,
-) -> Round:
-    """Open a round over the given frameworks, at most one per unit group (a unit's group picks
-    the framework it is scored on). `deadlines` maps Round's deadline fields to dates.
-
-    Only a manager of the organising unit (or a superuser, for a round without one) may."""
-    organiser = Unit.objects.filter(code=organiser_code).first() if organiser_code else None
-    if not policy.can_manage_organiser(actor, organiser.pk if organiser else None):
-        raise PermissionDenied(_("Only a round manager of the organising unit may open its "
-                                 "rounds."))
-    errors = []
-    if Round.objects.filter(code=code).exists():
-        errors.append(f"round '{code}' already exists")
-    if organiser_code and organiser is None:
-        errors.append(f"unknown organiser unit '{organiser_code}'")
-    frameworks = list(Framework.objects.filter(code__in=framework_codes))
-    found = {fw.code for fw in frameworks}
-    errors += [f"unknown framework '{c}'" for c in framework_codes if c not in found]
-    groups: dict[int, str] = {}
-    for fw in frameworks:
-        if fw.unit_group_id in groups:
-            errors.append(
-                f"frameworks '{groups[fw.unit_group_id]}' and '{fw.code}' score the same unit group"
-            )
-        groups[fw.unit_group_id] = fw.code
-    if errors:
-        raise ValidationError(errors)
-
-    fields = {
-        "code": code, "name": name, "year": year, "organiser": organiser,
-        "decision_number": decision_number or "", "published_on": published_on,
-        **(deadlines or {}),
-    }
-    with transaction.atomic():
-        round = Round.objects.create(**fields)
-        round.frameworks.set(frameworks)
-        history.record(actor, "create", round, scope=round, after={
-            **{key: value for key, value in fields.items() if value not in (None, "")},
-            "organiser": organiser.code if organiser else None,
-            "frameworks": sorted(found),
-        })
-    return round
+from ..models import Round, Score, Sheet
 
 
 @dataclass

@@ -15,9 +15,6 @@ records each change in the history inside the same transaction.
 
 from __future__ import annotations
 
-import datetime
-from dataclasses import dataclass
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -25,12 +22,10 @@ from django.utils.translation import gettext as _
 
 from parindex import history, policy
 from parindex.engine.values import parse_value
-from parindex.frameworks.models import Framework
-from parindex.units.models import Unit
 
-from .evidence import check_upload
-from .models import Assignment, Evidence, ExplanationRequest, Round, Score, Sheet
-from .sheets import field_codes, load_nodes, points_of
+from ..evidence import check_upload
+from ..models import Evidence, ExplanationRequest, Round, Score, Sheet
+from ..selectors import field_codes, load_nodes, points_of
 
 S = Sheet.State
 SELF = Score.Stage.SELF
@@ -84,93 +79,12 @@ def _state(user, sheet: Sheet, new: str, reason: str = "") -> None:
 # --------------------------------------------------------------------------- rounds
 
 
-@dataclass
-class Deadlines:
-    self_assessment: datetime.date | None = None
-    appraisal: datetime.date | None = None
-    explanation: datetime.date | None = None
-    final: datetime.date | None = None
-    approval: datetime.date | None = None
 
 
-def open_round(
-    user,
-    *,
-    code: str,
-    name: str,
-    year: int,
-    organiser: Unit,
-    frameworks: list[Framework],
-    units: list[Unit] | None = None,
-    deadlines: Deadlines | None = None,
-) -> Round:
-    """Open a round for an organising unit and create each unit's sheet from its framework.
-
-    `units` defaults to every unit of the frameworks' groups valid in `year`.
-    """
-    if not policy.can_manage_organiser(user, organiser.pk):
-        _deny(_("Only a round manager of %(unit)s may open its rounds.") % {"unit": organiser})
-    from .services import create_round  # the round's one door, shared with the CLI
-
-    deadlines = deadlines or Deadlines()
-    with transaction.atomic():
-        round = create_round(
-            user, code, name, year, organiser.code, [fw.code for fw in frameworks],
-            deadlines={
-                "self_deadline": deadlines.self_assessment,
-                "appraisal_deadline": deadlines.appraisal,
-                "explanation_deadline": deadlines.explanation,
-                "final_deadline": deadlines.final,
-                "approval_deadline": deadlines.approval,
-            },
-        )
-        create_sheets(round, units, user=user)
-    return round
 
 
-def create_sheets(round: Round, units: list[Unit] | None = None, user=None) -> list[Sheet]:
-    """A sheet per assessed unit, on the framework of its unit group (idempotent)."""
-    from parindex.results.selectors import valid_in_year
-
-    by_group = {fw.unit_group_id: fw for fw in round.frameworks.all()}
-    if units is None:
-        units = list(Unit.objects.filter(group_id__in=by_group).filter(valid_in_year(round.year)))
-    stray = [u.code for u in units if u.group_id not in by_group]
-    if stray:
-        raise ValidationError(
-            _("No framework of this round scores the group of: %(units)s")
-            % {"units": ", ".join(stray)}
-        )
-    existing = set(Sheet.objects.filter(round=round).values_list("unit_id", flat=True))
-    sheets = Sheet.objects.bulk_create(
-        [
-            Sheet(round=round, unit=u, framework=by_group[u.group_id])
-            for u in units
-            if u.pk not in existing
-        ]
-    )
-    for sheet in sheets:
-        _log(user, "state", sheet, "state", new=S.DRAFT, round=round, reason=_("Sheet created"))
-    return sheets
 
 
-def assign(user, round: Round, appraiser, unit: Unit, field_code: str = "") -> Assignment:
-    """Give an appraiser a unit's sheet (or one field of it)."""
-    if not policy.can_manage_round(user, round):
-        _deny()
-    if round.organiser_id and not policy.is_round_appraiser(appraiser, round):
-        raise ValidationError(
-            _("%(user)s is not an appraiser of %(unit)s.")
-            % {"user": appraiser, "unit": round.organiser}
-        )
-    with transaction.atomic():
-        assignment, created = Assignment.objects.get_or_create(
-            round=round, user=appraiser, unit=unit, field_code=field_code
-        )
-        if created:
-            _log(user, "assignment", assignment, "appraiser", round=round, part=field_code,
-                 new=f"{appraiser.get_username()} → {unit.code}")
-    return assignment
 
 
 # --------------------------------------------------------------------------- values

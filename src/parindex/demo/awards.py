@@ -15,10 +15,9 @@ from django.db import transaction
 
 from parindex import history
 from parindex.assessments.models import Round
+from parindex.awards import services
+from parindex.awards.models import AwardForm, Campaign, Nomination, NomineeKind
 from parindex.units.models import Unit
-
-from . import services
-from .models import AwardForm, Campaign, Nomination, NomineeKind
 
 CODE = "iagrai-cchc-2021"
 DISTRICT = "IAGRAI"

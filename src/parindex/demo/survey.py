@@ -10,14 +10,13 @@ from django.db import transaction
 
 from parindex import policy
 from parindex.assessments.models import Round
-
-from ..models import (
+from parindex.surveys.models import (
     RespondentGroup,
     Survey,
 )
-from .counts import delete_responses
-from .definitions import load_survey
-from .imports import import_responses, read_rows
+from parindex.surveys.services.counts import delete_responses
+from parindex.surveys.services.definitions import load_survey
+from parindex.surveys.services.imports import import_responses, read_rows
 
 
 def load_demo_survey(round: Round, directory: str | Path | None = None) -> Survey | None:

@@ -1,6 +1,6 @@
 """Generator of the demo survey of Gia Lai's 2021 district round (examples/gialai/survey-2021*).
 
-    .venv/bin/python -m parindex.surveys.demo_data [examples/gialai]
+    .venv/bin/python -m parindex.demo.survey_data [examples/gialai]
 
 Writes survey-2021.yaml (groups, units evaluated with their transactions, questionnaires) and one
 answers file per respondent group, survey-2021-GROUP.csv. The answers are designed so that, with
@@ -239,7 +239,7 @@ def build(directory: Path) -> None:
             writer.writerow(header)
             writer.writerows(rows)
     text = ("# Demo survey of Gia Lai's 2021 district round, written by "
-            "`python -m parindex.surveys.demo_data`.\n"
+            "`python -m parindex.demo.survey_data`.\n"
             + yaml.safe_dump(definition, allow_unicode=True, sort_keys=False, width=100))
     (directory / f"survey-{YEAR}.yaml").write_text(text, encoding="utf-8")
 

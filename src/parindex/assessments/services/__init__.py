@@ -1,0 +1,38 @@
+"""Every write of the assessment cycle, split by concern:
+
+- `rounds` — open a round, its sheets, the appraisers' assignments;
+- `cycle` — the sheet's life: scores, evidence, submission, reopening, explanations, appraisal,
+  the council's approval (its state diagram is in that module);
+- `imports` — the bulk score import, which keeps the cycle's rules and corrects a closed round
+  only with a reason.
+
+Each function takes the acting person first, asks `parindex.policy` on freshly locked rows, writes,
+and records every change in the change log in the same transaction. The names below are the
+package's surface, so callers write `services.save_score(...)`.
+"""
+
+from .cycle import (
+    APPRAISED,
+    SELF,
+    Conflict,
+    add_evidence,
+    answer_request,
+    approve_round,
+    finalise,
+    remove_evidence,
+    reopen,
+    request_explanation,
+    save_score,
+    send_requests,
+    submission_problems,
+    submit,
+)
+from .imports import ScoresSummary, import_scores
+from .rounds import Deadlines, assign, create_round, create_sheets, open_round
+
+__all__ = [
+    "APPRAISED", "SELF", "Conflict", "Deadlines", "ScoresSummary", "add_evidence",
+    "answer_request", "approve_round", "assign", "create_round", "create_sheets", "finalise",
+    "import_scores", "open_round", "remove_evidence", "reopen", "request_explanation",
+    "save_score", "send_requests", "submission_problems", "submit",
+]

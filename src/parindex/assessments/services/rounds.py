@@ -1,0 +1,160 @@
+"""Opening a round: the round itself (one framework per unit group), a sheet per assessed unit,
+and the appraisers' shares of it. Each takes the acting person first, asks the policy, and
+records in the change log in the same transaction."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from parindex import history, policy
+from parindex.frameworks.models import Framework
+from parindex.units.models import Unit
+
+from ..models import Assignment, Round, Sheet
+from .cycle import S, _deny, _log
+
+
+def create_round(
+    actor,
+    code: str,
+    name: str,
+    year: int,
+    organiser_code: str | None,
+    framework_codes: list[str],
+    decision_number: str = "",
+    published_on: datetime.date | None = None,
+    deadlines: dict[str, datetime.date | None] | None = None,
+) -> Round:
+    """Open a round over the given frameworks, at most one per unit group (a unit's group picks
+    the framework it is scored on). `deadlines` maps Round's deadline fields to dates.
+
+    Only a manager of the organising unit (or a superuser, for a round without one) may."""
+    organiser = Unit.objects.filter(code=organiser_code).first() if organiser_code else None
+    if not policy.can_manage_organiser(actor, organiser.pk if organiser else None):
+        raise PermissionDenied(_("Only a round manager of the organising unit may open its "
+                                 "rounds."))
+    errors = []
+    if Round.objects.filter(code=code).exists():
+        errors.append(f"round '{code}' already exists")
+    if organiser_code and organiser is None:
+        errors.append(f"unknown organiser unit '{organiser_code}'")
+    frameworks = list(Framework.objects.filter(code__in=framework_codes))
+    found = {fw.code for fw in frameworks}
+    errors += [f"unknown framework '{c}'" for c in framework_codes if c not in found]
+    groups: dict[int, str] = {}
+    for fw in frameworks:
+        if fw.unit_group_id in groups:
+            errors.append(
+                f"frameworks '{groups[fw.unit_group_id]}' and '{fw.code}' score the same unit group"
+            )
+        groups[fw.unit_group_id] = fw.code
+    if errors:
+        raise ValidationError(errors)
+
+    fields = {
+        "code": code, "name": name, "year": year, "organiser": organiser,
+        "decision_number": decision_number or "", "published_on": published_on,
+        **(deadlines or {}),
+    }
+    with transaction.atomic():
+        round = Round.objects.create(**fields)
+        round.frameworks.set(frameworks)
+        history.record(actor, "create", round, scope=round, after={
+            **{key: value for key, value in fields.items() if value not in (None, "")},
+            "organiser": organiser.code if organiser else None,
+            "frameworks": sorted(found),
+        })
+    return round
+
+
+@dataclass
+class Deadlines:
+    self_assessment: datetime.date | None = None
+    appraisal: datetime.date | None = None
+    explanation: datetime.date | None = None
+    final: datetime.date | None = None
+    approval: datetime.date | None = None
+
+
+def open_round(
+    user,
+    *,
+    code: str,
+    name: str,
+    year: int,
+    organiser: Unit,
+    frameworks: list[Framework],
+    units: list[Unit] | None = None,
+    deadlines: Deadlines | None = None,
+) -> Round:
+    """Open a round for an organising unit and create each unit's sheet from its framework.
+
+    `units` defaults to every unit of the frameworks' groups valid in `year`.
+    """
+    if not policy.can_manage_organiser(user, organiser.pk):
+        _deny(_("Only a round manager of %(unit)s may open its rounds.") % {"unit": organiser})
+
+    deadlines = deadlines or Deadlines()
+    with transaction.atomic():
+        round = create_round(
+            user, code, name, year, organiser.code, [fw.code for fw in frameworks],
+            deadlines={
+                "self_deadline": deadlines.self_assessment,
+                "appraisal_deadline": deadlines.appraisal,
+                "explanation_deadline": deadlines.explanation,
+                "final_deadline": deadlines.final,
+                "approval_deadline": deadlines.approval,
+            },
+        )
+        create_sheets(round, units, user=user)
+    return round
+
+
+def create_sheets(round: Round, units: list[Unit] | None = None, user=None) -> list[Sheet]:
+    """A sheet per assessed unit, on the framework of its unit group (idempotent)."""
+    from parindex.results.selectors import valid_in_year
+
+    by_group = {fw.unit_group_id: fw for fw in round.frameworks.all()}
+    if units is None:
+        units = list(Unit.objects.filter(group_id__in=by_group).filter(valid_in_year(round.year)))
+    stray = [u.code for u in units if u.group_id not in by_group]
+    if stray:
+        raise ValidationError(
+            _("No framework of this round scores the group of: %(units)s")
+            % {"units": ", ".join(stray)}
+        )
+    existing = set(Sheet.objects.filter(round=round).values_list("unit_id", flat=True))
+    sheets = Sheet.objects.bulk_create(
+        [
+            Sheet(round=round, unit=u, framework=by_group[u.group_id])
+            for u in units
+            if u.pk not in existing
+        ]
+    )
+    for sheet in sheets:
+        _log(user, "state", sheet, "state", new=S.DRAFT, round=round, reason=_("Sheet created"))
+    return sheets
+
+
+def assign(user, round: Round, appraiser, unit: Unit, field_code: str = "") -> Assignment:
+    """Give an appraiser a unit's sheet (or one field of it)."""
+    if not policy.can_manage_round(user, round):
+        _deny()
+    if round.organiser_id and not policy.is_round_appraiser(appraiser, round):
+        raise ValidationError(
+            _("%(user)s is not an appraiser of %(unit)s.")
+            % {"user": appraiser, "unit": round.organiser}
+        )
+    with transaction.atomic():
+        assignment, created = Assignment.objects.get_or_create(
+            round=round, user=appraiser, unit=unit, field_code=field_code
+        )
+        if created:
+            _log(user, "assignment", assignment, "appraiser", round=round, part=field_code,
+                 new=f"{appraiser.get_username()} → {unit.code}")
+    return assignment
