@@ -8,14 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from parindex import history, policy
+from parindex import history, policy, web
 from parindex.units.models import Unit
 
 from . import exports, services, sheet_xlsx
@@ -56,23 +56,6 @@ def _sheet(request, round_code: str, unit_code: str) -> Sheet:
 def _sheet_url(sheet: Sheet, anchor: str = "") -> str:
     url = reverse("assessments:sheet", args=[sheet.round.code, sheet.unit.code])
     return f"{url}#{anchor}" if anchor else url
-
-
-def _refusals(request, error: Exception) -> None:
-    if isinstance(error, ValidationError):
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.error(request, str(error) or _("You may not do this at this stage."))
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 # --------------------------------------------------------------------------- rounds
@@ -143,7 +126,7 @@ def progress_board(request, round_code):
     sheets = round.sheets.select_related("unit", "submitted_by").order_by("unit__code")
     rows, counts = progress(round, sheets)
     if request.GET.get("format") == "xlsx":
-        return _xlsx(exports.progress_xlsx(round, rows), f"{round.code}-progress.xlsx")
+        return web.attachment(exports.progress_xlsx(round, rows), web.XLSX, f"{round.code}-progress.xlsx")
     status = request.GET.get("status", "")
     if status == "late":
         rows = [r for r in rows if r.late]
@@ -196,7 +179,7 @@ def approve(request, round_code):
     try:
         services.approve_round(request.user, round)
     except (ValidationError, PermissionDenied) as error:
-        _refusals(request, error)
+        web.flash_errors(request, error)
     else:
         messages.success(request, _("The round is approved; its appraised scores are final."))
     return redirect("assessments:round", round.code)
@@ -209,7 +192,7 @@ def round_compare(request, round_code):
         raise Http404
     rows = exports.round_comparison(round)
     if request.GET.get("format") == "xlsx":
-        return _xlsx(exports.comparison_xlsx(rows), f"{round.code}-self-vs-appraised.xlsx")
+        return web.attachment(exports.comparison_xlsx(rows), web.XLSX, f"{round.code}-self-vs-appraised.xlsx")
     return render(request, "assessments/round_compare.html", {"round": round, "rows": rows})
 
 
@@ -228,7 +211,7 @@ def round_history(request, round_code):
     round = _round(request, round_code)
     if not policy.can_view_round_history(request.user, round):
         raise Http404
-    return _xlsx(exports.history_xlsx(round, history.for_scope(round)), f"{round.code}-history.xlsx")
+    return web.attachment(exports.history_xlsx(round, history.for_scope(round)), web.XLSX, f"{round.code}-history.xlsx")
 
 
 # --------------------------------------------------------------------------- the sheet
@@ -374,7 +357,7 @@ def remove_evidence(request, pk):
     try:
         services.remove_evidence(request.user, evidence, request.POST.get("reason", ""))
     except PermissionDenied as error:
-        _refusals(request, error)
+        web.flash_errors(request, error)
     return redirect(_sheet_url(evidence.sheet, f"leaf-{evidence.node.code}"))
 
 
@@ -400,7 +383,7 @@ def sheet_action(request, round_code, unit_code, action):
         else:
             services.finalise(request.user, sheet)
     except (ValidationError, PermissionDenied) as error:
-        _refusals(request, error)
+        web.flash_errors(request, error)
     else:
         messages.success(request, done[action])
     return redirect(_sheet_url(sheet))
@@ -417,7 +400,7 @@ def request_explanation(request, round_code, unit_code, node_code):
         services.request_explanation(request.user, sheet, node_code,
                                      form.cleaned_data["question"])
     except (ValidationError, PermissionDenied) as error:
-        _refusals(request, error)
+        web.flash_errors(request, error)
     else:
         messages.success(request, _("Explanation requested for %(code)s.") % {"code": node_code})
     return redirect(_sheet_url(sheet, f"leaf-{node_code}"))
@@ -439,7 +422,7 @@ def answer(request, round_code, unit_code, pk):
     except services.Conflict as conflict:
         messages.error(request, f"{conflict} «{conflict.current.answer}»")
     except (ValidationError, PermissionDenied) as error:
-        _refusals(request, error)
+        web.flash_errors(request, error)
     else:
         messages.success(request, _("Explanation saved."))
     return redirect(_sheet_url(sheet, f"leaf-{explanation.node.code}"))
@@ -478,7 +461,7 @@ def sheet_download(request, round_code, unit_code):
     sheet = _sheet(request, round_code, unit_code)
     context = _sheet_context(request, sheet)
     content = sheet_xlsx.write_sheet(context["data"], with_appraisal=context["show_appraisal"])
-    return _xlsx(content, f"{sheet.round.code}-{sheet.unit.code}.xlsx")
+    return web.attachment(content, web.XLSX, f"{sheet.round.code}-{sheet.unit.code}.xlsx")
 
 
 @login_required
@@ -496,7 +479,7 @@ def sheet_upload(request, round_code, unit_code):
             "sheet": sheet, "round": sheet.round, "errors": error.errors,
         }, status=400)
     except PermissionDenied as error:
-        _refusals(request, error)
+        web.flash_errors(request, error)
     else:
         messages.success(request, _("%(count)s values imported from the file.") % {"count": count})
     return redirect(_sheet_url(sheet))

@@ -8,12 +8,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from parindex import policy
+from parindex import policy, web
 from parindex.engine.cells import csv_writer, xlsx_row
 from parindex.units.models import Unit
 
@@ -33,9 +33,6 @@ from .rules import identity_key
 
 HISTORY_PAGE = 50
 
-PDF = "application/pdf"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _campaign(request, code: str) -> Campaign:
@@ -43,23 +40,6 @@ def _campaign(request, code: str) -> Campaign:
     return get_object_or_404(
         policy.visible_campaigns(request.user).select_related("awarder_unit", "round"), code=code
     )
-
-
-def _errors(error: ValidationError) -> list[str]:
-    if hasattr(error, "error_dict"):
-        return [message for messages_ in error.message_dict.values() for message in messages_]
-    return list(error.messages)
-
-
-def _flash_errors(request, error: ValidationError) -> None:
-    for message in _errors(error):
-        messages.error(request, message)
-
-
-def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _slug(text: str) -> str:
@@ -180,7 +160,7 @@ def rules_edit(request, code):
         try:
             services.replace_rules(request.user, campaign, rows)
         except ValidationError as error:
-            errors = _errors(error)
+            errors = web.error_messages(error)
         else:
             messages.success(request, _("Proposal rules saved."))
             return redirect("awards:campaign", code=campaign.code)
@@ -199,7 +179,7 @@ def propose(request, code):
         created, skipped = services.propose_from_results(request.user, campaign)
     except (ValidationError, ValueError) as error:
         if isinstance(error, ValidationError):
-            _flash_errors(request, error)
+            web.flash_errors(request, error)
         else:
             messages.error(request, str(error))
     else:
@@ -275,7 +255,7 @@ def review(request, code, pk):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            error_messages = _errors(error)
+            error_messages = web.error_messages(error)
     else:
         error_messages = [_("Choose to accept or reject.")]
     if request.headers.get("HX-Request"):
@@ -302,7 +282,7 @@ def nomination_edit(request, code, pk):
     ):
         raise PermissionDenied
     if not policy.can_edit_nomination(user, nomination) and request.method != "POST":
-        _flash_errors(request, services.not_changeable_error(nomination))
+        web.flash_errors(request, services.not_changeable_error(nomination))
         return redirect("awards:campaign", code=campaign.code)
     form = NominationEditForm(request.POST or None, nomination=nomination)
     if request.method == "POST" and form.is_valid():
@@ -337,11 +317,11 @@ def nomination_withdraw(request, code, pk):
         try:
             services.withdraw_nomination(nomination, user, form.cleaned_data["reason"])
         except ValidationError as error:
-            error_messages = _errors(error)
+            error_messages = web.error_messages(error)
         else:
             withdrawn = True
     else:
-        error_messages = _errors(ValidationError(form.errors))
+        error_messages = web.error_messages(ValidationError(form.errors))
     if request.headers.get("HX-Request"):
         _mark_actions(user, campaign, [nomination])
         response = render(request, "awards/_nomination_row.html", {
@@ -442,7 +422,7 @@ def decision_issue(request, code):
     try:
         awards = services.issue_decision(request.user, campaign)
     except ValidationError as error:
-        _flash_errors(request, error)
+        web.flash_errors(request, error)
     else:
         messages.success(request, _("Decision issued: %(n)s award(s) entered in the register.")
                          % {"n": len(awards)})
@@ -463,7 +443,7 @@ def decision_pdf(request, code):
     campaign = _decision_for_download(request, code)
     doc = documents.decision_doc(campaign)
     name = f"quyet-dinh-{_slug(doc.decision.number)}.pdf"
-    return _attachment(documents.decision_pdf(doc), PDF, name)
+    return web.attachment(documents.decision_pdf(doc), web.PDF, name)
 
 
 @login_required
@@ -471,7 +451,7 @@ def decision_docx(request, code):
     campaign = _decision_for_download(request, code)
     doc = documents.decision_doc(campaign)
     name = f"quyet-dinh-{_slug(doc.decision.number)}.docx"
-    return _attachment(documents.decision_docx(doc), DOCX, name)
+    return web.attachment(documents.decision_docx(doc), web.DOCX, name)
 
 
 @login_required
@@ -480,7 +460,7 @@ def certificates_pdf(request, code):
     if not policy.can_print_certificates(request.user, campaign):
         raise PermissionDenied
     awards = list(selectors.campaign_awards(campaign))
-    return _attachment(documents.certificates_pdf(campaign, awards), PDF,
+    return web.attachment(documents.certificates_pdf(campaign, awards), web.PDF,
                        f"giay-khen-{campaign.code}.pdf")
 
 
@@ -492,7 +472,7 @@ def certificate_pdf(request, pk):
     if not policy.can_download_certificate(request.user, award):
         raise Http404
     kind = "tt" if award.kind == NomineeKind.COLLECTIVE else "cn"
-    return _attachment(documents.certificates_pdf(award.campaign, [award]), PDF,
+    return web.attachment(documents.certificates_pdf(award.campaign, [award]), web.PDF,
                        f"giay-khen-{award.campaign.code}-{kind}{award.sequence:02d}.pdf")
 
 
@@ -544,9 +524,7 @@ def register(request):
         writer = csv_writer(out)
         writer.writerow([title for _key, title in EXPORT_COLUMNS])
         writer.writerows(_export_row(a) for a in awards)
-        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="so-khen-thuong.csv"'
-        return response
+        return web.attachment(out.getvalue().encode("utf-8"), web.CSV, "so-khen-thuong.csv")
     if export == "xlsx":
         from openpyxl import Workbook
 
@@ -558,7 +536,7 @@ def register(request):
             sheet.append(xlsx_row(sheet, _export_row(award)))
         out = io.BytesIO()
         book.save(out)
-        return _attachment(out.getvalue(), XLSX, "so-khen-thuong.xlsx")
+        return web.attachment(out.getvalue(), web.XLSX, "so-khen-thuong.xlsx")
     return render(request, "awards/register.html", {
         "form": form,
         "awards": list(awards[:500]),

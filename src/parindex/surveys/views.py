@@ -9,6 +9,7 @@ shows a "closed" page once the survey no longer takes responses (`policy.survey_
 from __future__ import annotations
 
 import functools
+import io
 import tempfile
 from decimal import Decimal, InvalidOperation
 
@@ -18,13 +19,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from parindex import history, policy
+from parindex import history, policy, web
 from parindex.engine.cells import csv_writer
 from parindex.units.models import Unit
 
@@ -343,10 +344,7 @@ def export_csv(request, round, group):
         for row in exports.export_rows(group):
             yield writer.writerow(row)
 
-    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="survey-{round}-{group.code}.csv"')
-    return response
+    return web.attachment(stream(), web.CSV, f"survey-{round}-{group.code}.csv")
 
 
 @manager_required
@@ -356,9 +354,7 @@ def export_xlsx(request, round):
     handle = tempfile.TemporaryFile()
     exports.write_responses_xlsx(survey, handle)
     handle.seek(0)
-    return FileResponse(
-        handle, as_attachment=True, filename=f"survey-{round}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return web.attachment(handle, web.XLSX, f"survey-{round}.xlsx")
 
 
 @manager_required
@@ -378,16 +374,16 @@ def codes(request, round, group):
     invitations = group.invitations.select_related("unit", "response")
     base = request.build_absolute_uri(reverse("surveys:form", args=[round, group.code]))
     if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="codes-{round}-{group.code}.csv"'
-        response.write("\ufeff")
-        writer = csv_writer(response)
+        out = io.StringIO()
+        out.write("\ufeff")  # Excel opens UTF-8 CSV with diacritics only with a BOM
+        writer = csv_writer(out)
         writer.writerow(["code", "unit_code", "link", "used"])
         for invitation in invitations:
             writer.writerow([invitation.code, invitation.unit.code if invitation.unit else "",
                              f"{base}?code={invitation.code}",
                              "yes" if hasattr(invitation, "response") else "no"])
-        return response
+        return web.attachment(out.getvalue().encode("utf-8"), web.CSV,
+                              f"codes-{round}-{group.code}.csv")
     units = [t.unit for t in group.targets.select_related("unit")]
     return render(request, "surveys/codes.html", {
         "group": group, "invitations": invitations[:1000], "units": units, "base": base,
