@@ -203,14 +203,11 @@ def annex_xlsx(request, round_code: str, published: bool = True):
     tables = snaps.tables(round, published=published, version=_version(request), compare=False)
     if not tables:
         raise Http404("No results")
-    from .exports import annex_workbook
+    from parindex import web
 
-    response = HttpResponse(
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="chi-so-cchc-{round.code}.xlsx"'
-    annex_workbook(round, tables, response)
-    return response
+    from .exports import annex_file
+
+    return web.attachment(annex_file(round, tables), web.XLSX, f"chi-so-cchc-{round.code}.xlsx")
 
 
 def annex_pdf(request, round_code: str, published: bool = True, decision: bool = False):
