@@ -6,6 +6,9 @@ A file name may be Vietnamese (a campaign's name, a unit's): the header is built
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import BinaryIO
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
@@ -18,9 +21,10 @@ PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def attachment(content, content_type: str, filename: str):
-    """A download: bytes in one response; an open file streamed (and closed when sent); any
-    other iterable of chunks streamed."""
+def attachment(content: bytes | Iterable[bytes] | BinaryIO, content_type: str, filename: str):
+    """A download: bytes in one response; an open file streamed in blocks with its length
+    (closed, and so a temporary file removed, when the response is done); an iterable of chunks
+    streamed."""
     if isinstance(content, bytes | bytearray):
         response = HttpResponse(content, content_type=content_type)
     elif hasattr(content, "read"):

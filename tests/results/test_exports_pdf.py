@@ -7,6 +7,9 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from parindex.results import pdf as results_pdf
+from parindex.units.models import Unit
+
 from . import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +61,7 @@ def test_annex_pdf_has_the_published_numbers(client, demo):
     ]:
         assert published in content, published
     assert "UBND huyện Ia Grai" in content and "Sở Y tế" in content
-    assert "Liberation-Serif" in fonts(reader)  # embedded, so the diacritics render anywhere
+    assert "LiberationSerif" in fonts(reader)  # embedded, so the diacritics render anywhere
     width, height = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height
     assert round(max(width, height)) == 842 and round(min(width, height)) == 595  # A4
 
@@ -87,3 +90,24 @@ def test_pdf_query_count_is_constant(client, django_assert_max_num_queries):
         assert f"Đơn vị Y{year}-001" in text(reader)
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+HOSTILE = '#panic("x") ]*_ $x$ @ref <l> \\ "q" // no comment'
+
+
+def test_unit_names_are_printed_as_text_never_as_typst_markup(client):
+    unit = f.units(1, unit_group=f.group("g3", "Nhóm 3"), prefix="Y2022-")[0]
+    Unit.objects.filter(pk=unit.pk).update(name=HOSTILE)
+    rnd, _group = f.published_round(3, 2022)
+    content = text(pdf(client, "results_decision_pdf", rnd.code))
+    assert content.count(HOSTILE) >= 2  # Article 1 and the annex, character for character
+
+
+def test_ranking_chart_only_for_groups_that_fit_a_page(client, monkeypatch):
+    rnd, _group = f.published_round(3, 2020)
+    assert "Biểu đồ Chỉ số CCHC năm 2020" in text(pdf(client, "results_pdf", rnd.code))
+    monkeypatch.setattr(results_pdf, "CHART_UNITS", 2)
+    content = " ".join(text(pdf(client, "results_pdf", rnd.code)).split())
+    assert "Biểu đồ Chỉ số CCHC năm 2020" not in content
+    assert "lược bỏ khi nhóm có trên 2 đơn vị" in content
+    assert "Đơn vị Y2020-003" in content  # the table is whole

@@ -1,8 +1,15 @@
 """The ranking annex as an Excel workbook, as provinces publish it.
 
-One sheet per unit group (STT, unit, each field's points, total, index, rank, band) and one
-detail sheet per unit (every criterion: max, self-assessed, appraised, points lost). Numbers are
+One sheet per unit group (STT, unit, each field's points, total, index, rank, band), printed
+landscape, one page wide, its header row repeated; then one detail sheet with a row per unit
+and criterion (group, unit code, unit name, criterion, max, self-assessed, appraised, points
+lost), continued on "Chi tiết (2)"… past DETAIL_ROWS rows (Excel holds 1,048,576). Numbers are
 numbers (Decimal → Excel number) formatted to two decimals, never text.
+
+Invariants: the cost grows linearly with units × criteria (a fixed number of sheets, so no
+per-sheet checks repeated per unit); memory is bounded by the ranking rows and one chunk of
+details (openpyxl's streaming mode spills each sheet to a temporary file, the details are read
+with a database iterator); every text cell goes through `engine.cells`.
 
 `annex_cells` describes every cell once; `write_annex` lays them out with formatting, and the
 benchmark writes the very same cells without formatting as its baseline.
@@ -10,24 +17,37 @@ benchmark writes the very same cells without formatting as its baseline.
 
 from __future__ import annotations
 
+import itertools
 import re
+import tempfile
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import NamedTuple
 
+from django.db.models import OuterRef, Subquery
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from parindex.assessments.models import Round
 from parindex.engine.cells import xlsx_cell, xlsx_row
 
-from .models import ResultDetail
+from .models import ResultDetail, ResultRow
 from .snapshots import Table, engine_structure
 
 # A cell is a plain value (text, int) or (value, style name); Decimals are points (0.00).
 CellSpec = object
-Sheet = tuple[str, list[int], Iterator[list[CellSpec]]]  # title, column widths, rows
+
+
+class Sheet(NamedTuple):
+    title: str
+    widths: list[int]
+    rows: Iterator[list[CellSpec]]
+    header_row: int = 0  # repeated on every printed page (1-based); 0: none
+
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
@@ -56,36 +76,38 @@ def issuer(round: Round) -> str:
     return body.name.replace("UBND", "Ủy ban nhân dân")
 
 
+DETAIL_ROWS = 1_000_000  # data rows per detail sheet, under Excel's 1,048,576
+DETAIL_TITLE = "Chi tiết"
+DETAIL_HEADER = [
+    "Nhóm đơn vị",
+    "Mã đơn vị",
+    "Đơn vị",
+    "Mã tiêu chí",
+    "Tiêu chí",
+    "Điểm tối đa",
+    "Điểm tự chấm",
+    "Điểm thẩm định",
+    "Điểm bị mất",
+]
+GROUP_HEADER_ROW = 5
+
+
 def annex_cells(round: Round, tables: list[Table], details: bool = True) -> Iterator[Sheet]:
-    """Every sheet of the annex: the groups' rankings, then one sheet per unit."""
-    titles: set[str] = set()
+    """Every sheet of the annex: the groups' rankings, then the detail sheet(s)."""
+    titles = {DETAIL_TITLE.casefold()}  # the detail sheets keep their name
     for number, table in enumerate(tables):
-        title = _title(table.group.name, titles)
-        yield (
-            title,
+        yield Sheet(
+            _title(table.group.name, titles),
             [6, 42] + [12] * len(table.fields) + [11, 11, 9, 13],
             _group_rows(round, table, number),
+            GROUP_HEADER_ROW,
         )
-    if not details:
-        return
-    points_of = {
-        (snapshot_id, code): (points, own)
-        for snapshot_id, code, points, own in ResultDetail.objects.filter(
-            snapshot__in=[t.snapshot for t in tables]
-        ).values_list("snapshot_id", "unit_code", "points", "self_points")
-    }
-    for table in tables:
-        framework = engine_structure(table.snapshot)
-        for row in table.rows:
-            points, own = points_of[(table.snapshot.pk, row.unit_code)]
-            yield (
-                _title(row.unit_code, titles),
-                [10, 70, 11, 11, 11, 11],
-                _unit_rows(round, table, framework, row, points, own or {}),
-            )
+    if details:
+        yield from _detail_sheets(_detail_rows(tables))
 
 
 def _title(text: str, taken: set[str]) -> str:
+    """A valid sheet title (31 characters, no []:*?/\\), unique among `taken` (casefolded)."""
     base = _BAD_TITLE.sub("-", text)[:31] or "Sheet"
     title, n = base, 1
     while title.casefold() in taken:
@@ -93,6 +115,60 @@ def _title(text: str, taken: set[str]) -> str:
         title = f"{base[: 31 - len(str(n)) - 1]}-{n}"
     taken.add(title.casefold())
     return title
+
+
+def _detail_sheets(rows: Iterator[list[CellSpec]]) -> Iterator[Sheet]:
+    """The detail rows on as many sheets as Excel needs, each with the header row. Each sheet's
+    rows are consumed before the next sheet is asked for (openpyxl streams sheet by sheet)."""
+    part = 1
+    first = next(rows, None)
+    while first is not None:
+        title = DETAIL_TITLE if part == 1 else f"{DETAIL_TITLE} ({part})"
+        chunk = itertools.chain([first], itertools.islice(rows, DETAIL_ROWS - 1))
+        header = [[(text, "header") for text in DETAIL_HEADER]]
+        yield Sheet(title, [18, 12, 36, 10, 60, 11, 11, 11, 11], itertools.chain(header, chunk), 1)
+        first = next(rows, None)
+        part += 1
+
+
+def _detail_rows(tables: list[Table]) -> Iterator[list[CellSpec]]:
+    """Every unit's every criterion, group by group in ranking order; one query per group."""
+    for table in tables:
+        leaves = [(top.kind, leaf) for top in engine_structure(table.snapshot).nodes
+                  for leaf in top.leaves()]
+        names = {row.unit_code: row.unit_name for row in table.rows}
+        group = table.group.name
+        for code, points, own in _details(table):
+            unit = [(group, "text"), (code, "text"), (names.get(code, code), "text")]
+            for kind, leaf in leaves:
+                yield unit + _criterion_cells(kind, leaf, points.get(leaf.code),
+                                              (own or {}).get(leaf.code))
+
+
+def _details(table: Table) -> Iterator[tuple[str, dict, dict | None]]:
+    """(unit code, appraised points, self-assessed points) per unit, in ranking order, read in
+    chunks so that a national round is never held in memory at once."""
+    rank = ResultRow.objects.filter(
+        snapshot=table.snapshot, unit_code=OuterRef("unit_code")
+    ).values("rank")[:1]
+    return (
+        ResultDetail.objects.filter(snapshot=table.snapshot)
+        .annotate(rank=Subquery(rank))
+        .order_by("rank", "unit_code")
+        .values_list("unit_code", "points", "self_points")
+        .iterator(chunk_size=500)
+    )
+
+
+def _criterion_cells(kind: str, leaf, got, mine) -> list[CellSpec]:
+    """Code, title, max, self, appraised, lost; KAD where the criterion does not apply."""
+    cells: list[CellSpec] = [(leaf.code, "text"), (leaf.title, "text"), (leaf.max, "num")]
+    if got is None:
+        return cells + [("KAD", "center")] * 3
+    got = Decimal(got)
+    lost = got if kind == "penalty" else (Decimal(0) if kind == "bonus" else leaf.max - got)
+    own = (Decimal(mine), "num") if mine is not None else ("", "text")
+    return cells + [own, (got, "num"), (lost, "num")]
 
 
 def _group_rows(round: Round, table: Table, number: int) -> Iterator[list[CellSpec]]:
@@ -139,51 +215,6 @@ def _group_rows(round: Round, table: Table, number: int) -> Iterator[list[CellSp
             "italic",
         )
     ]
-
-
-def _unit_rows(round, table, framework, row, points, own) -> Iterator[list[CellSpec]]:
-    yield [(row.unit_name, "title")]
-    yield [(f"Kết quả Chỉ số CCHC năm {round.year} – {table.group.name}", "italic")]
-    yield [("Chỉ số CCHC (%)", "text"), (row.index, "bold_num")]
-    yield [("Tổng điểm", "text"), (row.achieved, "num"), ("/", "center"), (row.max, "num")]
-    yield [("Xếp hạng", "text"), (row.rank, "int"), ("/", "center"), (len(table.rows), "int")]
-    yield [("Xếp loại", "text"), (row.band_label, "text")]
-    yield []
-    yield [
-        ("Mã", "header"),
-        ("Tiêu chí", "header"),
-        ("Điểm tối đa", "header"),
-        ("Điểm tự chấm", "header"),
-        ("Điểm thẩm định", "header"),
-        ("Điểm bị mất", "header"),
-    ]
-    for top in framework.nodes:
-        yield [(top.code, "bold"), (top.title, "bold"), (top.max, "bold_num")]
-        for leaf in top.leaves():
-            got, mine = points.get(leaf.code), own.get(leaf.code)
-            if got is None:
-                yield [
-                    leaf.code,
-                    (leaf.title, "text"),
-                    (leaf.max, "num"),
-                    ("KAD", "center"),
-                    ("KAD", "center"),
-                ]
-                continue
-            got = Decimal(got)
-            lost = (
-                got
-                if top.kind == "penalty"
-                else (Decimal(0) if top.kind == "bonus" else leaf.max - got)
-            )
-            yield [
-                leaf.code,
-                (leaf.title, "text"),
-                (leaf.max, "num"),
-                (Decimal(mine), "num") if mine is not None else "",
-                (got, "num"),
-                (lost, "num"),
-            ]
 
 
 # --------------------------------------------------------------------------- writing
@@ -286,11 +317,12 @@ def _styled_rows(pool):
 
 
 def write_annex(sheets, out, formatted: bool = True) -> None:
-    """Write the sheets to `out` (a path or file-like) in openpyxl's streaming mode; without
-    `formatted`, the same cells as bare values (the benchmark's baseline)."""
+    """Write the sheets to `out` (a path or a seekable file) in openpyxl's streaming mode;
+    without `formatted`, the same cells as bare values (the benchmark's baseline)."""
     workbook = Workbook(write_only=True)
     pool = None
-    for title, widths, rows in sheets:
+    for sheet in sheets:
+        title, widths, rows, header_row = Sheet(*sheet)
         ws = workbook.create_sheet(title)
         if not formatted:
             for cells in rows:
@@ -298,18 +330,32 @@ def write_annex(sheets, out, formatted: bool = True) -> None:
             continue
         pool = pool or _prototypes(ws)
         ws._values_to_row = _styled_rows(pool)
-        for i, width in enumerate(widths):
-            ws.column_dimensions[_letter(i)].width = width
+        _print_setup(ws, widths, header_row)
         for cells in rows:
             ws.append(cells)
     workbook.save(out)
 
 
-def _letter(i: int) -> str:
-    from openpyxl.utils import get_column_letter
+def _print_setup(ws, widths: list[int], header_row: int) -> None:
+    """Column widths; A4 landscape, one page wide, the header row on every page."""
+    for i, width in enumerate(widths):
+        ws.column_dimensions[get_column_letter(i + 1)].width = width
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if header_row:
+        ws.print_title_rows = f"{header_row}:{header_row}"
 
-    return get_column_letter(i + 1)
 
-
-def annex_workbook(round: Round, tables: list[Table], out, details: bool = True) -> None:
-    write_annex(annex_cells(round, tables, details=details), out)
+def annex_file(round: Round, tables: list[Table], details: bool = True):
+    """The annex in an anonymous temporary file, rewound: the caller streams it out and
+    closing it frees the disk (a file, not memory, whatever the number of units)."""
+    out = tempfile.TemporaryFile(suffix=".xlsx")
+    try:
+        write_annex(annex_cells(round, tables, details=details), out)
+    except BaseException:
+        out.close()
+        raise
+    out.seek(0)
+    return out

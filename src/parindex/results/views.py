@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -203,14 +203,11 @@ def annex_xlsx(request, round_code: str, published: bool = True):
     tables = snaps.tables(round, published=published, version=_version(request), compare=False)
     if not tables:
         raise Http404("No results")
-    from .exports import annex_workbook
+    from parindex import web
 
-    response = HttpResponse(
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="chi-so-cchc-{round.code}.xlsx"'
-    annex_workbook(round, tables, response)
-    return response
+    from .exports import annex_file
+
+    return web.attachment(annex_file(round, tables), web.XLSX, f"chi-so-cchc-{round.code}.xlsx")
 
 
 def annex_pdf(request, round_code: str, published: bool = True, decision: bool = False):
@@ -218,14 +215,14 @@ def annex_pdf(request, round_code: str, published: bool = True, decision: bool =
     tables = snaps.tables(round, published=published, version=_version(request))
     if not tables:
         raise Http404("No results")
-    from .pdf import render_pdf  # WeasyPrint is loaded only when a PDF is asked for
+    from parindex import web
+
+    from .pdf import render_pdf  # the typesetter loads only when a PDF is asked for
 
     name = "du-thao-quyet-dinh" if decision else "phu-luc"
-    response = HttpResponse(
-        render_pdf(round, tables, decision=decision), content_type="application/pdf"
+    return web.attachment(
+        render_pdf(round, tables, decision=decision), web.PDF, f"{name}-{round.code}.pdf"
     )
-    response["Content-Disposition"] = f'attachment; filename="{name}-{round.code}.pdf"'
-    return response
 
 
 # --------------------------------------------------------------------------- staff
