@@ -16,7 +16,7 @@ from ninja import NinjaAPI, Schema
 
 from parindex.frameworks.models import Framework, Node
 from parindex.frameworks.selectors import framework_dict
-from parindex.results import snapshots as snaps
+from parindex.results import selectors as snaps
 from parindex.results.models import ResultDetail, ResultSnapshot
 
 api = NinjaAPI(

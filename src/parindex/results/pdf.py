@@ -19,7 +19,7 @@ from parindex.assessments.models import Round
 
 from . import charts
 from .exports import ROMAN, decision_line, issuer
-from .snapshots import Table
+from .selectors import Table
 
 FONT_DIR = "fonts/liberation-serif-2.1.5"
 FONT_FILES = {

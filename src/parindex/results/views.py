@@ -1,7 +1,7 @@
 """Results pages: the public home ranking, a round's overview, a group's ranking, a unit's
 scorecard, downloads; and for staff, computing, previewing, publishing and correcting.
 
-Public views read only published snapshots (`snapshots.*` with published=True). The staff
+Public views read only published snapshots (`selectors.*` with published=True). The staff
 preview reuses the same views with `published=False` behind the view permission.
 """
 
@@ -20,7 +20,7 @@ from parindex import policy
 from parindex.assessments.models import Round
 
 from . import charts, services
-from . import snapshots as snaps
+from . import selectors as snaps
 from .models import ResultSnapshot
 
 PAGE_SIZE = 100  # rows of a ranking page; a province has fewer, a national round more

@@ -22,7 +22,7 @@ from parindex.engine.framework import Framework as EngineFramework
 from parindex.engine.framework import framework_from_dict
 from parindex.units.models import Unit
 
-from .models import ResultDetail, ResultRow, ResultSnapshot
+from ..models import ResultDetail, ResultRow, ResultSnapshot
 
 CENT = Decimal("0.01")
 HEADLINE = [
