@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Avg,
@@ -107,7 +108,23 @@ class Stats:
 
 def statistics(tables: list[Table]) -> dict[int, Stats]:
     """Per snapshot id: count, average index, per-field average and best component index,
-    the distribution of indices in bins of `BIN` points and the count per band. Two queries."""
+    the distribution of indices in bins of `BIN` points and the count per band.
+
+    A published snapshot is frozen, so its statistics are computed once (two aggregate
+    queries) and then served from the cache; a draft's are computed every time."""
+    published = {t.snapshot.pk: _cache_key(t.snapshot) for t in tables if t.snapshot.published_at}
+    found = cache.get_many(list(published.values())) if published else {}
+    result = {pk: found[key] for pk, key in published.items() if key in found}
+    computed = _aggregate([t for t in tables if t.snapshot.pk not in result])
+    cache.set_many({published[pk]: stats for pk, stats in computed.items() if pk in published})
+    return {**result, **computed}
+
+
+def _cache_key(snapshot: ResultSnapshot) -> str:
+    return f"results-stats-{snapshot.pk}-{snapshot.published_at.timestamp()}"
+
+
+def _aggregate(tables: list[Table]) -> dict[int, Stats]:
     if not tables:
         return {}
     codes = sorted({f.code for t in tables for f in t.fields})
@@ -268,8 +285,7 @@ def _sorted(rows, round: Round, table: Table, sort: str, descending: bool):
     if sort not in keys:
         sort = "rank"
     order = [
-        F(k).desc(nulls_last=True) if descending else F(k).asc(nulls_first=True)
-        for k in keys[sort]
+        F(k).desc(nulls_last=True) if descending else F(k).asc(nulls_first=True) for k in keys[sort]
     ]
     if sort in ("index", "points") and descending:
         order.append(F("unit_code").desc())
@@ -291,7 +307,9 @@ def _index_change(round: Round, table: Table):
     )
     earlier = ResultRow.objects.filter(snapshot_id=Subquery(previous))
     own = earlier.filter(unit_code=OuterRef("unit_code")).values("index")[:1]
-    links = Unit.predecessors.through.objects.filter(from_unit__code=OuterRef(OuterRef("unit_code")))
+    links = Unit.predecessors.through.objects.filter(
+        from_unit__code=OuterRef(OuterRef("unit_code"))
+    )
     merged = (
         earlier.filter(unit_code__in=links.values("to_unit__code"))
         .order_by()
@@ -399,4 +417,3 @@ def unit_row(round: Round, group: str, unit_code: str) -> tuple[Table, Row, Resu
     compare_with_previous(round, [table])
     detail = ResultDetail.objects.get(snapshot=table.snapshot, unit_code=unit_code)
     return table, table.rows[0], detail
-
