@@ -27,9 +27,8 @@ from django.db.models import (
     Q,
     Subquery,
     Sum,
-    Window,
 )
-from django.db.models.functions import Cast, Coalesce, Lower, RowNumber
+from django.db.models.functions import Cast, Coalesce, Lower
 from django.http import Http404
 
 from parindex.assessments.models import Round
@@ -217,15 +216,14 @@ def group_tables(
 
 
 def tops(round: Round, limit: int = TOP) -> list[Table]:
-    """Each group's first `limit` rows by rank, with the change since last year (home page)."""
+    """Each group's first `limit` rows by rank, with the change since last year (home page).
+    One query per unit group (a round has a handful), none reading more than `limit` rows."""
     tables = group_tables(round)
     if not tables:
         return []
-    by_snapshot = {t.snapshot.pk: t for t in tables}
-    place = Window(RowNumber(), partition_by=F("snapshot_id"), order_by=[F("rank"), F("unit_code")])
-    rows = ResultRow.objects.filter(snapshot_id__in=by_snapshot).annotate(place=place)
-    for values in row_values(rows.filter(place__lte=limit).order_by("snapshot_id", "place")):
-        by_snapshot[values[0]].rows.append(by_snapshot[values[0]].row(values))
+    for table in tables:  # one query per group, each reading `limit` rows off the index
+        top = ResultRow.objects.filter(snapshot=table.snapshot).order_by("rank", "unit_code")
+        table.rows = [table.row(values) for values in row_values(top[:limit])]
     compare_with_previous(round, tables)
     return tables
 
