@@ -53,8 +53,8 @@ from parindex.assessments.models import Round, Score  # noqa: E402
 from parindex.engine.framework import framework_from_dict  # noqa: E402
 from parindex.frameworks.models import Node  # noqa: E402
 from parindex.frameworks.services import import_framework  # noqa: E402
+from parindex.results import selectors as snaps  # noqa: E402
 from parindex.results import services  # noqa: E402
-from parindex.results import snapshots as snaps  # noqa: E402
 from parindex.results.exports import annex_cells, annex_file, write_annex  # noqa: E402
 from parindex.results.models import ResultRow  # noqa: E402
 from parindex.results.pdf import render_pdf  # noqa: E402

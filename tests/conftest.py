@@ -1,8 +1,17 @@
 """Shared test configuration. Engine tests (tests/engine) need no database."""
 
+import pytest
+from django.core.cache import cache
 from hypothesis import settings
 
 # No per-example time limit: CI shares two cores with a database server and a browser, and a
 # slow example is not a wrong one. Example counts stay as each test sets them.
 settings.register_profile("parindex", deadline=None)
 settings.load_profile("parindex")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (published statistics are cached by snapshot)."""
+    cache.clear()
+    yield

@@ -1,5 +1,7 @@
 """The read-only API serves published results only, with an OpenAPI schema."""
 
+import re
+
 import pytest
 
 from parindex.assessments.models import Round
@@ -109,3 +111,38 @@ def test_every_lookup_documents_its_404_and_the_body_matches(client):
         body = response.json()
         assert set(body) == set(error["properties"]) == set(error["required"]) == {"detail"}
         assert isinstance(body["detail"], str) and body["detail"]
+
+
+def numbers(value, path=""):
+    """Every (path, value) of a JSON answer that is a string of digits, or a bare number."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from numbers(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from numbers(item, f"{path}[{i}]")
+    elif isinstance(value, float | int) and not isinstance(value, bool) or (
+        isinstance(value, str) and re.fullmatch(r"-?\d+(\.\d+)?", value)
+    ):
+        yield path, value
+
+
+def test_every_number_has_two_places_as_published(client, demo):
+    not_numbers = ("rank", "year", "version", "count", "previous_rank", "code", "missing")
+    for url in [
+        "/api/rounds/gialai-2021/results/huyen",
+        "/api/rounds/gialai-2022/results",
+        "/api/rounds/gialai-2021/results/huyen/IAGRAI",
+    ]:
+        for path, value in numbers(client.get(url).json()):
+            if path.rsplit(".", 1)[-1].split("[")[0] in not_numbers:
+                continue
+            assert isinstance(value, str) and re.fullmatch(r"-?\d+\.\d{2}", value), (url, path)
+    data = client.get("/api/rounds/gialai-2021/results/huyen").json()
+    assert all(re.fullmatch(r"\d+\.\d{2}", f["max"]) for f in data["fields"])
+    schema = client.get("/api/openapi.json").json()["components"]["schemas"]
+    for name, field in [("ResultOut", "max"), ("FieldOut", "index"), ("FieldInfoOut", "max")]:
+        described = schema[name]["properties"][field]
+        assert described["type"] == "string" and described["pattern"] == r"^-?\d+\.\d{2}$"
+    paged = schema["GroupResultsOut"]["properties"]
+    assert {"count", "next", "previous", "results"} <= set(paged)

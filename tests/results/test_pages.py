@@ -111,7 +111,7 @@ def test_year_over_year_follows_predecessors():
     f.round_with(2, year=2022, published_on=f.PUBLISHED, unit_list=[merged, successor])
     services.publish_demo_rounds(f.admin())
     from parindex.assessments.models import Round
-    from parindex.results.snapshots import tables
+    from parindex.results.selectors import tables
 
     [table] = tables(Round.objects.get(year=2022))
     rows = {r.unit_code: r for r in table.rows}

@@ -1,4 +1,5 @@
-"""The home page publishes each unit group's ranking, in Vietnamese first, English on request."""
+"""The home page publishes the top of each unit group's ranking, with a link to the full one,
+in Vietnamese first, English on request."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -38,9 +39,15 @@ def test_2021_ranking_shows_the_published_numbers(client, demo):
         assert published in ia_grai
     assert "76,96" in rows(html, "PLEIKU")
     assert "76,40" in rows(html, "KONGCHRO")
-    assert ">17<" in rows(html, "CHUPRONG") and "71,47" in rows(html, "CHUPRONG")
     assert "95,44" in rows(html, "STTTT") and ">1<" in rows(html, "STTTT")
-    assert "72,48" in rows(html, "SYT") and ">20<" in rows(html, "SYT")
+    assert 'data-unit="CHUPRONG"' not in html  # 17th of 17: on the full ranking only
+    assert html.count("<tr data-unit=") == 20  # the top 10 of each of the two groups
+    full = reverse("results_ranking", args=[round_2021.code, "huyen"])
+    assert f'href="{full}"' in html and "Xem toàn bộ bảng xếp hạng (17 đơn vị)" in html
+    full_html = client.get(full).content.decode()
+    assert ">17<" in rows(full_html, "CHUPRONG") and "71,47" in rows(full_html, "CHUPRONG")
+    so = client.get(reverse("results_ranking", args=[round_2021.code, "so"])).content.decode()
+    assert "72,48" in rows(so, "SYT") and ">20<" in rows(so, "SYT")
 
 
 def test_english_on_request(client, demo):

@@ -1,7 +1,10 @@
 """Read-only REST API: rounds, frameworks, and published results per unit group and per unit.
 
-Only published results are served (the same reads as the public pages); decimals are strings
-with two places, as in formats.md. OpenAPI schema at /api/openapi.json, docs at /api/docs.
+Only published results are served (the same bounded reads as the public pages). Every number
+of points, index, maximum or band threshold is a string with exactly two places, rounded half-up
+as published ("7.00"; the `Points` type). A group's ranking comes a page at a time (`page`,
+`page_size` ≤ 500) with `count`, `next` and `previous`, so no answer grows with the number of
+units. OpenAPI schema at /api/openapi.json, docs at /api/docs.
 Every operation that looks something up by a path parameter documents its 404 answer, whose
 body is `ErrorOut` (django-ninja's own {"detail": …}).
 """
@@ -9,15 +12,19 @@ body is `ErrorOut` (django-ninja's own {"detail": …}).
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Annotated
+from urllib.parse import urlencode
 
 from django.http import Http404
-from ninja import NinjaAPI, Schema
+from django.urls import reverse
+from ninja import Field, NinjaAPI, Query, Schema
+from pydantic import PlainSerializer, WithJsonSchema
 
 from parindex.frameworks.models import Framework, Node
 from parindex.frameworks.selectors import framework_dict
-from parindex.results import snapshots as snaps
-from parindex.results.models import ResultDetail, ResultSnapshot
+from parindex.results import selectors
+from parindex.results.models import ResultSnapshot
 
 api = NinjaAPI(
     title="parindex API",
@@ -27,6 +34,29 @@ api = NinjaAPI(
     "strings with two places.",
     urls_namespace="api",
 )
+
+
+PAGE_SIZE = 100  # results per page unless asked
+MAX_PAGE_SIZE = 500
+
+
+def two_places(value) -> str:
+    """A number as published: two places, rounded half-up ("7.00")."""
+    return str(Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+Points = Annotated[
+    Decimal,
+    PlainSerializer(two_places, return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^-?\d+\.\d{2}$",
+            "examples": ["7.00"],
+            "description": "A decimal number with exactly two places, rounded half-up.",
+        }
+    ),
+]
 
 
 class ErrorOut(Schema):
@@ -43,14 +73,14 @@ def or_404(schema) -> dict:
 class BandOut(Schema):
     code: str
     label: str
-    min: Decimal
+    min: Points
 
 
 class NodeOut(Schema):
     code: str
     title: str
     kind: str = ""
-    max: Decimal
+    max: Points
     rule: dict | None = None
     children: list[NodeOut] = []
 
@@ -89,43 +119,59 @@ class RoundOut(Schema):
 
 
 class FieldOut(Schema):
-    achieved: Decimal
-    max: Decimal
-    index: Decimal
+    achieved: Points
+    max: Points
+    index: Points
 
 
 class ResultOut(Schema):
     rank: int
     unit_code: str
     unit_name: str
-    achieved: Decimal
-    max: Decimal
-    index: Decimal
+    achieved: Points
+    max: Points
+    index: Points
     band: str
     band_label: str
     fields: dict[str, FieldOut]
     previous_rank: int | None = None
-    previous_index: Decimal | None = None
+    previous_index: Points | None = None
+
+
+class FieldInfoOut(Schema):
+    code: str
+    title: str
+    max: Points
 
 
 class GroupResultsOut(Schema):
+    """One page of a unit group's published ranking, in rank order."""
+
     round: str
     year: int
     unit_group: GroupBrief
     version: int
     published_at: datetime.datetime
     correction_reason: str
-    fields: list[dict]
+    fields: list[FieldInfoOut]
+    count: int
+    next: str | None
+    previous: str | None
     results: list[ResultOut]
+
+
+class PageIn(Schema):
+    page: int = Field(1, ge=1, description="Page number, from 1.")
+    page_size: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Results per page.")
 
 
 class UnitResultOut(ResultOut):
     round: str
     unit_group: str
-    self_achieved: Decimal | None
-    self_index: Decimal | None
-    points: dict[str, Decimal | None]
-    self_points: dict[str, Decimal | None]
+    self_achieved: Points | None
+    self_index: Points | None
+    points: dict[str, Points | None]
+    self_points: dict[str, Points | None]
     missing: list[str]
 
 
@@ -148,7 +194,7 @@ def _round_out(round, chosen) -> dict:
     }
 
 
-def _result(row: snaps.Row, table: snaps.Table) -> dict:
+def _result(row: selectors.Row, table: selectors.Table) -> dict:
     return {
         "rank": row.rank,
         "unit_code": row.unit_code,
@@ -167,7 +213,7 @@ def _result(row: snaps.Row, table: snaps.Table) -> dict:
 @api.get("/rounds", response=list[RoundOut], tags=["rounds"])
 def rounds(request):
     """Rounds whose results are published, newest first."""
-    published = snaps.published_rounds()
+    published = selectors.published_rounds()
     current = (
         ResultSnapshot.objects.current()
         .filter(round__in=published)
@@ -183,8 +229,8 @@ def rounds(request):
 
 @api.get("/rounds/{code}", response=or_404(RoundOut), tags=["rounds"])
 def round_detail(request, code: str):
-    round = snaps.get_round(code)
-    return _round_out(round, snaps.snapshots(round))
+    round = selectors.get_round(code)
+    return _round_out(round, selectors.snapshots(round))
 
 
 @api.get("/frameworks", response=list[FrameworkBrief], tags=["frameworks"])
@@ -211,24 +257,33 @@ def framework_detail(request, code: str):
 
 
 @api.get("/rounds/{code}/results", response=or_404(list[GroupResultsOut]), tags=["results"])
-def round_results(request, code: str):
-    """Every unit group's published ranking in the round."""
-    round = snaps.get_round(code)
-    return [_group_out(round, t) for t in snaps.tables(round)]
+def round_results(request, code: str, paging: Query[PageIn]):
+    """Every unit group's published ranking in the round: the same page of each (by default
+    the first), each with its `count` and the links to its next and previous pages."""
+    round = selectors.get_round(code)
+    return [
+        _group_page(request, round, table.group.code, paging)
+        for table in selectors.group_tables(round)
+    ]
 
 
 @api.get("/rounds/{code}/results/{group}", response=or_404(GroupResultsOut), tags=["results"])
-def group_results(request, code: str, group: str):
-    """One unit group's published ranking, with last year's rank and index where known."""
-    round = snaps.get_round(code)
-    found = snaps.tables(round, group=group)
-    if not found:
-        raise Http404("No published results for this unit group")
-    return _group_out(round, found[0])
+def group_results(request, code: str, group: str, paging: Query[PageIn]):
+    """One page of a unit group's published ranking in rank order, with last year's rank and
+    index where known; `count` units in all, `next` and `previous` pages as URLs (or null)."""
+    return _group_page(request, selectors.get_round(code), group, paging)
 
 
-def _group_out(round, table: snaps.Table) -> dict:
-    snapshot = table.snapshot
+def _group_page(request, round, group: str, paging: PageIn) -> dict:
+    size = paging.page_size
+    try:
+        found = selectors.ranking(round, group, page=paging.page, per_page=size)
+    except Http404:
+        raise Http404("No published results for this unit group") from None
+    page, table = found.page, found.table
+    if page.number != paging.page:  # get_page fell back to the last page
+        raise Http404("No such page")
+    link = _page_links(request, round.code, group, size)
     return {
         "round": round.code,
         "year": round.year,
@@ -237,25 +292,35 @@ def _group_out(round, table: snaps.Table) -> dict:
             "name": table.group.name,
             "framework": table.framework.code,
         },
-        "version": snapshot.version,
-        "published_at": snapshot.published_at,
-        "correction_reason": snapshot.reason,
+        "version": table.snapshot.version,
+        "published_at": table.snapshot.published_at,
+        "correction_reason": table.snapshot.reason,
         "fields": [{"code": f.code, "title": f.title, "max": f.max} for f in table.fields],
+        "count": page.paginator.count,
+        "next": link(page.next_page_number()) if page.has_next() else None,
+        "previous": link(page.previous_page_number()) if page.has_previous() else None,
         "results": [_result(r, table) for r in table.rows],
     }
+
+
+def _page_links(request, round_code: str, group: str, size: int):
+    """page number → the absolute URL of that page of the group's results."""
+    path = reverse("api:group_results", kwargs={"code": round_code, "group": group})
+
+    def link(number: int) -> str:
+        query = urlencode({"page": number, "page_size": size})
+        return request.build_absolute_uri(f"{path}?{query}")
+
+    return link
 
 
 @api.get("/rounds/{code}/results/{group}/{unit}", response=or_404(UnitResultOut), tags=["results"])
 def unit_results(request, code: str, group: str, unit: str):
     """One unit's published result: components, every criterion's points, self scores."""
-    round = snaps.get_round(code)
-    found = snaps.tables(round, group=group)
-    row = next((r for r in found[0].rows if r.unit_code == unit), None) if found else None
-    if row is None:
-        raise Http404("No published result for this unit")
-    stored = ResultDetail.objects.get(snapshot=found[0].snapshot, unit_code=unit)
+    round = selectors.get_round(code)
+    table, row, stored = selectors.unit_row(round, group, unit)
     return {
-        **_result(row, found[0]),
+        **_result(row, table),
         "round": round.code,
         "unit_group": group,
         "self_achieved": row.self_achieved,

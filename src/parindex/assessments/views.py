@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from parindex import history, policy, web
 from parindex.units.models import Unit
 
-from . import exports, services, sheet_xlsx
+from . import exports, selectors, services, sheet_xlsx
 from .forms import (
     AnswerForm,
     AssignForm,
@@ -102,14 +102,35 @@ def round_new(request):
     return render(request, "assessments/round_form.html", {"form": form})
 
 
+def _list_filters(request) -> dict[str, str]:
+    return {key: request.GET.get(key, "") for key in ("status", "state", "q")}
+
+
+def _sheet_list(request, round: Round, sheets, order: tuple[str, ...]) -> dict:
+    """The context of a paginated, filtered list of the round's sheets."""
+    chosen = _list_filters(request)
+    listed = selectors.filtered(
+        round, sheets, status=chosen["status"], state=chosen["state"], query=chosen["q"]
+    )
+    page = selectors.page(
+        selectors.with_progress(round, listed).order_by(*order), request.GET.get("page")
+    )
+    return {
+        "round": round,
+        "page": page,
+        "filters": chosen,
+        "state_counts": selectors.state_counts(sheets),
+        "counts": selectors.progress_counts(round, sheets),
+    }
+
+
 @login_required
 def round_detail(request, round_code):
     round = _round(request, round_code)
     user = request.user
-    sheets = policy.visible_sheets(user, round).select_related("unit", "submitted_by")
+    sheets = policy.visible_sheets(user, round)
     return render(request, "assessments/round.html", {
-        "round": round,
-        "sheets": sheets,
+        **_sheet_list(request, round, sheets, ("unit__code",)),
         "whole_round": policy.sees_whole_round(user, round),
         "can_manage": policy.can_manage_round(user, round),
         "can_approve": policy.can_approve_round(user, round),
@@ -123,17 +144,14 @@ def progress_board(request, round_code):
     round = _round(request, round_code)
     if not policy.can_view_progress(request.user, round):
         raise Http404
-    sheets = round.sheets.select_related("unit", "submitted_by").order_by("unit__code")
-    rows, counts = progress(round, sheets)
     if request.GET.get("format") == "xlsx":
-        return web.attachment(exports.progress_xlsx(round, rows), web.XLSX, f"{round.code}-progress.xlsx")
-    status = request.GET.get("status", "")
-    if status == "late":
-        rows = [r for r in rows if r.late]
-    elif status:
-        rows = [r for r in rows if r.status == status]
+        sheets = round.sheets.select_related("unit", "submitted_by").order_by("unit__code")
+        rows, _counts = progress(round, sheets)
+        return web.attachment(exports.progress_xlsx(round, rows), web.XLSX,
+                              f"{round.code}-progress.xlsx")
+    context = _sheet_list(request, round, round.sheets.all(), ("unit__code",))
     return render(request, "assessments/progress.html", {
-        "round": round, "rows": rows, "counts": counts, "status": status,
+        **context, "status": context["filters"]["status"],
     })
 
 
@@ -166,10 +184,12 @@ def assignments(request, round_code):
 @login_required
 def queue(request, round_code):
     round = _round(request, round_code)
-    sheets = policy.appraisal_queue(request.user, round).select_related(
-        "unit", "submitted_by"
-    ).order_by("submitted_at", "unit__code")
-    return render(request, "assessments/queue.html", {"round": round, "sheets": sheets})
+    sheets = policy.appraisal_queue(request.user, round)
+    return render(
+        request,
+        "assessments/queue.html",
+        _sheet_list(request, round, sheets, ("submitted_at", "unit__code")),
+    )
 
 
 @login_required

@@ -36,7 +36,7 @@ from parindex.assessments.models import Round
 from parindex.engine.cells import xlsx_cell, xlsx_row
 
 from .models import ResultDetail, ResultRow
-from .snapshots import Table, engine_structure
+from .selectors import Table, engine_structure
 
 # A cell is a plain value (text, int) or (value, style name); Decimals are points (0.00).
 CellSpec = object

@@ -196,7 +196,11 @@ class ResultRow(FrozenWithSnapshot):
         constraints = [
             models.UniqueConstraint(fields=["snapshot", "unit_code"], name="one_row_per_unit"),
         ]
-        indexes = [models.Index(fields=["unit_code"], name="resultrow_unit_code")]
+        indexes = [
+            models.Index(fields=["unit_code"], name="resultrow_unit_code"),
+            # A ranking page, and each group's top on the home page, read off this index.
+            models.Index(fields=["snapshot", "rank", "unit_code"], name="resultrow_snapshot_rank"),
+        ]
         verbose_name = _("result")
         verbose_name_plural = _("results")
 

@@ -37,7 +37,7 @@ from parindex.assessments.models import Round
 
 from . import charts
 from .exports import ROMAN, decision_line, issuer
-from .snapshots import Table
+from .selectors import Table
 from .templatetags.points import points
 
 FONT_DIR = "fonts/liberation-serif-2.1.5"

@@ -1,7 +1,7 @@
 """Results pages: the public home ranking, a round's overview, a group's ranking, a unit's
 scorecard, downloads; and for staff, computing, previewing, publishing and correcting.
 
-Public views read only published snapshots (`snapshots.*` with published=True). The staff
+Public views read only published snapshots (`selectors.*` with published=True). The staff
 preview reuses the same views with `published=False` behind the view permission.
 """
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -19,8 +18,7 @@ from django.views.decorators.http import require_POST
 from parindex import policy
 from parindex.assessments.models import Round
 
-from . import charts, services
-from . import snapshots as snaps
+from . import charts, selectors, services
 from .models import ResultSnapshot
 
 PAGE_SIZE = 100  # rows of a ranking page; a province has fewer, a national round more
@@ -33,7 +31,7 @@ def _version(request) -> int | None:
 
 def _round(code: str, published: bool) -> Round:
     if published:
-        return snaps.get_round(code)
+        return selectors.get_round(code)
     return get_object_or_404(Round.objects.select_related("organiser__parent"), code=code)
 
 
@@ -44,8 +42,9 @@ def _managed_round(request, code: str) -> Round:
 
 
 def home(request):
-    """The published ranking of each unit group for one published round (the latest by default)."""
-    rounds = snaps.published_rounds()
+    """The top of each unit group's published ranking for one published round (the latest by
+    default), each with a link to its full ranking."""
+    rounds = selectors.published_rounds()
     code = request.GET.get("round")
     if code:
         selected = next((r for r in rounds if r.code == code), None)
@@ -53,7 +52,7 @@ def home(request):
             raise Http404("No such published round")
     else:
         selected = rounds[0] if rounds else None
-    tables = snaps.tables(selected) if selected else []
+    tables = selectors.tops(selected) if selected else []
     return render(
         request,
         "results/home.html",
@@ -64,39 +63,40 @@ def home(request):
 def overview(request, round_code: str, published: bool = True):
     """Distribution of indices, averages per field, bands, biggest self/appraised gaps."""
     round = _round(round_code, published)
-    tables = snaps.tables(round, published=published, version=_version(request), compare=False)
+    tables = selectors.group_tables(round, published=published, version=_version(request))
     if not tables:
         raise Http404("No results")
+    stats = selectors.statistics(tables)
     groups = []
     for table in tables:
-        averages = table.field_averages()
-        step = 5
+        group_stats = stats[table.snapshot.pk]
+        step = selectors.BIN
         groups.append(
             {
                 "table": table,
-                "averages": list(zip(table.fields, averages, strict=True)),
-                "average_index": table.average_index(),
-                "bands": table.band_counts(),
+                "averages": list(zip(table.fields, group_stats.field_averages, strict=True)),
+                "average_index": group_stats.average_index,
+                "bands": group_stats.bands,
                 "histogram": charts.histogram(
-                    snaps.distribution(table.rows, step),
+                    group_stats.distribution,
                     step,
                     _("Number of units by index, %(group)s") % {"group": table.group.name},
                 ),
                 "field_chart": charts.field_bars(
                     [(f.code, f.title) for f in table.fields],
-                    [(_("Average"), averages)],
+                    [(_("Average"), group_stats.field_averages)],
                     _("Average component index per field, %(group)s") % {"group": table.group.name},
                 ),
             }
         )
-    versions = snaps.versions(round) if published else []
+    versions = selectors.versions(round) if published else []
     return render(
         request,
         "results/overview.html",
         {
             "round": round,
             "groups": groups,
-            "gaps": snaps.biggest_gaps(tables),
+            "gaps": selectors.biggest_gaps(tables),
             "versions": versions,
             "corrected": any(v.version > 1 for v in versions),
             "published": published,
@@ -108,15 +108,22 @@ def overview(request, round_code: str, published: bool = True):
 def ranking(request, round_code: str, group: str, published: bool = True):
     """One unit group's ranking: sortable, filterable, with the change since last year."""
     round = _round(round_code, published)
-    found = snaps.tables(round, published=published, version=_version(request), group=group)
-    if not found:
-        raise Http404("No results for this group")
-    table = found[0]
     sort = request.GET.get("sort", "rank")
     descending = request.GET.get("desc") == "1"
     query, band = request.GET.get("q", ""), request.GET.get("band", "")
-    rows = snaps.sort_and_filter(table.rows, table.fields, sort, descending, query, band)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    found = selectors.ranking(
+        round,
+        group,
+        published=published,
+        version=_version(request),
+        sort=sort,
+        descending=descending,
+        query=query,
+        band=band,
+        page=request.GET.get("page"),
+        per_page=PAGE_SIZE,
+    )
+    table, page = found.table, found.page
     chart = charts.ranking_bars(
         [(r.unit_name, r.index) for r in page.object_list],
         _("Index of each unit, %(group)s") % {"group": table.group.name},
@@ -132,7 +139,7 @@ def ranking(request, round_code: str, group: str, published: bool = True):
         "desc": descending,
         "q": query,
         "band": band,
-        "sort_keys": ["rank", "unit", "points", "index", "change"],
+        "sort_keys": selectors.SORT_KEYS,
     }
     if request.headers.get("HX-Request"):
         return render(request, "results/_ranking_table.html", context)
@@ -142,7 +149,7 @@ def ranking(request, round_code: str, group: str, published: bool = True):
 def unit_card(request, round_code: str, group: str, unit_code: str, published: bool = True):
     """A unit's scorecard: where it stands, where it lost points, and its trend."""
     round = _round(round_code, published)
-    card = snaps.scorecard(round, unit_code, published=published, version=_version(request))
+    card = selectors.scorecard(round, unit_code, published=published, version=_version(request))
     if card.table.group.code != group:
         raise Http404("No such unit in this group")
     fields = [(f.code, f.title) for f in card.table.fields]
@@ -200,7 +207,7 @@ def unit_card(request, round_code: str, group: str, unit_code: str, published: b
 
 def annex_xlsx(request, round_code: str, published: bool = True):
     round = _round(round_code, published)
-    tables = snaps.tables(round, published=published, version=_version(request), compare=False)
+    tables = selectors.tables(round, published=published, version=_version(request), compare=False)
     if not tables:
         raise Http404("No results")
     from parindex import web
@@ -212,7 +219,7 @@ def annex_xlsx(request, round_code: str, published: bool = True):
 
 def annex_pdf(request, round_code: str, published: bool = True, decision: bool = False):
     round = _round(round_code, published)
-    tables = snaps.tables(round, published=published, version=_version(request))
+    tables = selectors.tables(round, published=published, version=_version(request))
     if not tables:
         raise Http404("No results")
     from parindex import web

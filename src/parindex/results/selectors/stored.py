@@ -1,4 +1,6 @@
-"""Reads of stored results (snapshots) shaped for pages, exports and the API.
+"""Reads of stored results (snapshots): rounds, versions, and whole ranking tables for the
+files (annex workbook, PDF); the shared row and table shapes that `pages` fills one page at a
+time.
 
 Everything public goes through `published=True` (the default): only published, current
 versions of rounds marked published. Each function runs a fixed number of queries however many
@@ -12,6 +14,7 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 from django.db.models import Exists, OuterRef, Q, TextField
 from django.db.models.functions import Cast
@@ -22,7 +25,7 @@ from parindex.engine.framework import Framework as EngineFramework
 from parindex.engine.framework import framework_from_dict
 from parindex.units.models import Unit
 
-from .models import ResultDetail, ResultRow, ResultSnapshot
+from ..models import ResultRow, ResultSnapshot
 
 CENT = Decimal("0.01")
 HEADLINE = [
@@ -146,11 +149,43 @@ class Row:
 
 @dataclass
 class Table:
+    """A group's ranking: every row (`tables`, for files) or one page of rows (`pages`);
+    `count` is the number of units in the whole ranking either way."""
+
     snapshot: ResultSnapshot
     fields: list[FieldInfo]
     bands: list[dict]
     rows: list[Row]
     previous_round: Round | None = None
+    count: int = 0
+
+    @cached_property
+    def band_labels(self) -> dict[str, str]:
+        return {b["code"]: b["label"] for b in self.bands}
+
+    @cached_property
+    def field_codes(self) -> list[str]:
+        return [f.code for f in self.fields]
+
+    def row(self, values) -> Row:
+        """A Row from one `ROW_COLUMNS` tuple (its first item, the snapshot id, ignored)."""
+        _snapshot, code, name, rank, achieved, maximum, index, band, stored, own, own_index = (
+            values
+        )
+        return Row(
+            rank,
+            code,
+            name,
+            achieved,
+            maximum,
+            index,
+            band,
+            self.band_labels.get(band, band),
+            stored,
+            self.field_codes,
+            own,
+            own_index,
+        )
 
     @property
     def framework(self):
@@ -255,6 +290,19 @@ def versions(round: Round) -> list[ResultSnapshot]:
 # --------------------------------------------------------------------------- tables
 
 
+def table_of(snapshot: ResultSnapshot) -> Table:
+    """The empty table of one snapshot: its fields and bands, no rows yet."""
+    return Table(snapshot, fields_of(snapshot.structure), snapshot.structure.get("bands", []), [])
+
+
+def row_values(rows):
+    """`ROW_COLUMNS` tuples of a ResultRow queryset, in rank order unless it is ordered."""
+    if not rows.query.order_by:
+        rows = rows.order_by("rank", "unit_code")
+    rows = rows.annotate(fields_text=Cast("fields", TextField()))
+    return rows.values_list(*ROW_COLUMNS)
+
+
 def tables(
     round: Round,
     published: bool = True,
@@ -269,58 +317,22 @@ def tables(
         chosen = [s for s in chosen if s.framework.unit_group.code == group]
     if not chosen:
         return []
-    result, by_snapshot = [], {}
-    for snapshot in chosen:
-        fields = fields_of(snapshot.structure)
-        bands = snapshot.structure.get("bands", [])
-        table = Table(snapshot, fields, bands, [])
-        by_snapshot[snapshot.pk] = (
-            table,
-            {b["code"]: b["label"] for b in bands},
-            [f.code for f in fields],
-        )
-        result.append(table)
-    rows = ResultRow.objects.filter(snapshot__in=chosen).order_by("rank", "unit_code")
-    rows = rows.annotate(fields_text=Cast("fields", TextField()))
-    for (
-        snapshot_id,
-        code,
-        name,
-        rank,
-        achieved,
-        maximum,
-        index,
-        band,
-        stored,
-        own,
-        own_index,
-    ) in rows.values_list(*ROW_COLUMNS):
-        table, labels, codes = by_snapshot[snapshot_id]
-        table.rows.append(
-            Row(
-                rank,
-                code,
-                name,
-                achieved,
-                maximum,
-                index,
-                band,
-                labels.get(band, band),
-                stored,
-                codes,
-                own,
-                own_index,
-            )
-        )
+    result = [table_of(snapshot) for snapshot in chosen]
+    by_snapshot = {table.snapshot.pk: table for table in result}
+    for values in row_values(ResultRow.objects.filter(snapshot__in=chosen)):
+        by_snapshot[values[0]].rows.append(by_snapshot[values[0]].row(values))
+    for table in result:
+        table.count = len(table.rows)
     if compare:
-        _compare_with_previous(round, result)
+        compare_with_previous(round, result)
     return result
 
 
-def _compare_with_previous(round: Round, result: list[Table]) -> None:
+def compare_with_previous(round: Round, result: list[Table]) -> None:
     """Fill previous rank and index from the latest earlier published round of each group,
     matching units by code, else through their predecessors (a merged unit is compared with
-    the mean index of the units it replaced, and gets no rank change)."""
+    the mean index of the units it replaced, and gets no rank change). Reads only the earlier
+    rows of the units in the tables' rows (a page reads a page)."""
     group_ids = [t.snapshot.framework.unit_group_id for t in result]
     earlier = (
         ResultSnapshot.objects.current()
@@ -338,11 +350,6 @@ def _compare_with_previous(round: Round, result: list[Table]) -> None:
         previous.setdefault(snapshot.framework.unit_group_id, snapshot)
     if not previous:
         return
-    old: dict[int, dict[str, tuple[int, Decimal]]] = defaultdict(dict)
-    for snapshot_id, code, rank, index in ResultRow.objects.filter(
-        snapshot__in=previous.values()
-    ).values_list("snapshot_id", "unit_code", "rank", "index"):
-        old[snapshot_id][code] = (rank, index)
     codes = [row.unit_code for table in result for row in table.rows]
     predecessors: dict[str, list[str]] = defaultdict(list)
     links = Unit.predecessors.through.objects.filter(from_unit__code__in=codes).values_list(
@@ -350,6 +357,12 @@ def _compare_with_previous(round: Round, result: list[Table]) -> None:
     )
     for code, before in links:
         predecessors[code].append(before)
+    wanted = set(codes).union(*predecessors.values())
+    old: dict[int, dict[str, tuple[int, Decimal]]] = defaultdict(dict)
+    for snapshot_id, code, rank, index in ResultRow.objects.filter(
+        snapshot__in=previous.values(), unit_code__in=wanted
+    ).values_list("snapshot_id", "unit_code", "rank", "index"):
+        old[snapshot_id][code] = (rank, index)
     for table in result:
         snapshot = previous.get(table.snapshot.framework.unit_group_id)
         if snapshot is None:
@@ -366,45 +379,6 @@ def _compare_with_previous(round: Round, result: list[Table]) -> None:
             elif found:
                 row.previous_index = mean(last[c][1] for c in found)
             row.previous_units = found
-
-
-SORTS = {
-    "rank": lambda r: (r.rank, r.unit_code),
-    "unit": lambda r: r.unit_name.casefold(),
-    "index": lambda r: (r.index, r.unit_code),
-    "points": lambda r: (r.achieved, r.unit_code),
-    "change": lambda r: (r.index_change is not None, r.index_change or 0),
-}
-
-
-def sort_and_filter(
-    rows: list[Row],
-    fields: list[FieldInfo],
-    sort: str = "rank",
-    descending: bool = False,
-    query: str = "",
-    band: str = "",
-) -> list[Row]:
-    """Rows as the reader asked: filtered by a name or code fragment and a band, sorted by
-    rank, unit, index, points, change or a field code."""
-    if query:
-        needle = query.casefold().strip()
-        rows = [
-            r for r in rows if needle in r.unit_name.casefold() or needle in r.unit_code.casefold()
-        ]
-    if band:
-        rows = [r for r in rows if r.band == band]
-    codes = [f.code for f in fields]
-    if sort in codes:
-        i = codes.index(sort)
-
-        def key(r):
-            cell = r.fields[i]
-            return (cell is not None, cell["index"] if cell else 0)
-
-    else:
-        key = SORTS.get(sort, SORTS["rank"])
-    return sorted(rows, key=key, reverse=descending)
 
 
 # --------------------------------------------------------------------------- unit scorecard
@@ -434,86 +408,16 @@ class LeafLine:
         return self.self_points - self.points
 
 
-@dataclass
-class Scorecard:
-    table: Table
-    row: Row
-    leaves: list[LeafLine]
-    group_average: list[Decimal | None]
-    best: list[Decimal | None]
-    trend: list[tuple[Round, ResultRow]]
-    missing: list[str]
-
-    @property
-    def lost(self) -> list[LeafLine]:
-        return sorted(
-            (leaf for leaf in self.leaves if leaf.lost > 0),
-            key=lambda leaf: (-leaf.lost, leaf.code),
-        )
-
-    @property
-    def survey_points(self) -> Decimal | None:
-        survey = [leaf.points for leaf in self.leaves if leaf.survey and leaf.points is not None]
-        return sum(survey, Decimal(0)) if survey else None
-
-
-def scorecard(
-    round: Round, unit_code: str, published: bool = True, version: int | None = None
-) -> Scorecard:
-    """A unit's results in a round: components against its group's average and best, the
-    leaves where points were lost, self vs appraised, and its trend over published years."""
-    found = [
-        t
-        for t in tables(round, published=published, version=version)
-        if any(r.unit_code == unit_code for r in t.rows)
-    ]
-    if not found:
-        raise Http404("No such unit in these results")
-    table = found[0]
-    row = next(r for r in table.rows if r.unit_code == unit_code)
-    stored = ResultDetail.objects.get(snapshot=table.snapshot, unit_code=unit_code)
-    framework = engine_structure(table.snapshot)
-    leaves = []
-    for top in framework.nodes:
-        for leaf in top.leaves():
-            points = stored.points.get(leaf.code)
-            own = stored.self_points.get(leaf.code) if stored.self_points else None
-            leaves.append(
-                LeafLine(
-                    code=leaf.code,
-                    title=leaf.title,
-                    field_code=top.code,
-                    max=leaf.max,
-                    points=None if points is None else _dec(points),
-                    self_points=None if own is None else _dec(own),
-                    survey=leaf.rule.kind == "survey",
-                    kind=top.kind,
-                )
-            )
-    n = len(table.fields)
-    best = [
-        max((r.fields[i]["index"] for r in table.rows if r.fields[i]), default=None)
-        for i in range(n)
-    ]
-    return Scorecard(
-        table,
-        row,
-        leaves,
-        table.field_averages(),
-        best,
-        trend(unit_code, upto=round if published else None),
-        list(stored.missing),
-    )
-
-
 def trend(unit_code: str, upto: Round | None = None) -> list[tuple[Round, ResultRow]]:
     """The unit's published results by year, following its predecessors back (when a year has
-    several predecessors, the first by code is shown). Three queries."""
+    several predecessors, the first by code is shown). One query per generation of
+    predecessors, and one for the rows."""
     codes = {unit_code}
     frontier = {unit_code}
-    links = list(Unit.predecessors.through.objects.values_list("from_unit__code", "to_unit__code"))
+    links = Unit.predecessors.through.objects
     while frontier:
-        frontier = {before for after, before in links if after in frontier} - codes
+        earlier = links.filter(from_unit__code__in=frontier).values_list("to_unit__code", flat=True)
+        frontier = set(earlier) - codes
         codes |= frontier
     rows = (
         ResultRow.objects.filter(unit_code__in=codes)
@@ -532,29 +436,3 @@ def trend(unit_code: str, upto: Round | None = None) -> list[tuple[Round, Result
     for r in rows:
         seen.setdefault(r.snapshot.round.year, (r.snapshot.round, r))
     return [seen[year] for year in sorted(seen)]
-
-
-# --------------------------------------------------------------------------- overview
-
-
-@dataclass
-class Gap:
-    row: Row
-    table: Table
-
-    @property
-    def gap(self) -> Decimal:
-        return self.row.self_index - self.row.index
-
-
-def distribution(rows: list[Row], width: int = 5) -> list[tuple[int, int]]:
-    """(lower bound, count) of indices in bins of `width` points, from the lowest used bin."""
-    counts = Counter(min(int(r.index) // width * width, 100 - width) for r in rows)
-    if not counts:
-        return []
-    return [(low, counts.get(low, 0)) for low in range(min(counts), 100, width)]
-
-
-def biggest_gaps(all_tables: list[Table], limit: int = 10) -> list[Gap]:
-    gaps = [Gap(r, t) for t in all_tables for r in t.rows if r.self_index is not None]
-    return sorted(gaps, key=lambda g: (-g.gap, g.row.unit_code))[:limit]
