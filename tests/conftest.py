@@ -1,8 +1,17 @@
 """Shared test configuration. Engine tests (tests/engine) need no database."""
 
+import pytest
 from hypothesis import settings
+
+from tests import cast
 
 # No per-example time limit: CI shares two cores with a database server and a browser, and a
 # slow example is not a wrong one. Example counts stay as each test sets them.
 settings.register_profile("parindex", deadline=None)
 settings.load_profile("parindex")
+
+
+@pytest.fixture
+def admin_user(db):
+    """pytest-django's administrator (and so admin_client's) is the cast's."""
+    return cast.administrator()
