@@ -4,6 +4,8 @@ import pytest
 from django.core.cache import cache
 from hypothesis import settings
 
+from tests import cast
+
 # No per-example time limit: CI shares two cores with a database server and a browser, and a
 # slow example is not a wrong one. Example counts stay as each test sets them.
 settings.register_profile("parindex", deadline=None)
@@ -15,3 +17,9 @@ def _empty_cache():
     """Each test starts with an empty cache (published statistics are cached by snapshot)."""
     cache.clear()
     yield
+
+
+@pytest.fixture
+def admin_user(db):
+    """pytest-django's administrator (and so admin_client's) is the cast's."""
+    return cast.administrator()

@@ -12,6 +12,8 @@
    forms, template tags and commands call a service and never create, save, update or delete
    rows themselves. Allowed to write: `services` (module or package), `models.py` (a model's own save), migrations, the change log itself, and
    the demo's builders.
+4. Test people come from one cast: no test file but tests/cast.py calls `create_user(` or
+   `create_superuser(`; the others ask `cast.person`, `cast.administrator` and friends.
 
 Each checker is shown a tiny good and bad example first, to prove it catches the bad one.
 """
@@ -27,6 +29,7 @@ from pathlib import Path
 import parindex
 
 SOURCE = Path(parindex.__file__).parent
+TESTS = Path(__file__).parent
 EXEMPT = {
     "policy.py",
     "demo/services.py",  # creates the demo's administrator
@@ -203,3 +206,42 @@ def test_only_services_write_rows():
         if not is_allowed(path) and (calls := write_calls(path.read_text(encoding="utf-8")))
     }
     assert offenders == {}, "move these writes into a service: " + repr(offenders)
+
+
+# --------------------------------------------------------------------------- rule 4
+
+PEOPLE_MAKERS = {"create_user", "create_superuser"}
+
+
+def people_made(source: str) -> list[int]:
+    """Lines of `source` that make an account (`….create_user(…)`, `create_superuser(…)`);
+    words in comments and strings do not count."""
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call)
+        and (node.func.attr if isinstance(node.func, ast.Attribute)
+             else getattr(node.func, "id", None)) in PEOPLE_MAKERS
+    ]
+
+
+def test_the_people_checker_catches_accounts_made_outside_the_cast():
+    good = ('"""The officer (cast.person, never create_user(...) here)."""\n'
+            'officer = cast.person("officer", unit, Role.Kind.OFFICER)\n'
+            'admin = cast.administrator()  # not User.objects.create_superuser("root")\n'
+            'users = django_user_model.objects.filter(is_staff=True)\n')
+    bad = ('officer = django_user_model.objects.create_user("officer", password="x")\n'
+           'root = get_user_model().objects.create_superuser("root")\n'
+           'clerk = create_user("clerk")\n')
+    assert people_made(good) == []
+    assert people_made(bad) == [1, 2, 3]
+
+
+def test_test_people_are_made_only_by_the_cast():
+    found = [
+        f"{path.relative_to(TESTS).as_posix()}:{line}"
+        for path in sorted(TESTS.rglob("*.py"))
+        if path != TESTS / "cast.py"
+        for line in people_made(path.read_text(encoding="utf-8"))
+    ]
+    assert found == [], "make test people with tests/cast.py (cast.person, cast.administrator)"

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from parindex import policy
 from parindex.assessments.models import Sheet
+from tests import cast
 from tests.assessments.cycle import build_cycle, fresh
 
 S = Sheet.State
@@ -159,14 +160,14 @@ def test_anonymous_is_refused_everything(cycle):
     assert not policy.visible_rounds(anonymous).exists()
 
 
-def test_querysets_of_rounds_to_manage_surveys_and_results(cycle, django_user_model):
+def test_querysets_of_rounds_to_manage_surveys_and_results(cycle):
     from parindex.surveys.models import RespondentGroup, Response, Survey
 
     survey = Survey.objects.create(round=cycle.round, name="Điều tra")
     group = RespondentGroup.objects.create(survey=survey, code="dan", name="Người dân")
     Response.objects.create(group=group, unit=cycle.units[0], answers="A",
                             created_at=timezone.now())
-    staff = django_user_model.objects.create_user("staff-only", is_staff=True)
+    staff = cast.staff()
 
     def who(queryset_of):
         return {p for p in [*PEOPLE, "staff"]
@@ -202,11 +203,11 @@ def test_lifecycle_of_survey_and_results(cycle):
 
 
 @pytest.mark.parametrize("check", [policy.can_manage_units, policy.can_manage_frameworks])
-def test_reference_data_is_managed_by_administrators_only(cycle, check, django_user_model):
+def test_reference_data_is_managed_by_administrators_only(cycle, check):
     assert {p for p in PEOPLE if check(fresh(getattr(cycle, p)))} == set()
-    admin = django_user_model.objects.create_superuser("root")
+    admin = cast.administrator()
     assert check(admin)
-    staff = django_user_model.objects.create_user("clerk", is_staff=True)
+    staff = cast.staff()
     assert not check(staff)
     admin.is_active = False
     assert not check(admin)

@@ -6,6 +6,7 @@ import pytest
 
 from parindex.assessments.models import Round
 from parindex.results import services
+from tests import cast
 from tests.results import factories as f
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.api.urls")]
@@ -43,7 +44,7 @@ def test_group_and_unit_results_carry_the_published_numbers(client, demo):
 
 def test_unpublished_results_are_not_served(client):
     draft = f.round_with(3, year=2023, code="draft-2023")
-    services.compute_round(f.admin(), draft)
+    services.compute_round(cast.administrator(), draft)
     Round.objects.filter(pk=draft.pk).update(published_on=f.PUBLISHED)  # marked, not published
     assert client.get("/api/rounds").json() == []
     assert client.get("/api/frameworks").json() == []

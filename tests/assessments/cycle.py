@@ -11,10 +11,10 @@ from parindex.assessments import services
 from parindex.assessments.models import Sheet
 from parindex.frameworks.models import Node
 from parindex.frameworks.services import import_framework
-from parindex.units.models import Role, Unit, UnitGroup
-from tests.frameworks.factories import administrator, mini_framework
+from parindex.units.models import Unit, UnitGroup
+from tests import cast
+from tests.frameworks.factories import mini_framework
 
-PASSWORD = "Cchc-2023-demo!"
 # A value per leaf of mini_framework(fields=2) that earns points, and the note for the leaves
 # that have no evidence.
 FILLED = {
@@ -22,13 +22,6 @@ FILLED = {
     "2.1": "không", "2.2": "100%", "2.3.1": "NA", "2.3.2": "1,25",
     "T.1": "3", "P.1": "0.5",
 }
-
-
-def make_user(username: str, unit: Unit | None = None, *kinds: str):
-    user = get_user_model().objects.create_user(username, password=PASSWORD)
-    for kind in kinds:
-        Role.objects.create(user=user, unit=unit, kind=kind)
-    return user
 
 
 def build_cycle(units: int = 2, fields: int = 2, code: str = "r2023") -> SimpleNamespace:
@@ -42,21 +35,10 @@ def build_cycle(units: int = 2, fields: int = 2, code: str = "r2023") -> SimpleN
         for i in range(1, units + 1)
     ]
     framework = import_framework(
-        administrator(), mini_framework(code=f"{code}-huyen", year=2023, fields=fields)
+        cast.administrator(), mini_framework(code=f"{code}-huyen", year=2023, fields=fields)
     )
-    K = Role.Kind
-    c = SimpleNamespace(organiser=organiser, units=assessed, framework=framework)
-    c.manager = make_user(f"{code}-manager", organiser, K.MANAGER)
-    c.council = make_user(f"{code}-council", organiser, K.COUNCIL)
-    c.viewer = make_user(f"{code}-viewer", organiser, K.VIEWER)
-    c.appraiser = make_user(f"{code}-appraiser", organiser, K.APPRAISER)
-    c.field_appraiser = make_user(f"{code}-appraiser-f1", organiser, K.APPRAISER)
-    c.officer = make_user(f"{code}-officer1", assessed[0], K.OFFICER)
-    c.head = make_user(f"{code}-head1", assessed[0], K.HEAD)
-    c.unit_viewer = make_user(f"{code}-uviewer1", assessed[0], K.VIEWER)
-    c.other_officer = make_user(f"{code}-officer2", assessed[1], K.OFFICER)
-    c.other_head = make_user(f"{code}-head2", assessed[1], K.HEAD)
-    c.outsider = make_user(f"{code}-outsider")
+    c = SimpleNamespace(organiser=organiser, units=assessed, framework=framework,
+                        **cast.round_people(code, organiser, assessed))
     c.round = services.open_round(
         c.manager, code=code, name=f"Kỳ đánh giá {code}", year=2023, organiser=organiser,
         frameworks=[framework], units=assessed,

@@ -12,17 +12,15 @@ from parindex.frameworks.services import import_framework
 from parindex.history.models import Change
 from parindex.units.models import Role, Unit
 from parindex.units.services import import_units
-from tests.assessments.cycle import make_user
+from tests import cast
 from tests.frameworks.factories import (
     GOOD_VALUES,
-    administrator,
     district_rows,
     mini_framework,
     score_rows,
     write_scores,
     write_units,
 )
-from tests.results.factories import admin
 
 pytestmark = pytest.mark.django_db
 
@@ -34,10 +32,10 @@ def round(tmp_path):
         {"code": "STP", "name": "Sở Tư pháp", "unit_group": "so", "parent_code": "GL"},
         {"code": "X01", "name": "UBND xã 1", "unit_group": "xa", "parent_code": "H01"},
     ]
-    import_units(administrator(), write_units(tmp_path / "units.csv", rows))
-    import_framework(administrator(), mini_framework(code="fw-huyen"))
-    import_framework(administrator(), mini_framework(code="fw-so", group="so", fields=1))
-    boss = make_user("snv-boss", Unit.objects.get(code="SNV"), Role.Kind.MANAGER)
+    import_units(cast.administrator(), write_units(tmp_path / "units.csv", rows))
+    import_framework(cast.administrator(), mini_framework(code="fw-huyen"))
+    import_framework(cast.administrator(), mini_framework(code="fw-so", group="so", fields=1))
+    boss = cast.person("snv-boss", Unit.objects.get(code="SNV"), Role.Kind.MANAGER)
     return create_round(
         boss,
         "r2021",
@@ -53,7 +51,7 @@ def round(tmp_path):
 @pytest.fixture
 def manager(round):
     """A round manager of SNV, the unit organising the test round."""
-    return make_user("snv-manager", Unit.objects.get(code="SNV"), Role.Kind.MANAGER)
+    return cast.person("snv-manager", Unit.objects.get(code="SNV"), Role.Kind.MANAGER)
 
 
 def test_create_round(round):
@@ -64,7 +62,7 @@ def test_create_round(round):
 
 
 def test_create_round_is_a_door_for_the_organisers_manager(round, manager):
-    council = make_user("snv-council", Unit.objects.get(code="SNV"), Role.Kind.COUNCIL)
+    council = cast.person("snv-council", Unit.objects.get(code="SNV"), Role.Kind.COUNCIL)
     with pytest.raises(PermissionDenied):
         create_round(council, "r2022", "x", 2022, "SNV", ["fw-huyen"])
     assert not Round.objects.filter(code="r2022").exists()
@@ -77,9 +75,10 @@ def test_create_round_is_a_door_for_the_organisers_manager(round, manager):
 
 
 def test_create_round_errors(round):
-    import_framework(administrator(), mini_framework(code="fw-huyen-b"))
+    import_framework(cast.administrator(), mini_framework(code="fw-huyen-b"))
     with pytest.raises(ValidationError) as info:
-        create_round(admin(), "r2021", "x", 2021, "NOPE", ["fw-huyen", "fw-huyen-b", "ghost"])
+        create_round(cast.administrator(), "r2021", "x", 2021, "NOPE",
+                     ["fw-huyen", "fw-huyen-b", "ghost"])
     text = " ".join(info.value.messages)
     assert "already exists" in text and "NOPE" in text and "ghost" in text
     assert "same unit group" in text

@@ -7,13 +7,13 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.utils import translation
 
 from parindex.assessments.models import Round, Score
 from parindex.awards.models import AwardForm, Campaign
 from parindex.frameworks.models import Framework, Node
 from parindex.units.models import Role, Unit, UnitGroup
+from tests import cast
 
 
 @pytest.fixture(autouse=True)
@@ -101,36 +101,29 @@ def scored_round(districts, group, province):
     return round
 
 
-def make_user(username, *roles, **extra):
-    user = get_user_model().objects.create_user(username, password="pw-" + username, **extra)
-    for unit, kind in roles:
-        Role.objects.create(user=user, unit=unit, kind=kind)
-    return user
-
-
 @pytest.fixture
 def manager(district):
-    return make_user("manager", (district, Role.Kind.MANAGER))
+    return cast.round_manager(district)
 
 
 @pytest.fixture
 def council(district):
-    return make_user("council", (district, Role.Kind.COUNCIL))
+    return cast.person("council", district, Role.Kind.COUNCIL)
 
 
 @pytest.fixture
 def officer(district):
-    return make_user("officer", (district, Role.Kind.OFFICER))
+    return cast.person("officer", district, Role.Kind.OFFICER)
 
 
 @pytest.fixture
 def other_officer(districts):
-    return make_user("other", (districts["PLEIKU"], Role.Kind.OFFICER))
+    return cast.person("other", districts["PLEIKU"], Role.Kind.OFFICER)
 
 
 @pytest.fixture
 def outsider(db):
-    return make_user("outsider")
+    return cast.outsider()
 
 
 @pytest.fixture
@@ -157,11 +150,11 @@ def province_campaign(province, scored_round):
 
 @pytest.fixture
 def province_manager(province):
-    return make_user("pmanager", (province, Role.Kind.MANAGER))
+    return cast.round_manager(province, "pmanager")
 
 
 @pytest.fixture
-def demo_campaign(district, admin_user):
+def demo_campaign(district):
     from parindex.demo.awards import load_demo_campaign
 
-    return load_demo_campaign(admin_user)
+    return load_demo_campaign(cast.administrator())

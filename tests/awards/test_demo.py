@@ -5,13 +5,14 @@ import pytest
 from parindex.awards.models import Award, Campaign, Nomination
 from parindex.demo.awards import load_demo_campaign
 from parindex.demo.services import load_demo
+from tests import cast
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_campaigns_on_the_gialai_demo(admin_user):
+def test_demo_campaigns_on_the_gialai_demo():
     load_demo()
-    campaign = load_demo_campaign(admin_user)
+    campaign = load_demo_campaign(cast.administrator())
     assert campaign.round.code == "gialai-2021"
     assert campaign.awarder_unit.name == "UBND huyện Ia Grai"
     assert Award.objects.filter(campaign=campaign, kind="collective").count() == 8
@@ -26,6 +27,6 @@ def test_demo_campaigns_on_the_gialai_demo(admin_user):
     ia_grai = proposals.get(recipient_unit__code="IAGRAI")
     assert ia_grai.result_rank == 1 and ia_grai.result_band == "Tốt"
 
-    load_demo_campaign(admin_user)  # twice: nothing added
+    load_demo_campaign(cast.administrator())  # twice: nothing added
     assert Nomination.objects.filter(campaign=province).count() == proposals.count()
     assert Award.objects.count() == 31

@@ -8,8 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from parindex import policy
 from parindex.awards.models import Award, Nomination
 from parindex.units.models import Role
-
-from .conftest import make_user
+from tests import cast
 
 pytestmark = pytest.mark.django_db
 
@@ -22,12 +21,12 @@ def people(district, districts, manager, council, officer, other_officer, outsid
     return {
         "manager": manager,
         "council": council,
-        "viewer": make_user("viewer", (district, Role.Kind.VIEWER)),
+        "viewer": cast.person("viewer", district, Role.Kind.VIEWER),
         "officer": officer,
-        "head": make_user("head", (district, Role.Kind.HEAD)),
+        "head": cast.person("head", district, Role.Kind.HEAD),
         "other_officer": other_officer,
         "outsider": outsider,
-        "superuser": make_user("root", is_superuser=True),
+        "superuser": cast.administrator(),
         "anonymous": AnonymousUser(),
     }
 

@@ -17,8 +17,7 @@ from parindex.awards.models import (
 from parindex.awards.rules import identity_key
 from parindex.history.models import Change as AwardChange
 from parindex.units.models import Role
-
-from .conftest import make_user
+from tests import cast
 
 pytestmark = pytest.mark.django_db
 
@@ -171,7 +170,7 @@ def test_a_collective_proposed_from_results_cannot_be_nominated_again(
 ):
     services.replace_rules(province_manager, province_campaign, [{"kind": "top", "top": 1}])
     services.propose_from_results(province_manager, province_campaign)
-    ia_grai_officer = make_user("o2", (districts["IAGRAI"], Role.Kind.OFFICER))
+    ia_grai_officer = cast.person("o2", districts["IAGRAI"], Role.Kind.OFFICER)
     with pytest.raises(ValidationError, match="proposed from the results"):
         services.nominate(ia_grai_officer, province_campaign, unit=districts["IAGRAI"],
                           kind="collective", name="", recipient_unit=districts["IAGRAI"],
@@ -487,7 +486,7 @@ def test_proposals_from_results_only_the_manager_withdraws(
 ):
     services.replace_rules(province_manager, province_campaign, [{"kind": "top", "top": 1}])
     [proposal], _ = services.propose_from_results(province_manager, province_campaign)
-    unit_officer = make_user("o2", (districts["IAGRAI"], Role.Kind.OFFICER))
+    unit_officer = cast.person("o2", districts["IAGRAI"], Role.Kind.OFFICER)
     for user in (unit_officer, province_manager):
         with pytest.raises(PermissionDenied):
             services.update_nomination(proposal, user, name="X")

@@ -3,7 +3,8 @@ the head submits, the appraiser cuts a score and asks for an explanation, the of
 the appraiser finalises, the council approves; another unit's officer finds nothing."""
 
 import pytest
-from tests.assessments.cycle import FILLED, PASSWORD, build_cycle, fill, fresh, submitted
+from tests import cast
+from tests.assessments.cycle import FILLED, build_cycle, fill, fresh, submitted
 from tests.assessments.files import PDF
 
 from parindex.assessments import services
@@ -16,7 +17,7 @@ def login(page, base, user):
     page.context.clear_cookies()
     page.goto(f"{base}/accounts/login/")
     page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=password]", cast.PASSWORD)
     page.click("main form button[type=submit]")
     page.wait_for_load_state()
 

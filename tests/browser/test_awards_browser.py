@@ -6,23 +6,17 @@ Selectors use names, ids and URLs, not labels, so the test holds in either langu
 import io
 
 import pytest
-from django.contrib.auth import get_user_model
+from tests import cast
 
 from parindex.awards.models import Award, Campaign, Nomination
 from parindex.units.models import Role, Unit, UnitGroup
-
-
-def user(username, unit, kind):
-    person = get_user_model().objects.create_user(username, password="pw-" + username)
-    Role.objects.create(user=person, unit=unit, kind=kind)
-    return person
 
 
 def log_in(page, base, username):
     page.context.clear_cookies()
     page.goto(f"{base}/accounts/login/")
     page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pw-" + username)
+    page.fill("input[name=password]", cast.PASSWORD)
     page.click("main form button[type=submit]")
     page.wait_for_load_state()
 
@@ -31,9 +25,9 @@ def log_in(page, base, username):
 def test_nominate_review_decide_print(live_server, page):
     group = UnitGroup.objects.create(code="huyen", name="UBND cấp huyện")
     district = Unit.objects.create(code="IAGRAI", name="UBND huyện Ia Grai", group=group)
-    user("officer", district, Role.Kind.OFFICER)
-    user("council", district, Role.Kind.COUNCIL)
-    user("manager", district, Role.Kind.MANAGER)
+    cast.person("officer", district, Role.Kind.OFFICER)
+    cast.person("council", district, Role.Kind.COUNCIL)
+    cast.round_manager(district)
     campaign = Campaign.objects.create(
         code="iagrai-2021", name="Khen thưởng CCHC 2021", year=2021, awarder_unit=district,
         awarder_kind="district_chairman", awarder_title="Chủ tịch Ủy ban nhân dân huyện Ia Grai",

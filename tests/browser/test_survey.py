@@ -3,8 +3,8 @@
 import pytest
 from django.test import Client
 from playwright.sync_api import expect
-from tests.frameworks.factories import administrator
-from tests.surveys.conftest import FRAMEWORK, definition, make_units, organiser, round_manager
+from tests import cast
+from tests.surveys.conftest import FRAMEWORK, definition, make_units, organiser
 
 from parindex.assessments.models import Round
 from parindex.engine.framework import framework_from_dict
@@ -17,12 +17,12 @@ def survey(transactional_db):
     make_units(["IAGRAI", "PLEIKU"])
     round_ = Round.objects.create(code="r2021", name="Kỳ 2021", year=2021,
                                   organiser=organiser())
-    round_.frameworks.add(import_framework(administrator(), framework_from_dict(FRAMEWORK)))
+    round_.frameworks.add(import_framework(cast.administrator(), framework_from_dict(FRAMEWORK)))
     return create_survey(round_, definition())
 
 
-def manager_cookie(live_server, django_user_model):
-    user = round_manager(django_user_model)
+def manager_cookie(live_server):
+    user = cast.round_manager(organiser())
     client = Client()
     client.force_login(user)
     session = client.cookies["sessionid"].value
@@ -34,8 +34,8 @@ def points_of(page, unit):
 
 
 def test_citizen_answers_on_a_phone_and_the_score_moves(
-        live_server, survey, phone_page, page, django_user_model):
-    page.context.add_cookies([manager_cookie(live_server, django_user_model)])
+        live_server, survey, phone_page, page):
+    page.context.add_cookies([manager_cookie(live_server)])
     scores_url = f"{live_server.url}/survey/r2021/scores/"
     page.goto(scores_url)
     assert points_of(page, "IAGRAI") == []

@@ -8,6 +8,7 @@ from django.core.management.base import CommandError
 from parindex.assessments.models import Score
 from parindex.frameworks.models import Framework
 from parindex.units.models import Unit
+from tests import cast
 from tests.assessments.test_rounds_and_scores import round  # noqa: F401 (a fixture)
 from tests.frameworks.factories import district_rows, score_rows, write_scores, write_units
 
@@ -20,14 +21,14 @@ CP1258_UNITS = (UNITS_HEADER + "H01,UBND huyện Đak Đoa,huyen\n").encode("cp1
 
 
 @pytest.fixture(autouse=True)
-def root(django_user_model):
+def root(db):
     """The administrator the commands act as (`--as root`)."""
-    return django_user_model.objects.create_superuser("root")
+    return cast.administrator()
 
 
 def refused(capsys, *args) -> str:
     with pytest.raises(CommandError) as caught:
-        call_command(*args, "--as", "root")
+        call_command(*args, "--as", cast.ADMIN)
     assert caught.value.returncode == 2
     return str(caught.value) + capsys.readouterr().err
 
@@ -39,7 +40,7 @@ def test_import_units_refuses_more_rows_than_the_limit(settings, tmp_path, capsy
     assert "many.csv: the file has more than 3 rows (the limit)" in message
     assert not Unit.objects.exists()
     write_units(tmp_path / "many.csv", district_rows(2))  # at the limit: fine
-    call_command("import_units", str(path), "--as", "root")
+    call_command("import_units", str(path), "--as", cast.ADMIN)
     assert Unit.objects.count() == 3
 
 
@@ -79,7 +80,7 @@ def test_import_units_reads_what_excel_writes(tmp_path, encoding, delimiter):
         data = b"\xfe\xff" + data  # Excel's BOM
     path = tmp_path / "units.csv"
     path.write_bytes(data)
-    call_command("import_units", str(path), "--as", "root")
+    call_command("import_units", str(path), "--as", cast.ADMIN)
     assert Unit.objects.get().name == "UBND huyện Ia Grai"
 
 

@@ -5,11 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
-
 from parindex.engine.framework import framework_from_dict
-
-ADMIN = "admin-tests"
 
 BANDS = [
     {"code": "tot", "label": "Tốt", "min": 80},
@@ -182,9 +178,3 @@ def score_rows(unit_codes, values=None, stage="appraised") -> list[dict]:
 def write_scores(path: Path, rows: list[dict]) -> Path:
     return write_csv(path, SCORE_COLUMNS, rows)
 
-
-def administrator():
-    """The superuser who imports the tests' units and frameworks (created on first use)."""
-    User = get_user_model()
-    return User.objects.filter(username=ADMIN).first() or User.objects.create_superuser(
-        ADMIN, password="Cchc-2023-admin!")

@@ -9,17 +9,18 @@ from parindex.frameworks.models import Framework
 from parindex.frameworks.services import import_framework
 from parindex.units.models import Unit
 from parindex.units.services import import_units
+from tests import cast
 
-from .factories import administrator, district_rows, mini_framework, write_units
+from .factories import district_rows, mini_framework, write_units
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff(client, django_user_model, tmp_path):
-    import_units(administrator(), write_units(tmp_path / "u.csv", district_rows(2)))
-    import_framework(administrator(), mini_framework())
-    user = django_user_model.objects.create_superuser("boss", "b@example.invalid", "x-Pass-1234")
+def staff(client, tmp_path):
+    import_units(cast.administrator(), write_units(tmp_path / "u.csv", district_rows(2)))
+    import_framework(cast.administrator(), mini_framework())
+    user = cast.administrator()
     create_round(user, "r", "Kỳ 2021", 2021, "GL", ["mini-huyen-2021"])
     client.force_login(user)
     return client

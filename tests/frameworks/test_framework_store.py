@@ -7,7 +7,7 @@ from parindex.frameworks.models import Framework, Node
 from parindex.frameworks.selectors import engine_framework
 from parindex.frameworks.services import import_framework
 from parindex.units.models import UnitGroup
-from tests.frameworks.factories import administrator
+from tests import cast
 
 from .factories import mini_framework, mini_framework_dict
 
@@ -20,7 +20,7 @@ def huyen():
 
 
 def test_nodes_are_stored_in_document_order_with_depth_parent_and_sums(huyen):
-    model = import_framework(administrator(), mini_framework())
+    model = import_framework(cast.administrator(), mini_framework())
 
     nodes = list(model.nodes.order_by("position"))
     assert [n.code for n in nodes] == [n.code for n in mini_framework().iter_nodes()]
@@ -51,7 +51,7 @@ def test_engine_framework_rebuilds_the_same_structure_in_two_queries(
     huyen, django_assert_max_num_queries
 ):
     original = mini_framework()
-    model = Framework.objects.get(pk=import_framework(administrator(), original).pk)
+    model = Framework.objects.get(pk=import_framework(cast.administrator(), original).pk)
     with django_assert_max_num_queries(2):
         rebuilt = engine_framework(model)
     assert rebuilt == original
@@ -60,7 +60,7 @@ def test_engine_framework_rebuilds_the_same_structure_in_two_queries(
 
 def test_import_takes_a_constant_number_of_queries(huyen, django_assert_max_num_queries):
     # 2 fields → 16 nodes; 12 fields → 56 nodes (below SQLite's 99-row insert batch).
-    admin = administrator()
+    admin = cast.administrator()
     with django_assert_max_num_queries(12) as small:
         import_framework(admin, mini_framework(code="small", fields=2))
     with django_assert_max_num_queries(12) as large:
@@ -71,18 +71,18 @@ def test_import_takes_a_constant_number_of_queries(huyen, django_assert_max_num_
 
 def test_unknown_unit_group_is_an_error(db):
     with pytest.raises(FrameworkError, match="unit group 'huyen' does not exist"):
-        import_framework(administrator(), mini_framework())
+        import_framework(cast.administrator(), mini_framework())
     assert not Framework.objects.exists()
 
 
 def test_existing_code_needs_replace(huyen):
-    first = import_framework(administrator(), mini_framework())
+    first = import_framework(cast.administrator(), mini_framework())
     with pytest.raises(FrameworkError, match="exists"):
-        import_framework(administrator(), mini_framework())
+        import_framework(cast.administrator(), mini_framework())
     data = mini_framework_dict()
     data["name"] = "Đổi tên"
     data["nodes"] = data["nodes"][:1]
-    replaced = import_framework(administrator(), framework_from_dict(data), replace=True)
+    replaced = import_framework(cast.administrator(), framework_from_dict(data), replace=True)
     assert replaced.pk == first.pk
     assert replaced.name == "Đổi tên"
     assert Node.objects.filter(framework=replaced).count() == 6
@@ -92,12 +92,12 @@ def test_replace_is_refused_while_scores_use_the_framework(huyen):
     from parindex.assessments.models import Round, Score
     from parindex.units.models import Unit
 
-    model = import_framework(administrator(), mini_framework())
+    model = import_framework(cast.administrator(), mini_framework())
     unit = Unit.objects.create(code="H01", name="Huyện 1", group=huyen)
     round = Round.objects.create(code="r", name="r", year=2021)
     Score.objects.create(round=round, unit=unit, node=model.nodes.get(code="1.1"), value="yes")
     before = list(Node.objects.values_list("pk", "code", "max_points"))
 
     with pytest.raises(FrameworkError, match="scores already use"):
-        import_framework(administrator(), mini_framework(), replace=True)
+        import_framework(cast.administrator(), mini_framework(), replace=True)
     assert list(Node.objects.values_list("pk", "code", "max_points")) == before

@@ -10,14 +10,15 @@ from parindex.frameworks.services import import_framework
 from parindex.history.models import Change
 from parindex.units.models import Role, Unit, UnitGroup
 from parindex.units.services import import_units
-from tests.frameworks.factories import administrator, district_rows, mini_framework, write_units
+from tests import cast
+from tests.frameworks.factories import district_rows, mini_framework, write_units
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def unit(tmp_path):
-    import_units(administrator(), write_units(tmp_path / "u.csv", district_rows(2)))
+    import_units(cast.administrator(), write_units(tmp_path / "u.csv", district_rows(2)))
     return Unit.objects.get(code="H01")
 
 
@@ -35,7 +36,7 @@ def change_form(unit, **changes):
 
 
 def test_an_admin_edit_is_logged_with_before_and_after_and_shown_in_its_history(client, unit):
-    admin = administrator()
+    admin = cast.administrator()
     client.force_login(admin)
     url = reverse("admin:units_unit_change", args=[unit.pk])
     page = client.post(url, change_form(unit, name="UBND thị xã <b>1</b>"))
@@ -50,9 +51,9 @@ def test_an_admin_edit_is_logged_with_before_and_after_and_shown_in_its_history(
     assert admin.username in html
 
 
-def test_roles_added_inline_and_a_deletion_are_logged(client, unit, django_user_model):
-    admin = administrator()
-    officer = django_user_model.objects.create_user("officer")
+def test_roles_added_inline_and_a_deletion_are_logged(client, unit):
+    admin = cast.administrator()
+    officer = cast.outsider()
     client.force_login(admin)
     url = reverse("admin:units_unit_change", args=[unit.pk])
     client.post(url, change_form(unit, **{"roles-0-user": officer.pk, "roles-0-kind": "officer"}))
@@ -66,8 +67,8 @@ def test_roles_added_inline_and_a_deletion_are_logged(client, unit, django_user_
     assert history.for_object(role).first().action == "delete"
 
 
-def test_staff_without_administrator_rights_changes_nothing(client, unit, django_user_model):
-    staff = django_user_model.objects.create_user("clerk", is_staff=True)
+def test_staff_without_administrator_rights_changes_nothing(client, unit):
+    staff = cast.staff()
     staff.user_permissions.add(*Permission.objects.filter(codename__endswith="_unit"))
     client.force_login(staff)
     before = Change.objects.count()
@@ -78,10 +79,10 @@ def test_staff_without_administrator_rights_changes_nothing(client, unit, django
 
 
 def test_a_round_edited_in_the_admin_is_in_the_round_history(client, unit):
-    framework = import_framework(administrator(), mini_framework())
+    framework = import_framework(cast.administrator(), mini_framework())
     round = Round.objects.create(code="r", name="Kỳ cũ", year=2021)
     round.frameworks.add(framework)
-    client.force_login(administrator())
+    client.force_login(cast.administrator())
     page = client.post(reverse("admin:assessments_round_change", args=[round.pk]), {
         "code": "r", "name": "Kỳ mới", "year": "2021", "organiser": "",
         "frameworks": [framework.pk], "decision_number": "", "published_on": "",
@@ -93,7 +94,7 @@ def test_a_round_edited_in_the_admin_is_in_the_round_history(client, unit):
 
 def test_a_bulk_delete_in_the_admin_logs_each_record(client, db):
     groups = [UnitGroup.objects.create(code=f"g{i}", name=f"Nhóm {i}") for i in range(2)]
-    client.force_login(administrator())
+    client.force_login(cast.administrator())
     client.post(reverse("admin:units_unitgroup_changelist"), {
         "action": "delete_selected", "_selected_action": [g.pk for g in groups], "post": "yes"})
     assert not UnitGroup.objects.exists()

@@ -3,13 +3,13 @@
 import datetime
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from parindex import history
 from parindex.history.models import Change
 from parindex.units.models import Unit, UnitGroup
+from tests import cast
 
 BEFORE = [("assessments", "0002_assessment_cycle"), ("awards", "0004_nomination_withdrawn"),
           ("history", "0001_initial")]
@@ -23,7 +23,7 @@ def unit(db):
 
 
 def test_a_change_records_actor_action_object_part_sides_reason_and_scope(unit):
-    user = get_user_model().objects.create_user("nv")
+    user = cast.outsider()
     change = history.record(user, "update", unit, scope=unit.group, part="name",
                             changes={"name": ["Cũ", "Mới"], "note": [None, "x"]}, reason="Đổi tên")
     change = Change.objects.get(pk=change.pk)

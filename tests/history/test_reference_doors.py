@@ -5,7 +5,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
@@ -18,7 +17,8 @@ from parindex.frameworks.services import delete_framework, import_framework
 from parindex.history.models import Change
 from parindex.units.models import Unit, UnitGroup
 from parindex.units.services import import_units
-from tests.frameworks.factories import administrator, district_rows, mini_framework, write_units
+from tests import cast
+from tests.frameworks.factories import district_rows, mini_framework, write_units
 
 pytestmark = pytest.mark.django_db
 PARINDEX = Path(sys.executable).with_name("parindex")
@@ -27,11 +27,11 @@ PARINDEX = Path(sys.executable).with_name("parindex")
 @pytest.fixture
 def clerk(db):
     """Signed in and staff, but no administrator: may not touch reference data."""
-    return get_user_model().objects.create_user("clerk", is_staff=True)
+    return cast.staff("clerk")
 
 
 def test_a_units_import_logs_each_unit_and_the_file(tmp_path):
-    admin = administrator()
+    admin = cast.administrator()
     import_units(admin, write_units(tmp_path / "a.csv", district_rows(2)))
     h01 = Unit.objects.get(code="H01")
     created = history.for_object(h01).get()
@@ -53,9 +53,9 @@ def test_a_units_import_logs_each_unit_and_the_file(tmp_path):
 
 def test_the_same_units_file_twice_adds_no_row(tmp_path):
     path = write_units(tmp_path / "a.csv", district_rows(2))
-    import_units(administrator(), path)
+    import_units(cast.administrator(), path)
     count = Change.objects.count()
-    import_units(administrator(), path)
+    import_units(cast.administrator(), path)
     assert Change.objects.count() == count
 
 
@@ -79,7 +79,7 @@ def test_import_units_command_needs_an_allowed_actor(tmp_path, clerk, extra, mes
 
 
 def test_import_units_command_names_its_actor(tmp_path):
-    admin = administrator()
+    admin = cast.administrator()
     call_command("import_units", str(write_units(tmp_path / "a.csv", district_rows(2))),
                  "--as", admin.username)
     assert set(Change.objects.values_list("actor__username", flat=True)) == {admin.username}
@@ -91,7 +91,7 @@ def huyen(db):
 
 
 def test_a_framework_import_replace_and_delete_are_logged(huyen):
-    admin = administrator()
+    admin = cast.administrator()
     model = import_framework(admin, mini_framework())
     first = history.for_object(model).get()
     assert (first.actor, first.action, first.before) == (admin, "import", {})
@@ -112,7 +112,7 @@ def test_a_refused_framework_import_or_delete_writes_nothing(huyen, clerk):
     with pytest.raises(PermissionDenied):
         import_framework(clerk, mini_framework())
     assert not Framework.objects.exists() and not Change.objects.exists()
-    model = import_framework(administrator(), mini_framework())
+    model = import_framework(cast.administrator(), mini_framework())
     with pytest.raises(PermissionDenied):
         delete_framework(clerk, model)
     with pytest.raises(PermissionDenied):

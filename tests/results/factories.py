@@ -7,6 +7,7 @@ import datetime
 from parindex.assessments.models import Round, Score
 from parindex.frameworks.models import Framework, Node
 from parindex.units.models import Unit, UnitGroup
+from tests import cast
 
 BANDS = [
     {"code": "tot", "label": "Tốt", "min": "80"},
@@ -113,15 +114,6 @@ def round_with(
 PUBLISHED = datetime.date(2022, 4, 15)
 
 
-def admin():
-    """The person the results services act as in these tests: a superuser."""
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.get_or_create(
-        username="results-admin", defaults={"is_superuser": True, "is_staff": True}
-    )[0]
-
-
 def published_round(n: int, year: int) -> tuple[Round, UnitGroup]:
     """A computed and published round of `n` units (Y<year>-001 …) in a group of its own, so it
     has no earlier year: the size-only difference that the query-count tests compare."""
@@ -136,6 +128,6 @@ def published_round(n: int, year: int) -> tuple[Round, UnitGroup]:
         published_on=PUBLISHED,
         unit_list=units(n, unit_group=own_group, prefix=f"Y{year}-"),
     )
-    services.compute_round(admin(), rnd)
-    services.publish(admin(), rnd)
+    services.compute_round(cast.administrator(), rnd)
+    services.publish(cast.administrator(), rnd)
     return rnd, own_group

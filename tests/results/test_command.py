@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from parindex.results.models import ResultSnapshot
+from tests import cast
 
 from . import factories as f
 
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def run(*args) -> str:
     """The command as the results' manager (a superuser here)."""
     out = io.StringIO()
-    call_command("round_results", *args, "--as", f.admin().username, stdout=out,
+    call_command("round_results", *args, "--as", cast.administrator().username, stdout=out,
                  stderr=io.StringIO())
     return out.getvalue()
 

@@ -15,6 +15,7 @@ from parindex.assessments.models import Score, Sheet
 from parindex.results import services
 from parindex.results.models import ResultSnapshot
 from parindex.units.models import Role, Unit
+from tests import cast
 
 from . import factories as f
 
@@ -109,7 +110,7 @@ def test_year_over_year_follows_predecessors():
         unit.valid_from = datetime.date(2022, 1, 1)
         unit.save()
     f.round_with(2, year=2022, published_on=f.PUBLISHED, unit_list=[merged, successor])
-    services.publish_demo_rounds(f.admin())
+    services.publish_demo_rounds(cast.administrator())
     from parindex.assessments.models import Round
     from parindex.results.selectors import tables
 
@@ -139,7 +140,7 @@ def test_query_count_does_not_grow_with_units(client, django_assert_max_num_quer
 
 def test_unpublished_results_never_reach_public_pages(client):
     draft = f.round_with(3, year=2023, code="draft-2023")
-    services.compute_round(f.admin(), draft)  # computed, not published
+    services.compute_round(cast.administrator(), draft)  # computed, not published
     public = [
         reverse("results_overview", args=[draft.code]),
         reverse("results_ranking", args=[draft.code, "huyen"]),
@@ -159,12 +160,12 @@ def test_unpublished_results_never_reach_public_pages(client):
 
 def test_a_newer_draft_does_not_replace_the_published_numbers(client):
     rnd = f.round_with(3, published_on=f.PUBLISHED)
-    services.compute_round(f.admin(), rnd)
-    services.publish(f.admin(), rnd)
+    services.compute_round(cast.administrator(), rnd)
+    services.publish(cast.administrator(), rnd)
     Score.objects.filter(round=rnd, unit__code="U002", node__code="1.2", stage="appraised").update(
         value="3"
     )
-    services.compute_round(f.admin(), rnd)  # draft v2 says 75.00
+    services.compute_round(cast.administrator(), rnd)  # draft v2 says 75.00
     html = client.get(reverse("results_ranking", args=[rnd.code, "huyen"])).content.decode()
     assert "<strong>65,00</strong>" in row(html, "U002") and "<strong>75,00</strong>" not in html
     html = client.get(reverse("results_unit", args=[rnd.code, "huyen", "U002"])).content.decode()
@@ -172,7 +173,7 @@ def test_a_newer_draft_does_not_replace_the_published_numbers(client):
 
 
 def staff(perms=("view_resultsnapshot", "add_resultsnapshot")) -> User:
-    user = User.objects.create_user("appraiser", password="x-long-password", is_staff=True)
+    user = cast.staff()
     user.user_permissions.set(Permission.objects.filter(codename__in=perms))
     return user
 
@@ -210,10 +211,8 @@ def test_the_round_manager_publishes_and_an_officer_may_not(client):
     organiser = Unit.objects.create(code="SNV", name="Sở Nội vụ", group=f.group("so", "Sở"))
     rnd.organiser = organiser
     rnd.save()
-    manager = User.objects.create_user("snv.quanly", password="x-long-password")
-    Role.objects.create(user=manager, unit=organiser, kind=Role.Kind.MANAGER)
-    officer = User.objects.create_user("canbo", password="x-long-password")
-    Role.objects.create(user=officer, unit=Unit.objects.get(code="U001"), kind=Role.Kind.OFFICER)
+    manager = cast.round_manager(organiser, "snv.quanly")
+    officer = cast.person("canbo", Unit.objects.get(code="U001"), Role.Kind.OFFICER)
 
     client.force_login(officer)
     action = reverse("results_manage_action", args=[rnd.code, "compute"])
@@ -247,8 +246,8 @@ def test_long_rankings_are_paginated(client):
         published_on=f.PUBLISHED,
         self_scores=False,
     )
-    services.compute_round(f.admin(), rnd)
-    services.publish(f.admin(), rnd)
+    services.compute_round(cast.administrator(), rnd)
+    services.publish(cast.administrator(), rnd)
     url = reverse("results_ranking", args=[rnd.code, "xa"])
     first = units_in_order(client.get(url).content.decode())
     second = units_in_order(client.get(url, {"page": 2}).content.decode())
@@ -257,12 +256,12 @@ def test_long_rankings_are_paginated(client):
 
 def test_a_superseded_version_stays_readable(client):
     rnd = f.round_with(3, published_on=f.PUBLISHED)
-    services.compute_round(f.admin(), rnd)
-    services.publish(f.admin(), rnd)
+    services.compute_round(cast.administrator(), rnd)
+    services.publish(cast.administrator(), rnd)
     Score.objects.filter(round=rnd, unit__code="U002", node__code="1.2", stage="appraised").update(
         value="3"
     )
-    services.correct(f.admin(), rnd, reason="Sửa điểm 1.2")
+    services.correct(cast.administrator(), rnd, reason="Sửa điểm 1.2")
     url = reverse("results_ranking", args=[rnd.code, "huyen"])
     assert "<strong>75,00</strong>" in row(client.get(url).content.decode(), "U002")
     old = client.get(url, {"version": 1}).content.decode()
@@ -274,10 +273,10 @@ def test_a_superseded_version_stays_readable(client):
 
 def test_staff_list_of_rounds_shows_the_state_of_their_results(client):
     published = f.round_with(2, published_on=f.PUBLISHED)
-    services.compute_round(f.admin(), published)
-    services.publish(f.admin(), published)
+    services.compute_round(cast.administrator(), published)
+    services.publish(cast.administrator(), published)
     draft = f.round_with(2, year=2022)
-    services.compute_round(f.admin(), draft)
+    services.compute_round(cast.administrator(), draft)
     f.round_with(2, year=2023)
     url = reverse("results_manage_index")
     assert client.get(url).status_code == 302
@@ -294,8 +293,7 @@ def test_an_unapproved_round_with_sheets_is_neither_computed_nor_published(clien
     rnd.organiser = organiser
     rnd.save()
     Sheet.objects.create(round=rnd, unit=rnd.scores.first().unit, framework=rnd.frameworks.get())
-    manager = User.objects.create_user("snv.quanly", password="x-long-password")
-    Role.objects.create(user=manager, unit=organiser, kind=Role.Kind.MANAGER)
+    manager = cast.round_manager(organiser, "snv.quanly")
     client.force_login(manager)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # messages compared in English
     manage = reverse("results_manage", args=[rnd.code])

@@ -12,16 +12,15 @@ from parindex.frameworks.services import import_framework
 from parindex.results.selectors import round_results
 from parindex.units.models import Unit
 from parindex.units.services import import_units
+from tests import cast
 from tests.frameworks.factories import (
     GOOD_VALUES,
-    administrator,
     district_rows,
     mini_framework,
     score_rows,
     write_scores,
     write_units,
 )
-from tests.results.factories import admin
 
 pytestmark = pytest.mark.django_db
 
@@ -30,14 +29,15 @@ def build_round(tmp_path, code: str, n_units: int, fields: int = 2, scored=None)
     prefix = code.upper()
     # Each round scores its own unit group, so the rounds of one test do not see each other.
     rows = district_rows(n_units, group=code, prefix=prefix)
-    import_units(administrator(), write_units(tmp_path / f"{code}-units.csv", rows))
-    import_framework(administrator(), mini_framework(code=f"{code}-fw", group=code, fields=fields))
-    round = create_round(admin(), code, code, 2021, "GL", [f"{code}-fw"])
+    import_units(cast.administrator(), write_units(tmp_path / f"{code}-units.csv", rows))
+    import_framework(cast.administrator(),
+                     mini_framework(code=f"{code}-fw", group=code, fields=fields))
+    round = create_round(cast.administrator(), code, code, 2021, "GL", [f"{code}-fw"])
     units = [r["code"] for r in rows if r["unit_group"] == code]
     scored = units if scored is None else units[:scored]
     values = {k: v for k, v in GOOD_VALUES.items() if k[0] in "TP" or int(k[0]) <= fields}
     path = write_scores(tmp_path / f"{code}.csv", score_rows(scored, values))
-    import_scores(admin(), round, path)
+    import_scores(cast.administrator(), round, path)
     return round, path
 
 

@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -14,6 +13,7 @@ from parindex.assessments.models import Score, Sheet
 from parindex.history.models import Change
 from parindex.results import services
 from parindex.results.models import FrozenError, ResultDetail, ResultRow, ResultSnapshot
+from tests import cast
 
 from . import factories as f
 
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def test_compute_stores_a_draft_with_the_engines_numbers():
     rnd = f.round_with(3)
-    [snapshot] = services.compute_round(f.admin(), rnd)
+    [snapshot] = services.compute_round(cast.administrator(), rnd)
     assert snapshot.version == 1 and not snapshot.is_published
     rows = {r.unit_code: r for r in snapshot.rows.all()}
     assert [(r.rank, r.index) for r in snapshot.rows.order_by("rank")] == [
@@ -45,7 +45,7 @@ def test_compute_stores_a_draft_with_the_engines_numbers():
 
 def test_stored_inputs_reproduce_the_stored_rows():
     rnd = f.round_with(4)
-    [snapshot] = services.compute_round(f.admin(), rnd)
+    [snapshot] = services.compute_round(cast.administrator(), rnd)
     assert services.verify(snapshot) == []
     row = snapshot.rows.get(unit_code="U001")
     row.index = Decimal("99.00")
@@ -55,16 +55,16 @@ def test_stored_inputs_reproduce_the_stored_rows():
 
 def test_recompute_replaces_the_draft():
     rnd = f.round_with(2)
-    services.compute_round(f.admin(), rnd)
-    [again] = services.compute_round(f.admin(), rnd)
+    services.compute_round(cast.administrator(), rnd)
+    [again] = services.compute_round(cast.administrator(), rnd)
     assert ResultSnapshot.objects.filter(round=rnd).count() == 1
     assert again.version == 1
 
 
 def test_publish_freezes_the_snapshot_and_its_rows():
     rnd = f.round_with(3)
-    services.compute_round(f.admin(), rnd)
-    [snapshot] = services.publish(f.admin(), rnd, decision_number="197/QĐ-UBND", published_on=f.PUBLISHED)
+    services.compute_round(cast.administrator(), rnd)
+    [snapshot] = services.publish(cast.administrator(), rnd, decision_number="197/QĐ-UBND", published_on=f.PUBLISHED)
     rnd.refresh_from_db()
     assert rnd.published_on == f.PUBLISHED and rnd.decision_number == "197/QĐ-UBND"
     snapshot.refresh_from_db()
@@ -90,7 +90,7 @@ def test_publish_freezes_the_snapshot_and_its_rows():
     with pytest.raises(FrozenError):
         detail.save()
     # Recomputing makes a new draft and leaves the published version alone.
-    [draft] = services.compute_round(f.admin(), rnd)
+    [draft] = services.compute_round(cast.administrator(), rnd)
     assert draft.version == 2
     assert ResultSnapshot.objects.current().get() == snapshot
 
@@ -98,12 +98,12 @@ def test_publish_freezes_the_snapshot_and_its_rows():
 def test_publish_needs_a_draft_and_happens_once():
     rnd = f.round_with(2)
     with pytest.raises(ValidationError):
-        services.publish(f.admin(), rnd)
-    services.compute_round(f.admin(), rnd)
-    services.publish(f.admin(), rnd)
-    services.compute_round(f.admin(), rnd)
+        services.publish(cast.administrator(), rnd)
+    services.compute_round(cast.administrator(), rnd)
+    services.publish(cast.administrator(), rnd)
+    services.compute_round(cast.administrator(), rnd)
     with pytest.raises(ValidationError) as refused:
-        services.publish(f.admin(), rnd)
+        services.publish(cast.administrator(), rnd)
     assert refused.value.code == "already_published"
 
 
@@ -113,27 +113,28 @@ def test_a_round_run_in_parindex_is_computed_and_published_only_after_council_ap
     Sheet.objects.create(round=rnd, unit=unit, framework=rnd.frameworks.get())
     for step in (services.compute_round, services.publish):
         with pytest.raises(ValidationError) as refused:
-            step(f.admin(), rnd)
+            step(cast.administrator(), rnd)
         assert refused.value.code == "not_approved"
     assert not ResultSnapshot.objects.filter(round=rnd).exists()
 
     rnd.approved_at = timezone.now()
     rnd.save(update_fields=["approved_at"])
-    services.compute_round(f.admin(), rnd)
-    services.publish(f.admin(), rnd)
+    services.compute_round(cast.administrator(), rnd)
+    services.publish(cast.administrator(), rnd)
     assert ResultSnapshot.objects.filter(round=rnd, published_at__isnull=False).exists()
 
 
 def test_a_correction_is_a_new_visible_version_with_its_reason():
     rnd = f.round_with(3)
-    services.compute_round(f.admin(), rnd)
-    [first] = services.publish(f.admin(), rnd)
+    services.compute_round(cast.administrator(), rnd)
+    [first] = services.publish(cast.administrator(), rnd)
     with pytest.raises(ValidationError):
-        services.correct(f.admin(), rnd, reason="  ")
+        services.correct(cast.administrator(), rnd, reason="  ")
     Score.objects.filter(round=rnd, unit__code="U002", node__code="1.2", stage="appraised").update(
         value="3"
     )
-    [second] = services.correct(f.admin(), rnd, reason="Sửa điểm tiêu chí 1.2 theo giải trình")
+    [second] = services.correct(cast.administrator(), rnd,
+                                reason="Sửa điểm tiêu chí 1.2 theo giải trình")
     assert second.version == 2 and second.is_published and second.supersedes == first
     assert second.reason.startswith("Sửa điểm")
     assert second.rows.get(unit_code="U002").index == Decimal("75.00")
@@ -145,23 +146,23 @@ def test_a_correction_is_a_new_visible_version_with_its_reason():
 
 def test_correct_needs_a_published_round():
     rnd = f.round_with(2)
-    services.compute_round(f.admin(), rnd)
+    services.compute_round(cast.administrator(), rnd)
     with pytest.raises(ValidationError):
-        services.correct(f.admin(), rnd, reason="typo")
+        services.correct(cast.administrator(), rnd, reason="typo")
 
 
 def test_publish_demo_rounds_publishes_rounds_marked_published_once():
     published = f.round_with(2, published_on=f.PUBLISHED)
     f.round_with(2, year=2022)  # not marked published: left alone
-    assert services.publish_demo_rounds(f.admin()) == [published]
-    assert services.publish_demo_rounds(f.admin()) == []
+    assert services.publish_demo_rounds(cast.administrator()) == [published]
+    assert services.publish_demo_rounds(cast.administrator()) == []
     assert ResultSnapshot.objects.current().get().round == published
 
 
 def test_compute_query_count_is_constant(django_assert_max_num_queries):
     small = f.round_with(3, year=2020, code="small")
     big = f.round_with(30, year=2021, code="big")
-    admin = f.admin()
+    admin = cast.administrator()
     with django_assert_max_num_queries(24) as small_ctx:
         services.compute_round(admin, small)
     with django_assert_max_num_queries(24) as big_ctx:
@@ -169,9 +170,9 @@ def test_compute_query_count_is_constant(django_assert_max_num_queries):
     assert len(big_ctx.captured_queries) == len(small_ctx.captured_queries)
 
 
-def test_results_doors_ask_the_policy_and_write_nothing_when_refused(django_user_model):
+def test_results_doors_ask_the_policy_and_write_nothing_when_refused():
     rnd = f.round_with(2, published_on=f.PUBLISHED)
-    stranger = django_user_model.objects.create_user("stranger")
+    stranger = cast.outsider()
     for door, args in [
         (services.compute_round, ()),
         (services.publish, ()),
@@ -184,7 +185,7 @@ def test_results_doors_ask_the_policy_and_write_nothing_when_refused(django_user
 
 def test_results_doors_record_compute_publish_and_correct():
     rnd = f.round_with(2, published_on=f.PUBLISHED)
-    admin = f.admin()
+    admin = cast.administrator()
     services.compute_round(admin, rnd)
     services.publish(admin, rnd, decision_number="197/QĐ-UBND")
     services.correct(admin, rnd, reason="Sửa điểm 1.2")
@@ -208,10 +209,10 @@ def test_round_results_command_names_its_actor(capsys):
         assert info.value.returncode == 2
     with pytest.raises(CommandError, match="refused") as info:
         call_command("round_results", rnd.code, "compute", "--as",
-                     get_user_model().objects.create_user("clerk").username)
+                     cast.outsider().username)
     assert info.value.returncode == 2 and not ResultSnapshot.objects.exists()
 
-    call_command("round_results", rnd.code, "compute", "--as", f.admin().username)
-    call_command("round_results", rnd.code, "publish", "--as", f.admin().username)
+    call_command("round_results", rnd.code, "compute", "--as", cast.administrator().username)
+    call_command("round_results", rnd.code, "publish", "--as", cast.administrator().username)
     assert "version 1 (published)" in capsys.readouterr().out
-    assert Change.objects.get(action="publish").actor == f.admin()
+    assert Change.objects.get(action="publish").actor == cast.administrator()

@@ -8,8 +8,8 @@ from parindex.assessments.models import Round
 from parindex.engine.framework import framework_from_dict
 from parindex.frameworks.services import import_framework
 from parindex.surveys.services.definitions import create_survey
-from parindex.units.models import Role, Unit, UnitGroup
-from tests.frameworks.factories import administrator
+from parindex.units.models import Unit, UnitGroup
+from tests import cast
 
 FRAMEWORK = {
     "code": "test-huyen",
@@ -71,7 +71,7 @@ def make_units(codes):
 @pytest.fixture
 def round_(db):
     make_units(["IAGRAI", "PLEIKU"])
-    framework = import_framework(administrator(), framework_from_dict(FRAMEWORK))
+    framework = import_framework(cast.administrator(), framework_from_dict(FRAMEWORK))
     round_ = Round.objects.create(code="r2021", name="Kỳ 2021", year=2021,
                                   organiser=organiser())
     round_.frameworks.add(framework)
@@ -100,16 +100,10 @@ def organiser():
                                                                "group": group})[0]
 
 
-def round_manager(django_user_model, username="manager"):
-    user = django_user_model.objects.create_user(username, password="pw-123456")
-    Role.objects.create(user=user, unit=organiser(), kind=Role.Kind.MANAGER)
-    return user
-
-
 @pytest.fixture
-def staff(django_user_model, round_):
+def staff(round_):
     """The round's manager, who runs its survey."""
-    return round_manager(django_user_model)
+    return cast.round_manager(organiser())
 
 
 @pytest.fixture

@@ -16,7 +16,8 @@ from parindex.engine.tables import InputError
 from parindex.results import services as results
 from parindex.surveys import services
 from parindex.surveys.models import ImportJob, Response, Survey
-from parindex.units.models import Role, Unit
+from parindex.units.models import Unit
+from tests import cast
 
 from .conftest import make_units
 
@@ -30,18 +31,16 @@ def english(client):
 
 
 @pytest.fixture
-def district_manager(django_user_model, survey):
+def district_manager(survey):
     """The manager of Ia Grai, a district: he runs no province round."""
-    user = django_user_model.objects.create_user("iagrai", password="pw-123456")
-    Role.objects.create(user=user, unit=Unit.objects.get(code="IAGRAI"), kind=Role.Kind.MANAGER)
-    return user
+    return cast.round_manager(Unit.objects.get(code="IAGRAI"), "iagrai")
 
 
 @pytest.fixture
-def published(survey, admin_user):
+def published(survey):
     """The round's results computed and published (it has no sheets: imported scores)."""
-    results.compute_round(admin_user, survey.round)
-    results.publish(admin_user, survey.round)
+    results.compute_round(cast.administrator(), survey.round)
+    results.publish(cast.administrator(), survey.round)
     return survey
 
 
@@ -72,8 +71,8 @@ def test_another_organisers_manager_sees_no_survey_of_the_round(client, district
     assert page.status_code == 404 and not Response.objects.exists()
 
 
-def test_a_staff_account_without_a_role_reads_no_responses(client, django_user_model, survey):
-    staff = django_user_model.objects.create_user("admin", password="pw-123456", is_staff=True)
+def test_a_staff_account_without_a_role_reads_no_responses(client, survey):
+    staff = cast.staff()
     client.force_login(staff)
     for name in ("dashboard", "export_xlsx", "review"):
         assert client.get(reverse(f"surveys:{name}", args=["r2021"])).status_code == 403
@@ -123,14 +122,13 @@ def test_paper_entry_and_import_pages_say_the_survey_is_closed(staff_client, pub
     assert not Response.objects.exists() and not ImportJob.objects.exists()
 
 
-def test_a_flagged_response_is_not_reviewed_after_publication(staff_client, survey, citizens,
-                                                              admin_user):
+def test_a_flagged_response_is_not_reviewed_after_publication(staff_client, survey, citizens):
     make_units(["IAGRAI"])
     response = services.submit_online(citizens, answers={"Q1": "A", "Q2": "A"},
                                       unit_code="IAGRAI", address="10.0.0.2")
     Response.objects.filter(pk=response.pk).update(status=Response.Status.FLAGGED)
-    results.compute_round(admin_user, survey.round)
-    results.publish(admin_user, survey.round)
+    results.compute_round(cast.administrator(), survey.round)
+    results.publish(cast.administrator(), survey.round)
     page = staff_client.post(reverse("surveys:review_action", args=["r2021", response.pk]),
                              {"status": "accepted"})
     assert page.status_code == 409 and CLOSED in page.content.decode()

@@ -23,6 +23,7 @@ from parindex.surveys.models import (
     Section,
     Survey,
 )
+from tests import cast
 
 from .conftest import definition
 
@@ -72,8 +73,8 @@ def state():
 
 
 @pytest.fixture
-def outsider(django_user_model):
-    return django_user_model.objects.create_user("outsider")
+def outsider(db):
+    return cast.outsider()
 
 
 @pytest.mark.parametrize("name", OPERATIONS)

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from parindex.surveys import services
 from parindex.surveys.models import Response
 from parindex.surveys.services.definitions import create_survey
+from tests import cast
 
 from .conftest import D, definition, make_units
 
@@ -20,10 +21,10 @@ def add(group, unit, answers, n=1):
 
 
 @pytest.mark.parametrize("name", ["dashboard", "scores", "review", "export_xlsx"])
-def test_manager_pages_need_a_staff_user(client, django_user_model, survey, name):
+def test_manager_pages_need_a_staff_user(client, survey, name):
     url = reverse(f"surveys:{name}", args=[survey.round.code])
     assert client.get(url).status_code == 302  # to the login page
-    client.force_login(django_user_model.objects.create_user("officer", password="x"))
+    client.force_login(cast.outsider())
     assert client.get(url).status_code == 403
 
 

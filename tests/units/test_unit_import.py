@@ -7,7 +7,7 @@ from django.core.management.base import CommandError
 from parindex.engine.io import InputError
 from parindex.units.models import Unit, UnitGroup
 from parindex.units.services import import_units
-from tests.frameworks.factories import administrator
+from tests import cast
 
 from ..frameworks.factories import district_rows, write_units
 
@@ -52,7 +52,7 @@ def test_creates_groups_units_parents_and_predecessors(tmp_path):
             "predecessors": "STC;SKHDT",
         },
     ]
-    summary = import_units(administrator(), write_units(tmp_path / "units.csv", rows))
+    summary = import_units(cast.administrator(), write_units(tmp_path / "units.csv", rows))
 
     assert (summary.created, summary.updated, summary.groups_created) == (6, 0, 3)
     assert UnitGroup.objects.get(code="huyen").name == "UBND cấp huyện"
@@ -67,10 +67,10 @@ def test_creates_groups_units_parents_and_predecessors(tmp_path):
 
 
 def test_reimport_updates_by_code_and_resolves_against_the_database(tmp_path):
-    import_units(administrator(), write_units(tmp_path / "a.csv", district_rows(3)))
+    import_units(cast.administrator(), write_units(tmp_path / "a.csv", district_rows(3)))
     # The second file names only changed units; its parent GL is already stored.
     summary = import_units(
-        administrator(),
+        cast.administrator(),
         write_units(
             tmp_path / "b.csv",
             [
@@ -100,7 +100,7 @@ def test_reimport_updates_by_code_and_resolves_against_the_database(tmp_path):
 
 
 def test_errors_name_rows_and_columns_and_nothing_is_written(tmp_path):
-    import_units(administrator(), write_units(tmp_path / "a.csv", district_rows(1)))
+    import_units(cast.administrator(), write_units(tmp_path / "a.csv", district_rows(1)))
     before = snapshot()
     rows = [
         {"code": "H01", "name": "renamed", "unit_group": "huyen", "parent_code": "NOPE"},
@@ -110,7 +110,7 @@ def test_errors_name_rows_and_columns_and_nothing_is_written(tmp_path):
         {"code": "NEWG", "name": "new group", "unit_group": "brand-new"},
     ]
     with pytest.raises(InputError) as info:
-        import_units(administrator(), write_units(tmp_path / "b.csv", rows))
+        import_units(cast.administrator(), write_units(tmp_path / "b.csv", rows))
 
     found = {(e.row, e.column) for e in info.value.errors}
     assert found == {(2, "parent_code"), (4, "predecessors"), (5, "predecessors")}
@@ -132,7 +132,7 @@ def test_errors_of_the_file_itself_come_from_the_reader(tmp_path):
         {"code": "A", "name": "x", "unit_group": "huyen", "valid_from": "31/02/2024"},
     ]
     with pytest.raises(InputError) as info:
-        import_units(administrator(), write_units(tmp_path / "b.csv", rows))
+        import_units(cast.administrator(), write_units(tmp_path / "b.csv", rows))
     assert {(e.row, e.column) for e in info.value.errors} == {
         (2, "valid_to"),
         (3, "code"),
@@ -143,14 +143,14 @@ def test_errors_of_the_file_itself_come_from_the_reader(tmp_path):
 
 def test_a_cycle_of_parents_is_an_error(tmp_path):
     # GL is stored with no parent; the file makes GL a child of H01, whose parent is GL.
-    import_units(administrator(), write_units(tmp_path / "a.csv", district_rows(1)))
+    import_units(cast.administrator(), write_units(tmp_path / "a.csv", district_rows(1)))
     before = snapshot()
     rows = [
         {"code": "GL", "name": "Tỉnh", "unit_group": "tinh", "parent_code": "H01"},
         {"code": "A", "name": "A", "unit_group": "x", "parent_code": "A"},
     ]
     with pytest.raises(InputError) as info:
-        import_units(administrator(), write_units(tmp_path / "b.csv", rows))
+        import_units(cast.administrator(), write_units(tmp_path / "b.csv", rows))
     assert {(e.row, e.column) for e in info.value.errors} == {
         (2, "parent_code"),
         (3, "parent_code"),
@@ -160,7 +160,7 @@ def test_a_cycle_of_parents_is_an_error(tmp_path):
 
 
 def test_command_prints_summary_or_every_error(tmp_path, capsys):
-    call_command("import_units", "--as", administrator().username,
+    call_command("import_units", "--as", cast.administrator().username,
                  str(write_units(tmp_path / "a.csv", district_rows(2))))
     assert "3 created, 0 updated" in capsys.readouterr().out
 
@@ -172,7 +172,7 @@ def test_command_prints_summary_or_every_error(tmp_path, capsys):
         ],
     )
     with pytest.raises(CommandError) as info:
-        call_command("import_units", "--as", administrator().username, str(bad))
+        call_command("import_units", "--as", cast.administrator().username, str(bad))
     assert info.value.returncode == 2
     err = capsys.readouterr().err
     assert "NOPE" in err and "NADA" in err
@@ -192,7 +192,7 @@ def test_units_valid_in_a_year(tmp_path):
             "predecessors": "OLD",
         },
     ]
-    import_units(administrator(), write_units(tmp_path / "u.csv", rows))
+    import_units(cast.administrator(), write_units(tmp_path / "u.csv", rows))
     codes = lambda year, groups=None: [u.code for u in units_valid_in(year, groups)]  # noqa: E731
     assert codes(2021) == ["GL", "H01", "OLD"]
     assert codes(2025, ["so"]) == ["NEW", "OLD"]

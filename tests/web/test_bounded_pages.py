@@ -5,12 +5,12 @@ a few bytes of differing numbers) the same response size for a round of 180 unit
 import datetime
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from parindex.assessments.models import Sheet
+from tests import cast
 from tests.results import factories as f
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.api.urls")]
@@ -65,7 +65,7 @@ def measure(client, url: str) -> tuple[int, int]:
 
 
 def test_pages_do_not_grow_with_the_units(client, rounds):
-    client.force_login(get_user_model().objects.create_superuser("boss", "b@example.org", "x"))
+    client.force_login(cast.administrator())
     grown = []
     for page, url in PAGES.items():
         small, large = (measure(client, url.format(n=n, year=year)) for n, year in SIZES)
@@ -75,7 +75,7 @@ def test_pages_do_not_grow_with_the_units(client, rounds):
 
 
 def test_lists_show_one_page_with_the_whole_count(client, rounds):
-    client.force_login(get_user_model().objects.create_superuser("boss", "b@example.org", "x"))
+    client.force_login(cast.administrator())
     html = client.get("/results/r2021/g540/").content.decode()
     assert html.count("<tr data-unit=") == 100 and "540" in html
     home = client.get("/?round=r2021").content.decode()

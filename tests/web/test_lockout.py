@@ -4,14 +4,15 @@ import pytest
 from axes.utils import reset
 from django.urls import reverse
 
-PASSWORD = "correct horse battery"
+from tests import cast
+
+PASSWORD = cast.PASSWORD
 
 
 @pytest.fixture
-def users(django_user_model):
+def users(db):
     reset()
-    yield [django_user_model.objects.create_user(name, password=PASSWORD)
-           for name in ("alice", "bob")]
+    yield [cast.person(name) for name in ("alice", "bob")]
     reset()
 
 
