@@ -20,6 +20,7 @@ from parindex import policy
 from parindex.assessments.models import Round
 
 from . import charts, services
+from .forms import PublishForm
 from . import snapshots as snaps
 from .models import ResultSnapshot
 
@@ -267,6 +268,7 @@ def manage(request, round_code: str):
             "has_published": any(s.is_published for s in snapshots),
             "can_publish": policy.can_publish_results(request.user, round),
             "ready": policy.results_ready(round),
+            "results_round": round.kind == Round.Kind.RESULTS,
         },
     )
 
@@ -280,10 +282,16 @@ def manage_action(request, round_code: str, action: str):
             services.compute_round(request.user, round)
             messages.success(request, _("Results computed. Check the preview, then publish."))
         elif action == "publish":
+            form = PublishForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError([f"{form.fields[name].label}: {message}"
+                                       for name, errors in form.errors.items()
+                                       for message in errors])
             services.publish(
                 request.user,
                 round,
-                decision_number=request.POST.get("decision_number") or None,
+                published_on=form.cleaned_data["published_on"],
+                decision_number=form.cleaned_data["decision_number"] or None,
             )
             messages.success(request, _("Results published."))
         elif action == "correct":
