@@ -20,8 +20,8 @@ from parindex import policy
 from parindex.assessments.models import Round
 
 from . import charts, services
-from .forms import PublishForm
 from . import snapshots as snaps
+from .forms import PublishForm
 from .models import ResultSnapshot
 
 PAGE_SIZE = 100  # rows of a ranking page; a province has fewer, a national round more
