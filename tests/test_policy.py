@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from parindex import policy
-from parindex.assessments.models import Sheet
+from parindex.assessments.models import Round, Sheet
 from tests import cast
 from tests.assessments.cycle import build_cycle, fresh
 
@@ -130,6 +130,9 @@ def test_rounds_and_approval(cycle):
     assert progress == ROUND_WIDE
     cycle.round.approved_at = timezone.now()
     assert not policy.can_approve_round(fresh(cycle.council), cycle.round)
+    cycle.round.approved_at, cycle.round.kind = None, Round.Kind.RESULTS
+    assert not any(policy.can_approve_round(fresh(getattr(cycle, p)), cycle.round)
+                   for p in PEOPLE)  # a results round has no council step
 
 
 def test_results_and_survey_management(cycle):
@@ -193,7 +196,10 @@ def test_lifecycle_of_survey_and_results(cycle):
 
     survey = Survey.objects.create(round=cycle.round, name="Điều tra")
     assert policy.survey_open(survey)
-    assert not policy.results_ready(cycle.round)  # it has sheets and no approval
+    assert not policy.results_ready(cycle.round)  # an assessment round, not approved
+    cycle.round.kind = Round.Kind.RESULTS
+    assert policy.results_ready(cycle.round)  # imported appraised scores: ready at any time
+    cycle.round.kind = Round.Kind.ASSESSMENT
     cycle.round.approved_at = timezone.now()
     assert policy.results_ready(cycle.round)
     ResultSnapshot.objects.create(round=cycle.round, framework=cycle.framework, version=1)

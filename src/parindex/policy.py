@@ -19,8 +19,9 @@ Lists are filtered by the querysets below (`visible_*`, `*_to_manage`), never by
 may not see — a guessed URL or id — answers "not found" exactly as a missing one does.
 
 Lifecycle: a survey takes responses only until its round's results are published
-(`survey_open`); a round run in parindex (one with sheets) has results computed and published
-only once its council approved it (`results_ready`).
+(`survey_open`); an assessment round (run in parindex, a sheet per unit) has results computed
+and published only once its council approved it, a results round (imported appraised scores)
+at any time (`results_ready`).
 """
 
 from __future__ import annotations
@@ -159,7 +160,12 @@ def round_appraisers(round: Round):
 
 
 def is_round_appraiser(user, round: Round) -> bool:
-    return has_role(user, round.organiser_id, K.APPRAISER)
+    return is_appraiser_of(user, round.organiser_id)
+
+
+def is_appraiser_of(user, organiser_id: int | None) -> bool:
+    """Whether `user` may be given sheets of the rounds this unit organises."""
+    return has_role(user, organiser_id, K.APPRAISER)
 
 
 def can_import_scores(user, round: Round) -> bool:
@@ -178,8 +184,9 @@ def can_view_round_history(user, round: Round) -> bool:
 
 
 def can_approve_round(user, round: Round) -> bool:
-    """The council approves an unapproved round (the workflow checks every sheet is final)."""
-    if round.approved_at is not None:
+    """The council approves an unapproved assessment round (the workflow checks every sheet is
+    final); a results round has no council step."""
+    if round.approved_at is not None or round.kind != Round.Kind.ASSESSMENT:
         return False
     return user.is_superuser or has_role(user, round.organiser_id, K.COUNCIL)
 
@@ -355,9 +362,9 @@ def rounds_with_results_to_manage(user) -> QuerySet[Round]:
 
 
 def results_ready(round: Round) -> bool:
-    """Results are computed from approved scores: a round run in parindex (it has sheets) only
-    once its council approved it; a round of imported appraised scores (no sheets) at any time."""
-    return round.approved_at is not None or not round.sheets.exists()
+    """Results are computed from approved scores: an assessment round's only once its council
+    approved it; a results round's (imported appraised scores) at any time."""
+    return round.approved_at is not None or round.kind == Round.Kind.RESULTS
 
 
 # --------------------------------------------------------------------------- survey

@@ -123,7 +123,7 @@ def test_progress_board_counts_and_exports(client, cycle):
 def test_open_a_round_from_the_page(client, cycle):
     client.force_login(cycle.manager)
     response = client.post(reverse("assessments:round_new"), {
-        "code": "r2024", "name": "Kỳ 2024", "year": 2023, "organiser": cycle.organiser.pk,
+        "kind": "assessment", "code": "r2024", "name": "Kỳ 2024", "year": 2023, "organiser": cycle.organiser.pk,
         "frameworks": [cycle.framework.pk], "self_deadline": "2030-01-31",
     })
     assert response.status_code == 302
@@ -135,7 +135,7 @@ def test_open_a_round_from_the_page(client, cycle):
 def test_open_a_round_over_chosen_units(client, cycle):
     client.force_login(cycle.manager)
     client.post(reverse("assessments:round_new"), {
-        "code": "r2024b", "name": "Kỳ 2024", "year": 2023, "organiser": cycle.organiser.pk,
+        "kind": "assessment", "code": "r2024b", "name": "Kỳ 2024", "year": 2023, "organiser": cycle.organiser.pk,
         "frameworks": [cycle.framework.pk], "units": [cycle.units[1].pk],
     })
     assert list(Sheet.objects.filter(round__code="r2024b").values_list("unit__code", flat=True)) \

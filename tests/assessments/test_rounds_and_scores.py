@@ -71,7 +71,7 @@ def test_create_round_is_a_door_for_the_organisers_manager(round, manager):
     change = Change.objects.get(action="create", object_id=created.pk, object_type__model="round")
     assert change.actor == manager and change.scope_id == created.pk
     assert change.after == {"code": "r2022", "name": "Chỉ số 2022", "year": 2022,
-                            "organiser": "SNV", "frameworks": ["fw-huyen"]}
+                            "kind": "results", "organiser": "SNV", "frameworks": ["fw-huyen"]}
 
 
 def test_create_round_errors(round):

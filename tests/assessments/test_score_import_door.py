@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from parindex.assessments import services
-from parindex.assessments.models import Score
+from parindex.assessments.models import Round, Score
 from parindex.assessments.services import import_scores
 from parindex.engine.io import InputError
 from parindex.history.models import Change
@@ -37,6 +37,8 @@ def published(db, tmp_path):
     c = build_cycle(code="r2022")
     round = c.round
     round.sheets.all().delete()  # a round of published results, imported whole
+    round.kind = Round.Kind.RESULTS
+    round.save(update_fields=["kind"])
     import_scores(c.manager, round, write_scores(tmp_path / "a.csv", score_rows(["H01", "H02"])))
     results.compute_round(c.manager, round)
     results.publish(c.manager, round, decision_number="197/QĐ-UBND")

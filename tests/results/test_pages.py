@@ -11,7 +11,7 @@ from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from parindex.assessments.models import Score, Sheet
+from parindex.assessments.models import Round, Score, Sheet
 from parindex.results import services
 from parindex.results.models import ResultSnapshot
 from parindex.units.models import Role, Unit
@@ -291,6 +291,7 @@ def test_an_unapproved_round_with_sheets_is_neither_computed_nor_published(clien
     rnd = f.round_with(2)
     organiser = Unit.objects.create(code="SNV", name="Sở Nội vụ", group=f.group("so", "Sở"))
     rnd.organiser = organiser
+    rnd.kind = Round.Kind.ASSESSMENT
     rnd.save()
     Sheet.objects.create(round=rnd, unit=rnd.scores.first().unit, framework=rnd.frameworks.get())
     manager = cast.round_manager(organiser, "snv.quanly")

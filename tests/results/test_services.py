@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from parindex import history
-from parindex.assessments.models import Score, Sheet
+from parindex.assessments.models import Round, Score, Sheet
 from parindex.history.models import Change
 from parindex.results import services
 from parindex.results.models import FrozenError, ResultDetail, ResultRow, ResultSnapshot
@@ -109,6 +109,8 @@ def test_publish_needs_a_draft_and_happens_once():
 
 def test_a_round_run_in_parindex_is_computed_and_published_only_after_council_approval():
     rnd = f.round_with(2)
+    rnd.kind = Round.Kind.ASSESSMENT
+    rnd.save(update_fields=["kind"])
     unit = rnd.scores.first().unit
     Sheet.objects.create(round=rnd, unit=unit, framework=rnd.frameworks.get())
     for step in (services.compute_round, services.publish):

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from parindex.assessments.models import Sheet
+from parindex.assessments.models import Round, Sheet
 from tests import cast
 from tests.results import factories as f
 
@@ -36,6 +36,7 @@ PAGES = {
 def with_sheets(n: int, year: int):
     rnd, group = f.published_round(n, year)
     rnd.self_deadline = datetime.date(year, 3, 31)
+    rnd.kind = Round.Kind.ASSESSMENT  # a round run with sheets
     rnd.save()
     late = timezone.make_aware(datetime.datetime(year, 4, 2, 9))
     states = Sheet.State.values

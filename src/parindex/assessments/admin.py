@@ -7,14 +7,20 @@ from .models import Assignment, Evidence, ExplanationRequest, Round, Score, Shee
 
 @admin.register(Round)
 class RoundAdmin(LoggedAdmin):
-    """Edits made here are in the change log, listed in the round's own history."""
+    """Edits made here are in the change log, listed in the round's own history. A round's kind
+    is chosen when it is made and never changes (an assessment round has sheets)."""
 
-    list_display = ["code", "name", "year", "organiser", "decision_number", "published_on"]
-    list_filter = ["year", "frameworks__unit_group"]
+    list_display = ["code", "name", "year", "kind", "organiser", "decision_number",
+                    "published_on"]
+    list_filter = ["year", "kind", "frameworks__unit_group"]
     list_select_related = ["organiser"]
     search_fields = ["code", "name", "decision_number"]
     autocomplete_fields = ["organiser"]
     filter_horizontal = ["frameworks"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = ["kind"] if obj is not None else []
+        return [*super().get_readonly_fields(request, obj), *fixed]
 
     def change_scope(self, obj):
         return obj

@@ -11,6 +11,8 @@ from parindex.engine.framework import Node as EngineNode
 from parindex.frameworks.models import Framework
 from parindex.units.models import Unit
 
+from .models import Round
+
 NA = "NA"
 
 
@@ -58,9 +60,18 @@ class UploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("File"))
 
 
-class RoundForm(forms.Form):
-    """Open a round: organiser, year, one framework per unit group, deadlines."""
+DEADLINE_FIELDS = ("self_deadline", "appraisal_deadline", "explanation_deadline",
+                   "final_deadline", "approval_deadline")
 
+
+class RoundForm(forms.Form):
+    """Open a round of either kind: organiser, year, one framework per unit group; an assessment
+    round's units and deadlines, or a results round's decision (number and date, if known)."""
+
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind of round"), choices=Round.Kind.choices,
+        initial=Round.Kind.ASSESSMENT, widget=forms.RadioSelect,
+    )
     code = forms.SlugField(label=gettext_lazy("Code"), max_length=100)
     name = forms.CharField(label=gettext_lazy("Name"), max_length=255)
     year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2100)
@@ -95,6 +106,14 @@ class RoundForm(forms.Form):
         label=gettext_lazy("Approval deadline"), required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    decision_number = forms.CharField(
+        label=gettext_lazy("Decision number (results round, if known)"), max_length=64,
+        required=False,
+    )
+    published_on = forms.DateField(
+        label=gettext_lazy("Decision date (results round, if known)"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     def __init__(self, *args, organisers=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -104,6 +123,22 @@ class RoundForm(forms.Form):
         self.fields["units"].queryset = Unit.objects.select_related("group").order_by(
             "group__code", "code"
         )
+
+    def clean(self):
+        """Each kind has only its own fields: a results round has no units or deadlines (no
+        sheets), an assessment round gets its decision when its results are published."""
+        data = super().clean()
+        if data.get("kind") == Round.Kind.RESULTS:
+            unwanted = ("units", *DEADLINE_FIELDS)
+            message = _("A results round has no sheets: leave this empty.")
+        else:
+            unwanted = ("decision_number", "published_on")
+            message = _("An assessment round gets its decision when its results are published: "
+                        "leave this empty.")
+        for name in unwanted:
+            if data.get(name):
+                self.add_error(name, message)
+        return data
 
 
 class AssignForm(forms.Form):

@@ -12,11 +12,23 @@ from parindex.units.models import Unit
 
 
 class Round(models.Model):
-    """One year's assessment run by an organising unit, with one framework per unit group."""
+    """One year's index of an organising unit, with one framework per unit group.
+
+    Its `kind` says how its scores come in, and never changes: an assessment round runs the
+    cycle in parindex (a sheet for every assessed unit; its results are computed and published
+    once its council approves it); a results round holds appraised scores imported from the
+    province's own files (no sheets, no deadlines, no appraisers; its manager publishes its
+    results with the decision's number and date)."""
+
+    class Kind(models.TextChoices):
+        ASSESSMENT = "assessment", _("Assessment round (a sheet for every unit)")
+        RESULTS = "results", _("Results round (appraised scores imported)")
 
     code = models.SlugField(_("code"), max_length=100, unique=True)
     name = models.CharField(_("name"), max_length=255)
     year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("kind of round"), max_length=16, choices=Kind.choices,
+                            default=Kind.RESULTS)
     organiser = models.ForeignKey(
         Unit, verbose_name=_("organising unit"), on_delete=models.PROTECT, null=True, blank=True,
         related_name="organised_rounds",

@@ -83,21 +83,16 @@ def round_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            round = services.open_round(
-                request.user, code=data["code"], name=data["name"], year=data["year"],
-                organiser=data["organiser"], frameworks=list(data["frameworks"]),
-                units=list(data["units"]) or None,
-                deadlines=services.Deadlines(
-                    data["self_deadline"], data["appraisal_deadline"],
-                    data["explanation_deadline"], data["final_deadline"],
-                    data["approval_deadline"],
-                ),
-            )
+            round = _open(request.user, data)
         except (ValidationError, PermissionDenied) as error:
             form.add_error(None, error.messages if isinstance(error, ValidationError)
                            else str(error))
         else:
-            messages.success(request, _("The round is open; each unit's sheet is ready."))
+            if round.kind == Round.Kind.RESULTS:
+                messages.success(request, _("The results round is open: import its appraised "
+                                            "scores, then publish its results."))
+            else:
+                messages.success(request, _("The round is open; each unit's sheet is ready."))
             return redirect("assessments:round", round.code)
     return render(request, "assessments/round_form.html", {"form": form})
 
@@ -124,6 +119,25 @@ def _sheet_list(request, round: Round, sheets, order: tuple[str, ...]) -> dict:
     }
 
 
+def _open(user, data) -> Round:
+    """The one service call that opens the round of the form's kind."""
+    if data["kind"] == Round.Kind.RESULTS:
+        return services.create_round(
+            user, data["code"], data["name"], data["year"], data["organiser"].code,
+            [fw.code for fw in data["frameworks"]], decision_number=data["decision_number"],
+            published_on=data["published_on"], kind=Round.Kind.RESULTS,
+        )
+    return services.open_round(
+        user, code=data["code"], name=data["name"], year=data["year"],
+        organiser=data["organiser"], frameworks=list(data["frameworks"]),
+        units=list(data["units"]) or None,
+        deadlines=services.Deadlines(
+            data["self_deadline"], data["appraisal_deadline"], data["explanation_deadline"],
+            data["final_deadline"], data["approval_deadline"],
+        ),
+    )
+
+
 @login_required
 def round_detail(request, round_code):
     round = _round(request, round_code)
@@ -136,6 +150,9 @@ def round_detail(request, round_code):
         "can_approve": policy.can_approve_round(user, round),
         "can_view_history": policy.can_view_round_history(user, round),
         "queue": policy.appraisal_queue(user, round).count(),
+        "results_round": round.kind == Round.Kind.RESULTS,
+        "can_import": policy.can_import_scores(user, round),
+        "can_manage_results": policy.can_preview_results(user, round),
     })
 
 

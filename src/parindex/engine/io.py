@@ -112,20 +112,34 @@ def _from_node(loader: yaml.SafeLoader, node: yaml.Node, path: tuple, positions:
     return loader.construct_object(node, deep=True)
 
 
-def parse_framework_yaml(text: str, source: str = "<framework>") -> Framework:
-    loader = _DecimalLoader(text)
+def load_yaml_with_positions(text: str, loader_class=StrictLoader) -> tuple[Any, dict]:
+    """The data of a YAML document (None when empty) and where each part starts: a path of keys
+    and list indexes → (line, column), both from 1. Anchors and aliases raise a
+    `yaml.MarkedYAMLError`, as syntax errors do (see `yaml_error_place`)."""
+    loader = loader_class(text)
     try:
         root = loader.get_single_node()
-        if root is None:
-            raise FrameworkError(f"{source}: the file is empty")
         positions: dict = {}
-        data = _from_node(loader, root, (), positions)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
-        raise FrameworkError(f"{where}: {error.problem or error}") from None
+        data = None if root is None else _from_node(loader, root, (), positions)
     finally:
         loader.dispose()
+    return data, positions
+
+
+def yaml_error_place(error: yaml.MarkedYAMLError, source: str) -> str:
+    """`source:line:column: problem` for a YAML syntax error (or a refused anchor)."""
+    mark = error.problem_mark or error.context_mark
+    where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
+    return f"{where}: {error.problem or error}"
+
+
+def parse_framework_yaml(text: str, source: str = "<framework>") -> Framework:
+    try:
+        data, positions = load_yaml_with_positions(text, _DecimalLoader)
+    except yaml.MarkedYAMLError as error:
+        raise FrameworkError(yaml_error_place(error, source)) from None
+    if data is None:
+        raise FrameworkError(f"{source}: the file is empty")
     return framework_from_dict(data, source, positions)
 
 

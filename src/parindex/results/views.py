@@ -19,6 +19,7 @@ from parindex import policy
 from parindex.assessments.models import Round
 
 from . import charts, selectors, services
+from .forms import PublishForm
 from .models import ResultSnapshot
 
 PAGE_SIZE = 100  # rows of a ranking page; a province has fewer, a national round more
@@ -274,6 +275,7 @@ def manage(request, round_code: str):
             "has_published": any(s.is_published for s in snapshots),
             "can_publish": policy.can_publish_results(request.user, round),
             "ready": policy.results_ready(round),
+            "results_round": round.kind == Round.Kind.RESULTS,
         },
     )
 
@@ -287,10 +289,16 @@ def manage_action(request, round_code: str, action: str):
             services.compute_round(request.user, round)
             messages.success(request, _("Results computed. Check the preview, then publish."))
         elif action == "publish":
+            form = PublishForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError([f"{form.fields[name].label}: {message}"
+                                       for name, errors in form.errors.items()
+                                       for message in errors])
             services.publish(
                 request.user,
                 round,
-                decision_number=request.POST.get("decision_number") or None,
+                published_on=form.cleaned_data["published_on"],
+                decision_number=form.cleaned_data["decision_number"] or None,
             )
             messages.success(request, _("Results published."))
         elif action == "correct":

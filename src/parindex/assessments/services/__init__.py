@@ -1,6 +1,7 @@
 """Every write of the assessment cycle, split by concern:
 
-- `rounds` — open a round, its sheets, the appraisers' assignments;
+- `rounds` — open a round (of either kind), its sheets, the appraisers' assignments, or all at
+  once from a round file;
 - `cycle` — the sheet's life: scores, evidence, submission, reopening, explanations, appraisal,
   the council's approval (its state diagram is in that module);
 - `imports` — the bulk score import, which keeps the cycle's rules and corrects a closed round
@@ -28,11 +29,18 @@ from .cycle import (
     submit,
 )
 from .imports import ScoresSummary, import_scores
-from .rounds import Deadlines, assign, create_round, create_sheets, open_round
+from .rounds import (
+    Deadlines,
+    assign,
+    create_round,
+    create_sheets,
+    open_round,
+    open_round_file,
+)
 
 __all__ = [
     "APPRAISED", "SELF", "Conflict", "Deadlines", "ScoresSummary", "add_evidence",
     "answer_request", "approve_round", "assign", "create_round", "create_sheets", "finalise",
-    "import_scores", "open_round", "remove_evidence", "reopen", "request_explanation",
+    "import_scores", "open_round", "open_round_file", "remove_evidence", "reopen", "request_explanation",
     "save_score", "send_requests", "submission_problems", "submit",
 ]

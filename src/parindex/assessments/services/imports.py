@@ -53,7 +53,7 @@ def import_scores(actor, round: Round, path: str | Path, *, reason: str = "") ->
     no row (as in `parindex compute`).
 
     The import is one more door to the scores, so it keeps the doors' rules: only the round's
-    manager imports (`policy.can_import_scores`); in a round run with sheets a self value goes
+    manager imports (`policy.can_import_scores`); in an assessment round a self value goes
     only into a draft sheet and an appraised one only into a sheet in appraisal; once the round
     is closed (approved by its council, or its results published) values change only as a
     correction with its `reason`, logged as `correct`, and published results are corrected
@@ -71,7 +71,7 @@ def import_scores(actor, round: Round, path: str | Path, *, reason: str = "") ->
             .select_related("unit")
         }
         correcting = _is_closed(round)
-        if not correcting:
+        if not correcting and round.kind == Round.Kind.ASSESSMENT:
             _check_sheets(path, keep, sheets)
         new, changed = _plan(round, keep)
         if not (new or changed):
@@ -183,10 +183,9 @@ OPEN_STATES = {
 
 
 def _check_sheets(path: Path, keep: dict, sheets: dict[int, Sheet]) -> None:
-    """In a round run with sheets, each value must go into a sheet whose stage is open: the
-    same rule as `workflow.save_score`, checked on the locked sheets."""
-    if not sheets:
-        return  # a results round, imported whole (no self-assessment cycle in parindex)
+    """In an assessment round, each value must go into a sheet whose stage is open: the same
+    rule as `workflow.save_score`, checked on the locked sheets. (A results round is imported
+    whole: it has no self-assessment cycle in parindex.)"""
     issues = []
     for (unit_id, _node_id, stage), (row, _value, _note) in keep.items():
         sheet = sheets.get(unit_id)

@@ -1,11 +1,16 @@
 """Opening a round: the round itself (one framework per unit group), a sheet per assessed unit,
-and the appraisers' shares of it. Each takes the acting person first, asks the policy, and
-records in the change log in the same transaction."""
+and the appraisers' shares of it; or all of these at once from a round file. Each takes the
+acting person first, asks the policy, and records in the change log in the same transaction.
+
+A round's kind is set when it is made and decides what it has: only an assessment round has
+sheets, deadlines and appraisers; a results round has the scores imported into it and, when
+known, its decision's number and date."""
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,6 +21,7 @@ from parindex.frameworks.models import Framework
 from parindex.units.models import Unit
 
 from ..models import Assignment, Round, Sheet
+from ..round_file import plan_round
 from .cycle import S, _deny, _log
 
 
@@ -29,9 +35,12 @@ def create_round(
     decision_number: str = "",
     published_on: datetime.date | None = None,
     deadlines: dict[str, datetime.date | None] | None = None,
+    kind: str = Round.Kind.RESULTS,
 ) -> Round:
-    """Open a round over the given frameworks, at most one per unit group (a unit's group picks
-    the framework it is scored on). `deadlines` maps Round's deadline fields to dates.
+    """Make a round over the given frameworks, at most one per unit group (a unit's group picks
+    the framework it is scored on). `deadlines` maps Round's deadline fields to dates (an
+    assessment round's only). A results round is complete here; `open_round` makes an
+    assessment round with its sheets.
 
     Only a manager of the organising unit (or a superuser, for a round without one) may."""
     organiser = Unit.objects.filter(code=organiser_code).first() if organiser_code else None
@@ -43,6 +52,8 @@ def create_round(
         errors.append(f"round '{code}' already exists")
     if organiser_code and organiser is None:
         errors.append(f"unknown organiser unit '{organiser_code}'")
+    if kind == Round.Kind.RESULTS and any((deadlines or {}).values()):
+        errors.append(_("A results round has no deadlines: its scores are imported."))
     frameworks = list(Framework.objects.filter(code__in=framework_codes))
     found = {fw.code for fw in frameworks}
     errors += [f"unknown framework '{c}'" for c in framework_codes if c not in found]
@@ -57,7 +68,7 @@ def create_round(
         raise ValidationError(errors)
 
     fields = {
-        "code": code, "name": name, "year": year, "organiser": organiser,
+        "code": code, "name": name, "year": year, "kind": kind, "organiser": organiser,
         "decision_number": decision_number or "", "published_on": published_on,
         **(deadlines or {}),
     }
@@ -110,6 +121,7 @@ def open_round(
                 "final_deadline": deadlines.final,
                 "approval_deadline": deadlines.approval,
             },
+            kind=Round.Kind.ASSESSMENT,
         )
         create_sheets(round, units, user=user)
     return round
@@ -119,6 +131,8 @@ def create_sheets(round: Round, units: list[Unit] | None = None, user=None) -> l
     """A sheet per assessed unit, on the framework of its unit group (idempotent)."""
     from parindex.results.selectors import valid_in_year
 
+    if round.kind != Round.Kind.ASSESSMENT:
+        raise ValidationError(_("A results round has no sheets: import its scores."))
     by_group = {fw.unit_group_id: fw for fw in round.frameworks.all()}
     if units is None:
         units = list(Unit.objects.filter(group_id__in=by_group).filter(valid_in_year(round.year)))
@@ -145,6 +159,8 @@ def assign(user, round: Round, appraiser, unit: Unit, field_code: str = "") -> A
     """Give an appraiser a unit's sheet (or one field of it)."""
     if not policy.can_manage_round(user, round):
         _deny()
+    if round.kind != Round.Kind.ASSESSMENT:
+        raise ValidationError(_("A results round has no sheets to appraise."))
     if round.organiser_id and not policy.is_round_appraiser(appraiser, round):
         raise ValidationError(
             _("%(user)s is not an appraiser of %(unit)s.")
@@ -158,3 +174,31 @@ def assign(user, round: Round, appraiser, unit: Unit, field_code: str = "") -> A
             _log(user, "assignment", assignment, "appraiser", round=round, part=field_code,
                  new=f"{appraiser.get_username()} → {unit.code}")
     return assignment
+
+
+def open_round_file(actor, path: str | Path) -> Round:
+    """Set up the round a round file describes (`round_file`): the round, and for an assessment
+    round every unit's sheet and the appraisers' assignments; all or nothing.
+
+    Refused (PermissionDenied) unless `actor` manages the organising unit; a file with problems
+    raises `RoundFileError` listing each with its line and key, before anything is written."""
+    if not policy.can_open_rounds(actor):
+        raise PermissionDenied(_("Only a round manager may open rounds."))
+    plan = plan_round(path)
+    if not policy.can_manage_organiser(actor, plan.organiser.pk):
+        raise PermissionDenied(_("Only a round manager of %(unit)s may open its rounds.")
+                               % {"unit": plan.organiser})
+    with transaction.atomic():
+        if plan.kind == Round.Kind.RESULTS:
+            return create_round(
+                actor, plan.code, plan.name, plan.year, plan.organiser.code,
+                [fw.code for fw in plan.frameworks], decision_number=plan.decision_number,
+                published_on=plan.decision_date, kind=Round.Kind.RESULTS,
+            )
+        round = open_round(
+            actor, code=plan.code, name=plan.name, year=plan.year, organiser=plan.organiser,
+            frameworks=plan.frameworks, deadlines=Deadlines(**plan.deadlines),
+        )
+        for appraiser, unit, field_code in plan.assignments:
+            assign(actor, round, appraiser, unit, field_code)
+    return round
