@@ -8,32 +8,45 @@ from collections.abc import Iterable, Mapping
 from operator import itemgetter
 
 from django.db import connection, transaction
+from django.db.models import Sum
 
 from ..models import (
     NO_ANSWER,
     AnswerCount,
+    ImportBatch,
     Response,
     Survey,
 )
+from ..selectors import imported_columns
 
 
 def tally(group_id: int, unit_ids: Iterable[int], answers: list[str]) -> Counter:
-    """{(group id, unit id, position, option code): n} of these responses' answers, plus
-    (group, unit, 0, "") → the number of responses; counted with Counter over zip (C speed)."""
-    unit_ids = list(unit_ids)
-    result: Counter = Counter()
-    for unit_id, n in Counter(unit_ids).items():
-        result[(group_id, unit_id, 0, AnswerCount.RESPONSES)] = n
+    """tally_columns of responses given one answers text each (Response.answers)."""
+    return tally_columns(group_id, list(unit_ids), answer_columns(answers))
+
+
+def answer_columns(answers: list[str]) -> list[str]:
+    """Per-form answer texts turned column-wise: one text per question position, character k
+    being form k's answer there (short texts padded with no answer)."""
     if not answers:
-        return result
+        return []
     width = max(map(len, answers))
     if min(map(len, answers)) != width:
         answers = [a.ljust(width, NO_ANSWER) for a in answers]
-    for position in range(width):
-        for (unit_id, char), n in Counter(zip(unit_ids, map(itemgetter(position), answers),
-                                              strict=True)).items():
+    return ["".join(map(itemgetter(position), answers)) for position in range(width)]
+
+
+def tally_columns(group_id: int, unit_ids: list[int], columns: list[str]) -> Counter:
+    """{(group id, unit id, position, option code): n} of these forms' answers (columns as
+    answer_columns gives them), plus (group, unit, 0, "") → the number of forms; counted with
+    Counter over zip (C speed)."""
+    result: Counter = Counter()
+    for unit_id, n in Counter(unit_ids).items():
+        result[(group_id, unit_id, 0, AnswerCount.RESPONSES)] = n
+    for position, column in enumerate(columns):
+        for (unit_id, char), n in Counter(zip(unit_ids, column, strict=True)).items():
             if char != NO_ANSWER:
-                result[(group_id, unit_id, position, char)] += n
+                result[(group_id, unit_id, position, char)] = n
     return result
 
 
@@ -65,8 +78,8 @@ def _count_one(response: Response, sign: int = 1) -> None:
 
 
 def recount(survey: Survey) -> None:
-    """Rebuild the survey's AnswerCount rows from its counted responses (a repair tool; the
-    services keep them right as they write)."""
+    """Rebuild the survey's AnswerCount rows from its counted forms: accepted Response rows and
+    every imported form (a repair tool; the services keep them right as they write)."""
     with transaction.atomic():
         AnswerCount.objects.filter(group__survey=survey).delete()
         rows = (Response.objects.filter(group__survey=survey, status=Response.Status.ACCEPTED)
@@ -78,11 +91,17 @@ def recount(survey: Survey) -> None:
             texts.append(answers)
         for group_id, (units, texts) in by_group.items():
             apply_counts(tally(group_id, units, texts))
+        for group_id, units, columns in imported_columns(survey):
+            apply_counts(tally_columns(group_id, units, columns))
 
 
 def delete_responses(groups) -> int:
-    """Delete every response of these respondent groups (a queryset) and their counts."""
+    """Delete every form of these respondent groups (a queryset), online, paper and imported,
+    and their counts; the number of forms deleted."""
     with transaction.atomic():
         AnswerCount.objects.filter(group__in=groups).delete()
+        imported = ImportBatch.objects.filter(group__in=groups).aggregate(
+            n=Sum("forms"))["n"] or 0
+        ImportBatch.objects.filter(group__in=groups).delete()
         deleted, _by_model = Response.objects.filter(group__in=groups).delete()
-    return deleted
+    return deleted + imported
