@@ -50,10 +50,14 @@ def tally_columns(group_id: int, unit_ids: list[int], columns: list[str]) -> Cou
     return result
 
 
+UPSERT_ROWS = 1000  # rows per statement: 5,000 parameters, under every backend's limit
+
+
 def apply_counts(counts: Mapping[tuple, int], sign: int = 1) -> None:
-    """Add (or, with sign -1, take away) counts to AnswerCount: one upsert that adds to the
-    stored numbers in the database, so concurrent writers never lose an answer. Call it inside
-    the transaction that writes the responses."""
+    """Add (or, with sign -1, take away) counts to AnswerCount: upserts that add to the stored
+    numbers in the database, so concurrent writers never lose an answer. Call it inside the
+    transaction that writes the responses. Additions go in few statements: UPSERT_ROWS rows a
+    statement, or on PostgreSQL all of them as five arrays (unnest) in one."""
     if not counts:
         return
     q = connection.ops.quote_name
@@ -63,14 +67,23 @@ def apply_counts(counts: Mapping[tuple, int], sign: int = 1) -> None:
     if sign < 0:  # the rows exist: the responses taken away were counted when written
         where = " AND ".join(f"{name} = %s" for name in names[:4])
         sql = f"UPDATE {table} SET {names[4]} = {names[4]} - %s WHERE {where}"
-        params = [(n, *key) for key, n in counts.items() if n]
-    else:
-        sql = (f"INSERT INTO {table} ({', '.join(names)}) VALUES (%s, %s, %s, %s, %s) "
-               f"ON CONFLICT ({', '.join(names[:4])}) "
-               f"DO UPDATE SET {names[4]} = {table}.{names[4]} + excluded.{names[4]}")
-        params = [(*key, n) for key, n in counts.items() if n]
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, [(n, *key) for key, n in counts.items() if n])
+        return
+    rows = [(*key, n) for key, n in counts.items() if n]
+    upsert = (f"INSERT INTO {table} ({', '.join(names)}) %s "
+              f"ON CONFLICT ({', '.join(names[:4])}) "
+              f"DO UPDATE SET {names[4]} = {table}.{names[4]} + excluded.{names[4]}")
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        if connection.vendor == "postgresql":  # five arrays, one statement
+            cursor.execute(upsert % "SELECT * FROM unnest(%s::bigint[], %s::bigint[], "
+                           "%s::integer[], %s::varchar[], %s::integer[])",
+                           [list(column) for column in zip(*rows, strict=True)])
+            return
+        for start in range(0, len(rows), UPSERT_ROWS):
+            chunk = rows[start:start + UPSERT_ROWS]
+            values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
+            cursor.execute(upsert % f"VALUES {values}", [v for row in chunk for v in row])
 
 
 def _count_one(response: Response, sign: int = 1) -> None:

@@ -14,10 +14,12 @@ is bounded by the reader's limits (the rows, then their columns, held once).
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import threading
 from collections.abc import Callable
+from contextlib import contextmanager
 from operator import itemgetter
 from pathlib import Path
 
@@ -263,9 +265,9 @@ def _store(group: RespondentGroup, unit_ids: list, answers: list[str], comments:
         batch = ImportBatch.objects.create(
             group=group, job=job, filename=(job.filename if job else filename)[:255],
             forms=len(unit_ids), created_by=user, created_at=timezone.now())
-        PackedForms.objects.bulk_create(
-            _pack(batch, first, unit_ids, answers, forms, comments)
-            for first in range(0, len(unit_ids), PACK_SIZE))
+        for first in range(0, len(unit_ids), PACK_SIZE):  # save(), not bulk_create: on
+            # PostgreSQL that sends arrays, escaping every quote of the JSON in Python
+            _pack(batch, first, unit_ids, answers, forms, comments).save(force_insert=True)
         apply_counts(tally_columns(group.pk, unit_ids, answers))
         if user is not None:
             history.record(user, "import", job or group, scope=group.survey, after={
@@ -298,8 +300,25 @@ def _refuse_taken(forms: list[str], taken: set[str], file: str) -> None:
 def import_file(actor, group: RespondentGroup, path: str | Path, *, progress=None) -> int:
     """Import a responses file from disk (the `import-survey-responses` command)."""
     _check(actor, group.survey.round)
-    return import_responses(group, read_rows(path), user=actor, progress=progress,
-                            file=Path(path).name)
+    with without_cycle_collector():
+        return import_responses(group, read_rows(path), user=actor, progress=progress,
+                                file=Path(path).name)
+
+
+@contextmanager
+def without_cycle_collector():
+    """Python's cycle collector off while a file is read and imported: the rows are 100,000s of
+    lists that live until the import ends and form no cycles, yet every collection walks them
+    all again — a third of the import's time for nothing. Reference counting still frees
+    everything; the collector comes back on after, unless it was already off (so overlapping
+    imports in threads leave it as they found it)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def start_import(user, group: RespondentGroup, upload) -> ImportJob:
@@ -339,11 +358,12 @@ def process_import_job(job: ImportJob) -> ImportJob:
         ImportJob.objects.filter(pk=job.pk).update(rows_done=done, rows_total=total)
 
     try:
-        with job.file.open("rb") as handle:
-            rows = read_rows(handle, job.filename)
-        ImportJob.objects.filter(pk=job.pk).update(rows_total=max(len(rows) - 1, 0))
-        imported = import_responses(job.group, rows, job=job, user=job.created_by,
-                                    progress=progress, file=job.filename)
+        with without_cycle_collector():
+            with job.file.open("rb") as handle:
+                rows = read_rows(handle, job.filename)
+            ImportJob.objects.filter(pk=job.pk).update(rows_total=max(len(rows) - 1, 0))
+            imported = import_responses(job.group, rows, job=job, user=job.created_by,
+                                        progress=progress, file=job.filename)
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportJob.Status.DONE, imported=imported, finished_at=timezone.now())
     except InputError as exc:
