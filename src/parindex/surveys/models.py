@@ -337,8 +337,8 @@ class AnswerCount(models.Model):
     """How many counted (accepted) responses of `group` about `unit` chose `option` at question
     `position`; the row with option "" (position 0) holds the number of counted responses.
 
-    Kept by services.py in the same transaction as every write to Response (see
-    services.tally_responses); services.recount rebuilds it from the responses.
+    Kept by the services in the same transaction as every write to Response or ImportBatch (see
+    services.counts); services.recount rebuilds it from the forms.
     """
 
     RESPONSES = ""

@@ -17,8 +17,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import models
-
 from parindex.assessments.models import Round
 from parindex.frameworks.models import Node
 from parindex.units.models import Unit
@@ -88,6 +86,14 @@ def response_counts(survey: Survey) -> dict[tuple[int, int], int]:
             group__survey=survey, option=AnswerCount.RESPONSES).order_by()
         .values_list("group_id", "unit_id", "count")
     )
+
+
+def counted_by_group(survey: Survey) -> dict[int, int]:
+    """{group id: number of counted forms}, whatever their channel (online, paper, imported)."""
+    totals: dict[int, int] = defaultdict(int)
+    for (group_id, _unit_id), n in response_counts(survey).items():
+        totals[group_id] += n
+    return dict(totals)
 
 
 @dataclass
@@ -313,8 +319,3 @@ def imported_columns(survey: Survey) -> Iterator[tuple[int, list[int], list[str]
     for group_id, units, answers in packs.iterator(chunk_size=4):
         yield group_id, json.loads(units), json.loads(answers)
 
-
-def imported_totals(survey: Survey) -> dict[int, int]:
-    """{group id: number of imported forms}."""
-    return dict(ImportBatch.objects.filter(group__survey=survey).order_by().values("group")
-                .annotate(n=models.Sum("forms")).values_list("group", "n"))
