@@ -77,3 +77,13 @@ def test_deleting_responses_deletes_their_counts(citizens):
     assert services.delete_responses(type(citizens).objects.filter(pk=citizens.pk)) == 2
     assert not AnswerCount.objects.exists() and not ImportBatch.objects.exists()
     assert exported(citizens) == []
+
+
+def test_tally_counts_ascii_and_other_option_codes_alike():
+    from parindex.surveys.services.counts import tally_columns
+
+    expected = {(1, 5, 0, ""): 2, (1, 6, 0, ""): 1, (1, 5, 0, "A"): 2, (1, 6, 0, "Ư"): 1,
+                (1, 6, 1, "B"): 1}
+    assert tally_columns(1, [5, 6, 5], ["AƯA", ".B."]) == expected
+    assert tally_columns(1, [5, 6, 5], ["AXA", ".B."])[(1, 6, 0, "X")] == 1
+    assert services.tally(1, [5, 6, 5], ["A.", "ƯB", "A"]) == expected

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from operator import itemgetter
+from operator import add, itemgetter
 
 from django.db import connection, transaction
 from django.db.models import Sum
@@ -38,13 +38,26 @@ def answer_columns(answers: list[str]) -> list[str]:
 
 def tally_columns(group_id: int, unit_ids: list[int], columns: list[str]) -> Counter:
     """{(group id, unit id, position, option code): n} of these forms' answers (columns as
-    answer_columns gives them), plus (group, unit, 0, "") → the number of forms; counted with
-    Counter over zip (C speed)."""
-    result: Counter = Counter()
-    for unit_id, n in Counter(unit_ids).items():
-        result[(group_id, unit_id, 0, AnswerCount.RESPONSES)] = n
+    answer_columns gives them), plus (group, unit, 0, "") → the number of forms.
+
+    Counted in C: an ASCII column (the usual A, B, C…) as ints unit·256 + byte (map over the
+    column's bytes; ints hash and compare faster than (unit, character) tuples), any other
+    column as Counter over zip."""
+    per_unit = Counter(unit_ids)
+    result: Counter = Counter({(group_id, unit_id, 0, AnswerCount.RESPONSES): n
+                               for unit_id, n in per_unit.items()})
+    units = list(per_unit)
+    shifted = {unit_id: index << 8 for index, unit_id in enumerate(units)}
+    keys = list(map(shifted.__getitem__, unit_ids))
     for position, column in enumerate(columns):
-        for (unit_id, char), n in Counter(zip(unit_ids, column, strict=True)).items():
+        if len(column) != len(unit_ids):
+            raise ValueError("an answer column is not as long as the list of units")
+        if column.isascii():
+            counted = Counter(map(add, keys, column.encode("ascii")))
+            pairs = {(units[key >> 8], chr(key & 255)): n for key, n in counted.items()}
+        else:
+            pairs = Counter(zip(unit_ids, column, strict=True))
+        for (unit_id, char), n in pairs.items():
             if char != NO_ANSWER:
                 result[(group_id, unit_id, position, char)] = n
     return result
