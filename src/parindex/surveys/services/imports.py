@@ -69,8 +69,8 @@ def issue_dict(issue: InputIssue) -> dict:
 def import_responses(group: RespondentGroup, rows: list[list[str]], *, job: ImportJob | None = None,
                      user=None, progress: Callable[[int, int], None] | None = None,
                      file: str = "") -> int:
-    """Store one form per row (packed with its file's batch), all or nothing; raises InputError with row-numbered issues
-    (the first MAX_KEPT_ERRORS of them; `.total` counts all).
+    """Store one form per row (packed in its file's batch), all or nothing; raises InputError
+    with row-numbered issues (the first MAX_KEPT_ERRORS of them; `.total` counts all).
 
     The doors are `import_file` and `start_import`, which check the policy; with `user` the
     import is a person's and leaves its `import` row in the change log.
@@ -170,16 +170,16 @@ def _fast_rows(rows, columns, cols, width, targets, single_unit, existing_forms)
     # Column by column (itemgetter over the rows), not zip(*body): that makes an iterator per
     # row, 100,000 objects for the garbage collector to walk.
     transposed = [list(map(itemgetter(index), body)) for index in range(len(rows[0]))]
-    answer_columns = [NO_ANSWER * n] * width
+    by_position = [NO_ANSWER * n] * width  # a question without a column: no answers
     for index, position, accepted, _name, _valid in columns:
         values = transposed[index]
         seen = set(values)
         if not accepted.keys() >= seen:
             return None
         if all(accepted[value] == value for value in seen):  # already the stored characters
-            answer_columns[position] = "".join(values)
+            by_position[position] = "".join(values)
         else:
-            answer_columns[position] = "".join(map(accepted.__getitem__, values))
+            by_position[position] = "".join(map(accepted.__getitem__, values))
     if unit_col is None:
         unit_ids = [single_unit] * n
     else:
@@ -195,7 +195,7 @@ def _fast_rows(rows, columns, cols, width, targets, single_unit, existing_forms)
             return None
     comments = list(map(str.strip, transposed[comment_col])) if comment_col is not None \
         else [""] * n
-    return unit_ids, answer_columns, comments, forms
+    return unit_ids, by_position, comments, forms
 
 
 def _checked_rows(rows, header, columns, cols, width, targets, single_unit, existing_forms,
