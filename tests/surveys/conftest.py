@@ -113,3 +113,12 @@ def staff_client(client, staff):
 
 
 D = Decimal
+
+
+def exported(group):
+    """The group's forms as its CSV export has them, one {column: text} per line: the public
+    view of every form, online, paper or imported."""
+    from parindex.surveys.exports import export_header, export_rows
+
+    header = export_header(group)
+    return [dict(zip(header, row, strict=True)) for row in export_rows(group)]

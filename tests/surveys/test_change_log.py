@@ -15,6 +15,7 @@ from parindex import history
 from parindex.history.models import Change
 from parindex.surveys import services
 from parindex.surveys.models import (
+    ImportBatch,
     ImportJob,
     Invitation,
     Question,
@@ -68,7 +69,8 @@ def state():
         list(RespondentGroup.objects.values_list("code", "name")),
         list(Section.objects.values_list("title", flat=True)),
         list(Question.objects.values_list("code", "text", "position")),
-        Response.objects.count(), Invitation.objects.count(), ImportJob.objects.count(),
+        Response.objects.count(), ImportBatch.objects.count(), Invitation.objects.count(),
+        ImportJob.objects.count(),
     )
 
 

@@ -1,4 +1,4 @@
-"""The answer counts that scoring reads stay equal to counting the responses, whatever is done."""
+"""The answer counts that scoring reads stay equal to counting the forms, whatever is done."""
 
 import pytest
 from django.core.cache import cache
@@ -6,20 +6,28 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from parindex.surveys import selectors, services
-from parindex.surveys.models import AnswerCount, Response
+from parindex.surveys.models import AnswerCount, ImportBatch, RespondentGroup, Response
+from parindex.units.models import Unit
+from tests.surveys.conftest import exported
 
 
-def counted_from_responses(survey):
-    """What the counts must be: the accepted responses counted one by one."""
-    expected = {}
-    for group_id, unit_id, answers in Response.objects.filter(
-            group__survey=survey, status=Response.Status.ACCEPTED).values_list(
-            "group_id", "unit_id", "answers"):
-        for position, char in enumerate(answers):
-            if char != ".":
-                key = (group_id, unit_id, position, char)
-                expected[key] = expected.get(key, 0) + 1
-    return expected
+def counted_forms(survey):
+    """What the counts must be: every counted form of the export (online, paper, imported),
+    counted one by one: ({(group, unit, position, option): n}, {(group, unit): forms})."""
+    unit_ids = dict(Unit.objects.values_list("code", "pk"))
+    expected, forms = {}, {}
+    for group in survey.groups.all():
+        codes = [q.code for q in selectors.layout(group).questions]
+        for form in exported(group):
+            if form["status"] != "accepted":
+                continue
+            unit = unit_ids[form["unit_code"]]
+            forms[(group.pk, unit)] = forms.get((group.pk, unit), 0) + 1
+            for position, code in enumerate(codes):
+                if form[code]:
+                    key = (group.pk, unit, position, form[code])
+                    expected[key] = expected.get(key, 0) + 1
+    return expected, forms
 
 
 answer = st.sampled_from(["A", "B", "C", "D", "X", ""])
@@ -37,8 +45,7 @@ operation = st.one_of(
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(operations=st.lists(operation, max_size=12))
 def test_counts_follow_every_write(citizens, staff, operations):
-    Response.objects.all().delete()
-    AnswerCount.objects.all().delete()
+    services.delete_responses(RespondentGroup.objects.all())
     cache.clear()
     survey = citizens.survey
     for n, (kind, a, b, c) in enumerate(operations):
@@ -56,10 +63,9 @@ def test_counts_follow_every_write(citizens, staff, operations):
                                       unit_code=a)
         else:
             services.import_responses(citizens, [["unit_code", "Q1", "Q2"], [a, b, c]])
-    assert selectors.counts(survey) == counted_from_responses(survey)
-    responses = selectors.response_counts(survey)
-    for (_, unit_id), n in responses.items():
-        assert n == Response.objects.filter(unit_id=unit_id, status="accepted").count()
+    expected, forms = counted_forms(survey)
+    assert selectors.counts(survey) == expected
+    assert {k: n for k, n in selectors.response_counts(survey).items() if n} == forms
     before = selectors.counts(survey)
     services.recount(survey)
     assert selectors.counts(survey) == before
@@ -69,4 +75,15 @@ def test_deleting_responses_deletes_their_counts(citizens):
     services.import_responses(citizens, [["unit_code", "Q1"], ["IAGRAI", "A"], ["PLEIKU", "B"]])
     assert AnswerCount.objects.filter(count__gt=0).exists()
     assert services.delete_responses(type(citizens).objects.filter(pk=citizens.pk)) == 2
-    assert not AnswerCount.objects.exists() and not Response.objects.exists()
+    assert not AnswerCount.objects.exists() and not ImportBatch.objects.exists()
+    assert exported(citizens) == []
+
+
+def test_tally_counts_ascii_and_other_option_codes_alike():
+    from parindex.surveys.services.counts import tally_columns
+
+    expected = {(1, 5, 0, ""): 2, (1, 6, 0, ""): 1, (1, 5, 0, "A"): 2, (1, 6, 0, "Ư"): 1,
+                (1, 6, 1, "B"): 1}
+    assert tally_columns(1, [5, 6, 5], ["AƯA", ".B."]) == expected
+    assert tally_columns(1, [5, 6, 5], ["AXA", ".B."])[(1, 6, 0, "X")] == 1
+    assert services.tally(1, [5, 6, 5], ["A.", "ƯB", "A"]) == expected

@@ -239,7 +239,8 @@ def test_editing_pages_queries_do_not_grow(staff, staff_client, round_):
 
 
 @pytest.mark.parametrize("model", ["survey", "respondentgroup", "question", "option", "response",
-                                   "importjob", "invitation", "answercount"])
+                                   "importjob", "importbatch", "invitation",
+                                   "answercount"])
 def test_admin_lists_the_survey_read_only(admin_client, citizens, model):
     services.import_responses(citizens, [["unit_code", "Q1"], ["IAGRAI", "A"]])
     page = admin_client.get(reverse(f"admin:surveys_{model}_changelist"))

@@ -9,8 +9,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from parindex.surveys.models import ImportJob, Response, Survey
+from parindex.surveys.models import ImportBatch, ImportJob, Survey
 from tests.files_in.hostile import BILLION_LAUGHS, zip_bomb
+from tests.surveys.conftest import exported
 
 
 def test_web_import_of_a_zip_bomb_ends_failed_and_logs_nothing_of_it(
@@ -26,7 +27,7 @@ def test_web_import_of_a_zip_bomb_ends_failed_and_logs_nothing_of_it(
     job = ImportJob.objects.get()
     assert job.status == "failed" and job.finished_at is not None
     assert "more than 2 MB" in job.errors[0]["message"]
-    assert "AAAA" not in caplog.text and not Response.objects.exists()
+    assert "AAAA" not in caplog.text and not ImportBatch.objects.exists()
     assert "2 MB" in staff_client.get(page["Location"]).content.decode()
 
 
@@ -38,18 +39,18 @@ def test_command_refuses_too_many_rows_with_status_2(staff, citizens, settings, 
         call_command("import_survey_responses", "r2021", "nguoi-dan", str(path), "--as", "manager")
     assert caught.value.returncode == 2
     assert "forms.csv: the file has more than 2 rows (the limit)" in str(caught.value)
-    assert not Response.objects.exists()
+    assert not ImportBatch.objects.exists()
 
 
 def test_command_reads_excel_unicode_text_and_refuses_cp1258(staff, citizens, tmp_path):
     path = tmp_path / "forms.csv"
     path.write_bytes("unit_code\tQ1\tcomment\nIAGRAI\tA\tTốt\n".encode("utf-16"))
     call_command("import_survey_responses", "r2021", "nguoi-dan", str(path), "--as", "manager")
-    assert Response.objects.get().comment == "Tốt"
+    assert [f["comment"] for f in exported(citizens)] == ["Tốt"]
     path.write_bytes("unit_code,Q1,comment\nIAGRAI,A,Đạt\n".encode("cp1258", "replace"))
     with pytest.raises(CommandError, match="CSV UTF-8") as caught:
         call_command("import_survey_responses", "r2021", "nguoi-dan", str(path), "--as", "manager")
-    assert caught.value.returncode == 2 and Response.objects.count() == 1
+    assert caught.value.returncode == 2 and len(exported(citizens)) == 1
 
 
 def test_load_survey_refuses_yaml_aliases(staff, round_, tmp_path):

@@ -9,7 +9,13 @@ from openpyxl import Workbook
 
 from parindex.engine.tables import InputError
 from parindex.surveys import services
-from parindex.surveys.models import ImportJob, Response
+from parindex.surveys.models import ImportBatch, ImportJob, Response
+from tests.surveys.conftest import exported
+
+
+def forms(group):
+    return sorted((f["form_number"], f["unit_code"], f["Q1"], f["Q2"], f["Q3"], f["comment"],
+                   f["channel"], f["status"]) for f in exported(group))
 
 
 def write_csv(path, text):
@@ -21,10 +27,13 @@ def test_a_good_file_imports_every_row(staff, citizens, tmp_path):
     path = write_csv(tmp_path / "a.csv", "form_number,unit_code,Q1,Q2,Q3,comment\n"
                      "1,IAGRAI,A,b,1,Tốt\n2,PLEIKU,,D,,\n3,IAGRAI,X,C,2,\n")
     assert services.import_file(staff, citizens, path) == 3
-    rows = list(Response.objects.order_by("form_number").values_list(
-        "form_number", "unit__code", "answers", "comment", "channel"))
-    assert rows == [("1", "IAGRAI", "AB1", "Tốt", "import"), ("2", "PLEIKU", ".D.", "", "import"),
-                    ("3", "IAGRAI", "XC2", "", "import")]
+    assert forms(citizens) == [
+        ("1", "IAGRAI", "A", "B", "1", "Tốt", "import", "accepted"),
+        ("2", "PLEIKU", "", "D", "", "", "import", "accepted"),
+        ("3", "IAGRAI", "X", "C", "2", "", "import", "accepted")]
+    batch = ImportBatch.objects.get()
+    assert (batch.filename, batch.forms, batch.created_by) == ("a.csv", 3, staff)
+    assert not Response.objects.exists()  # an imported file is one batch, not a row a form
 
 
 def test_bad_rows_are_all_reported_and_nothing_is_imported(staff, citizens, tmp_path):
@@ -39,7 +48,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_imported(staff, citizens, tmp_
     issues = [(i.row, i.column) for i in caught.value.errors]
     assert issues == [(3, "unit_code"), (4, "Q1"), (5, "form_number"), (6, "")]
     assert "row 2" in caught.value.errors[2].message or "2" in caught.value.errors[2].message
-    assert not Response.objects.exists()
+    assert exported(citizens) == [] and not ImportBatch.objects.exists()
 
 
 def test_unknown_and_missing_columns(staff, citizens, tmp_path):
@@ -55,7 +64,7 @@ def test_form_numbers_already_entered_are_refused(staff, citizens, tmp_path):
         services.import_file(staff, citizens, write_csv(
             tmp_path / "d.csv", "form_number,unit_code,Q1\n7,IAGRAI,A\n"))
     assert caught.value.errors[0].row == 2
-    assert Response.objects.count() == 1
+    assert len(exported(citizens)) == 1 and not ImportBatch.objects.exists()
 
 
 def test_xlsx_with_numbers_as_cells(staff, citizens, tmp_path):
@@ -65,7 +74,7 @@ def test_xlsx_with_numbers_as_cells(staff, citizens, tmp_path):
     sheet.append([101, "IAGRAI", "A", "A", 2])
     book.save(tmp_path / "f.xlsx")
     assert services.import_file(staff, citizens, tmp_path / "f.xlsx") == 1
-    assert Response.objects.get().form_number == "101"
+    assert [f["form_number"] for f in exported(citizens)] == ["101"]
 
 
 def test_command_imports_or_lists_the_problems(staff, citizens, tmp_path, capsys):
@@ -94,7 +103,7 @@ def test_web_upload_runs_as_a_job_with_progress(staff_client, citizens, settings
     assert (job.status, job.imported, job.rows_done, job.rows_total) == ("done", 2, 2, 2)
     status = staff_client.get(page["Location"], HTTP_HX_REQUEST="true").content.decode()
     assert "hx-trigger" not in status
-    assert Response.objects.count() == 2
+    assert len(exported(citizens)) == 2 and ImportBatch.objects.get().job == job
 
 
 def test_web_upload_with_errors_shows_them(staff_client, citizens, settings, tmp_path):
@@ -106,7 +115,7 @@ def test_web_upload_with_errors_shows_them(staff_client, citizens, settings, tmp
     call_command("process_survey_imports")
     text = staff_client.get(page["Location"]).content.decode()
     assert "<td>3</td><td>Q1</td>" in text
-    assert not Response.objects.exists()
+    assert exported(citizens) == [] and not ImportBatch.objects.exists()
 
 
 def test_web_upload_refuses_other_files(staff_client, citizens):

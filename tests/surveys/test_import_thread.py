@@ -10,9 +10,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from parindex.surveys.models import ImportJob, Response
+from parindex.surveys.models import ImportBatch, ImportJob
 from parindex.surveys.selectors import survey_points
 from parindex.surveys.services import imports as services  # patched where the jobs run
+from tests.surveys.conftest import exported
 
 from .conftest import D
 
@@ -60,7 +61,7 @@ def test_upload_is_imported_by_a_background_thread(staff_client, citizens, setti
     assert seen_by_worker == [("running", 40)]
     running = staff_client.get(page["Location"], HTTP_HX_REQUEST="true").content.decode()
     assert 'hx-trigger="every 1s"' in running and "<progress" in running
-    assert not Response.objects.exists()
+    assert not ImportBatch.objects.exists() and exported(citizens) == []
 
     release.set()
     threads[0].join(WAIT)
@@ -71,7 +72,7 @@ def test_upload_is_imported_by_a_background_thread(staff_client, citizens, setti
     assert job.finished_at is not None and job.errors == []
     done = staff_client.get(page["Location"], HTTP_HX_REQUEST="true").content.decode()
     assert "hx-trigger" not in done and "40" in done
-    assert Response.objects.filter(import_job=job).count() == 40
+    assert ImportBatch.objects.get(job=job).forms == 40 and len(exported(citizens)) == 40
     assert survey_points(citizens.survey.round) == {
         "IAGRAI": {"8.2": D(12) * D("1.6") / 2}, "PLEIKU": {"8.2": D(12) * D("0.2")}}
 
@@ -100,4 +101,4 @@ def test_a_failing_file_in_the_thread_ends_failed_with_its_rows(staff_client, ci
     assert [(e["row"], e["column"]) for e in job.errors] == [(3, "unit_code"), (4, "Q1")]
     text = staff_client.get(page["Location"]).content.decode()
     assert "<td>3</td><td>unit_code</td>" in text and "<td>4</td><td>Q1</td>" in text
-    assert not Response.objects.exists()
+    assert not ImportBatch.objects.exists() and exported(citizens) == []

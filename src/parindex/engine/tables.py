@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from itertools import chain, islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -269,15 +270,12 @@ def _csv_rows(source: Source, file: str, limits: ReadLimits) -> list[list[str]]:
 
 
 def _limited(reader, file: str, limits: ReadLimits) -> list[list[str]]:
-    rows: list[list[str]] = []
+    """The rows of `reader`, at most max_rows + 1 of them (header included), no cell longer than
+    max_cell_chars. Rows are taken and cells measured by C loops (islice, map over chain), as
+    fast as csv.reader itself; memory stays bounded by the byte limit of the stream and the row
+    limit. A cell too long is reported at its row (row n of the file is index n - 1)."""
     try:
-        for row in reader:
-            if len(rows) > limits.max_rows:
-                raise refuse(file, TOO_MANY_ROWS, limit=limits.max_rows)
-            if any(len(cell) > limits.max_cell_chars for cell in row):
-                raise refuse(file, CELL_TOO_LONG, row=reader.line_num,
-                             limit=limits.max_cell_chars)
-            rows.append(row)
+        rows = list(islice(reader, limits.max_rows + 2))
     except UnicodeDecodeError:
         raise refuse(file, NOT_UTF8) from None
     except csv.Error as error:  # a field past csv's own limit, a NUL byte, a broken quote
@@ -285,6 +283,12 @@ def _limited(reader, file: str, limits: ReadLimits) -> list[list[str]]:
             raise refuse(file, CELL_TOO_LONG, row=reader.line_num,
                          limit=limits.max_cell_chars) from None
         raise refuse(file, BROKEN_CSV, row=reader.line_num) from None
+    if len(rows) > limits.max_rows + 1:
+        raise refuse(file, TOO_MANY_ROWS, limit=limits.max_rows)
+    if max(map(len, chain.from_iterable(rows)), default=0) > limits.max_cell_chars:
+        number = next(n for n, row in enumerate(rows, start=1)
+                      if max(map(len, row), default=0) > limits.max_cell_chars)
+        raise refuse(file, CELL_TOO_LONG, row=number, limit=limits.max_cell_chars)
     return rows
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import (
     AnswerCount,
     GroupUnit,
+    ImportBatch,
     ImportJob,
     Invitation,
     Option,
@@ -116,6 +117,15 @@ class ImportJobAdmin(ReadOnlyAdmin):
     list_display = ["filename", "group", "status", "rows_total", "rows_done", "imported",
                     "created_by", "created_at", "finished_at"]
     list_filter = ["status"]
+    list_select_related = ["group", "created_by"]
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(ReadOnlyAdmin):
+    """Imported files of forms; their forms are in the survey's exports."""
+
+    list_display = ["filename", "group", "forms", "created_by", "created_at"]
+    list_filter = ["group"]
     list_select_related = ["group", "created_by"]
 
 

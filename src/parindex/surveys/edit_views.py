@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 from parindex import policy
 from parindex.units.models import Unit
 
-from . import forms, services
+from . import forms, selectors, services
 from .definition import DEFAULT_OPTIONS, survey_leaves
-from .models import Question, RespondentGroup, Response
+from .models import Question, RespondentGroup
 from .views import _group, _survey, manager_required
 
 
@@ -103,7 +103,7 @@ def _group_page(request, survey, group):
     if group is not None:
         questions = list(group.questions.select_related("section").annotate(
             n_options=Count("options")).order_by("position"))
-        locked = Response.objects.filter(group=group).exists()
+        locked = selectors.has_responses(group)
     failed = data is not None
     return render(request, "surveys/edit_group.html", {
         "survey": survey, "group": group, "form": form, "target_set": target_set,
@@ -155,7 +155,7 @@ def _question_page(request, group: RespondentGroup, question: Question | None):
             form.add_error(None, exc.message)
     return render(request, "surveys/edit_question.html", {
         "survey": group.survey, "group": group, "question": question, "form": form,
-        "option_set": option_set, "locked": Response.objects.filter(group=group).exists(),
+        "option_set": option_set, "locked": selectors.has_responses(group),
         "no_sections": not sections,
     }, status=400 if data is not None else 200)
 

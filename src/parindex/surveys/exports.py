@@ -3,7 +3,9 @@ text cell neutralised by `parindex.engine.cells`."""
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
+from operator import itemgetter
 
 from django.utils import timezone
 
@@ -13,7 +15,7 @@ from .models import (
     Response,
     Survey,
 )
-from .selectors import layout
+from .selectors import imported_forms, layout
 
 
 def export_header(group: RespondentGroup) -> list[str]:
@@ -23,16 +25,26 @@ def export_header(group: RespondentGroup) -> list[str]:
 
 
 def export_rows(group: RespondentGroup) -> Iterable[list[str]]:
-    """One row per response, a column per question code (the option code; blank: no answer).
-    Two queries whatever the number of responses (the questions, then the responses)."""
+    """One row per form, a column per question code (the option code; blank: no answer): the
+    Response rows and the imported forms, merged in the order they came in (imported forms
+    are named `import-BATCH-N`, the N-th form of that import). A fixed number of queries
+    whatever the number of forms; imported forms are read one pack at a time."""
     width = len(layout(group).questions)
+    units = {t.unit_id: (t.unit.code, t.unit.name)
+             for t in group.targets.select_related("unit")}
     rows = (
         Response.objects.filter(group=group).order_by("pk")
         .values_list("pk", "unit__code", "unit__name", "channel", "status", "flag",
                      "form_number", "created_at", "answers", "comment")
         .iterator(chunk_size=5000)
     )
-    for pk, unit_code, unit_name, channel, status, flag, form, created, answers, comment in rows:
+    imported = (
+        (f.key, *units.get(f.unit_id, ("", "")), Response.Channel.IMPORT.value,
+         Response.Status.ACCEPTED.value, "", f.form_number, f.created_at, f.answers, f.comment)
+        for f in imported_forms(group)
+    )
+    for pk, unit_code, unit_name, channel, status, flag, form, created, answers, comment in \
+            heapq.merge(rows, imported, key=itemgetter(7)):
         cells = [("" if ch == NO_ANSWER else ch) for ch in answers.ljust(width, NO_ANSWER)[:width]]
         yield ([str(pk), group.code, unit_code, unit_name, channel, status, flag, form,
                 timezone.localtime(created).isoformat(timespec="seconds")] + cells + [comment])

@@ -4,11 +4,20 @@ A round has one Survey; the survey has respondent groups (citizens, enterprises,
 officials…), each with its own questionnaire (sections → questions → answer options) and the
 units it evaluates (with the number of transactions N used for the sample size).
 
-Answers are stored compactly: a Response keeps one character per question of its group, in
-questionnaire order (the option's one-character code, `.` for no answer). That keeps an import of
-100,000 forms to 100,000 rows. Because of that encoding, questions and options cannot be added
-or removed once a group has responses; texts, weights and the sub-criterion a question feeds stay
-editable.
+Answers are stored compactly: one character per question of its group, in questionnaire order
+(the option's one-character code, `.` for no answer). Because of that encoding, questions and
+options cannot be added or removed once a group has responses (a Response or an ImportBatch);
+texts, weights and the sub-criterion a question feeds stay editable.
+
+Two stores, one meaning ("a form"):
+- a Response row per online or paper form: each is reviewed, flagged, rate-limited and linked
+  to its invitation on its own;
+- an ImportBatch per imported file, its forms packed column-wise in PackedForms rows of up to
+  PACK_SIZE forms (see there). Imported forms are counted, never flagged: the file was checked
+  whole, all or nothing. Storing them one row each cost 4–5× parsing the file in inserts
+  alone (bench/survey.py); a pack is one insert per PACK_SIZE forms.
+Form numbers are unique in a group across both: paper forms by the constraint on Response, the
+rest by the services, which check every store while holding the group's row lock.
 
 The counted (accepted) answers are also kept as AnswerCount rows per (group, unit, question,
 option), updated by the services in the same transaction as the responses: scoring reads those
@@ -267,12 +276,69 @@ class Response(models.Model):
         return f"{self.group_id}/{self.pk}"
 
 
+class ImportBatch(models.Model):
+    """One imported file of forms: who imported it, when, from which file, how many forms. Its
+    forms are in its PackedForms rows, numbered 0…forms-1 in the file's order."""
+
+    group = models.ForeignKey(RespondentGroup, on_delete=models.CASCADE, related_name="batches")
+    job = models.ForeignKey(ImportJob, on_delete=models.SET_NULL, null=True, blank=True,
+                            related_name="+")
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    forms = models.PositiveIntegerField(_("forms"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("imported at"))
+
+    class Meta:
+        ordering = ["group", "created_at", "id"]
+        verbose_name = _("imported file of forms")
+        verbose_name_plural = _("imported files of forms")
+
+    def __str__(self) -> str:
+        return f"{self.filename or self.pk} ({self.forms})"
+
+
+PACK_SIZE = 10_000
+
+
+class PackedForms(models.Model):
+    """Forms first…first+count-1 of an ImportBatch, column-wise, each column a JSON text:
+
+    - units: [unit id, …], one per form;
+    - answers: one string per question position, `count` characters long, the answer of form k
+      at character k (`.`: no answer) — so form k's Response.answers is answers[p][k] for each p;
+    - form_numbers, comments: [text, …], one per form ("" when none).
+
+    Written once by services.imports, never updated; deleted with their batch.
+    """
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="packs")
+    first = models.PositiveIntegerField()
+    count = models.PositiveIntegerField()
+    units = models.TextField()
+    answers = models.TextField()
+    form_numbers = models.TextField()
+    comments = models.TextField()
+
+    class Meta:
+        ordering = ["batch", "first"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "first"], name="packed_forms_unique"),
+        ]
+        verbose_name = _("packed imported forms")
+        verbose_name_plural = _("packed imported forms")
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}: {self.first}+{self.count}"
+
+
 class AnswerCount(models.Model):
     """How many counted (accepted) responses of `group` about `unit` chose `option` at question
     `position`; the row with option "" (position 0) holds the number of counted responses.
 
-    Kept by services.py in the same transaction as every write to Response (see
-    services.tally_responses); services.recount rebuilds it from the responses.
+    Kept by the services in the same transaction as every write to Response or ImportBatch (see
+    services.counts); services.recount rebuilds it from the forms.
     """
 
     RESPONSES = ""

@@ -3,11 +3,17 @@
 Answers are counted as they are written (models.AnswerCount): reading a whole survey's counts is
 one query of a few thousand rows, whatever the number of responses; scoring.py turns the counts
 into points.
+
+A group's forms are its Response rows (online, paper) and its imported ones, packed by file
+(models.ImportBatch, PackedForms); `imported_forms` unpacks those one pack at a time, so memory
+stays at one pack whatever the number of forms.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -17,7 +23,17 @@ from parindex.units.models import Unit
 
 from . import scoring
 from .definition import survey_leaves
-from .models import AnswerCount, GroupUnit, Option, Question, RespondentGroup, Survey
+from .models import (
+    AnswerCount,
+    GroupUnit,
+    ImportBatch,
+    Option,
+    PackedForms,
+    Question,
+    RespondentGroup,
+    Response,
+    Survey,
+)
 
 
 @dataclass
@@ -70,6 +86,14 @@ def response_counts(survey: Survey) -> dict[tuple[int, int], int]:
             group__survey=survey, option=AnswerCount.RESPONSES).order_by()
         .values_list("group_id", "unit_id", "count")
     )
+
+
+def counted_by_group(survey: Survey) -> dict[int, int]:
+    """{group id: number of counted forms}, whatever their channel (online, paper, imported)."""
+    totals: dict[int, int] = defaultdict(int)
+    for (group_id, _unit_id), n in response_counts(survey).items():
+        totals[group_id] += n
+    return dict(totals)
 
 
 @dataclass
@@ -219,3 +243,79 @@ def distribution(group: RespondentGroup, unit: Unit) -> list[dict]:
             ],
         })
     return rows
+
+
+# --------------------------------------------------------------------------- forms of a group
+
+
+def has_responses(group: RespondentGroup) -> bool:
+    """Whether the group has any form, online, paper or imported (its questionnaire is fixed)."""
+    return (Response.objects.filter(group=group).exists()
+            or ImportBatch.objects.filter(group=group).exists())
+
+
+def unit_has_responses(group: RespondentGroup, units) -> bool:
+    """Whether any form of the group evaluates one of `units` (imported forms are all counted,
+    so their answer counts say it)."""
+    return (Response.objects.filter(group=group, unit__in=units).exists()
+            or AnswerCount.objects.filter(group=group, unit__in=units,
+                                          option=AnswerCount.RESPONSES, count__gt=0).exists())
+
+
+def taken_form_numbers(group: RespondentGroup) -> set[str]:
+    """Every form number already in the group: paper forms and imported files."""
+    taken = set(Response.objects.filter(group=group).exclude(form_number="")
+                .values_list("form_number", flat=True))
+    for packed in PackedForms.objects.filter(batch__group=group).values_list(
+            "form_numbers", flat=True).iterator(chunk_size=4):
+        taken.update(json.loads(packed))
+    taken.discard("")
+    return taken
+
+
+def form_number_taken(group: RespondentGroup, number: str) -> bool:
+    """Whether `number` is already a form of the group. The database narrows the packs to those
+    whose text holds the number as a JSON string (a superset: LIKE may ignore case), Python
+    decides."""
+    if Response.objects.filter(group=group, form_number=number).exists():
+        return True
+    candidates = PackedForms.objects.filter(
+        batch__group=group, form_numbers__contains=json.dumps(number, ensure_ascii=False))
+    return any(number in json.loads(packed)
+               for packed in candidates.values_list("form_numbers", flat=True))
+
+
+@dataclass(frozen=True)
+class ImportedForm:
+    """One imported form, as its file gave it; `key` names it in exports (batch and place)."""
+
+    key: str
+    unit_id: int
+    answers: str
+    form_number: str
+    comment: str
+    created_at: object
+
+
+def imported_forms(group: RespondentGroup) -> Iterator[ImportedForm]:
+    """The group's imported forms, file by file in the order imported, each in file order."""
+    packs = (PackedForms.objects.filter(batch__group=group)
+             .select_related("batch").order_by("batch__created_at", "batch_id", "first"))
+    for pack in packs.iterator(chunk_size=4):
+        columns = json.loads(pack.answers)
+        answers = map("".join, zip(*columns, strict=True)) if columns else \
+            [""] * pack.count
+        for k, (unit_id, answer, number, comment) in enumerate(zip(
+                json.loads(pack.units), answers, json.loads(pack.form_numbers),
+                json.loads(pack.comments), strict=True), start=pack.first + 1):
+            yield ImportedForm(f"import-{pack.batch_id}-{k}", unit_id, answer, number, comment,
+                               pack.batch.created_at)
+
+
+def imported_columns(survey: Survey) -> Iterator[tuple[int, list[int], list[str]]]:
+    """(group id, unit ids, answer columns) of every pack of the survey's imported forms."""
+    packs = PackedForms.objects.filter(batch__group__survey=survey).order_by().values_list(
+        "batch__group_id", "units", "answers")
+    for group_id, units, answers in packs.iterator(chunk_size=4):
+        yield group_id, json.loads(units), json.loads(answers)
+

@@ -173,7 +173,6 @@ def sample_size(request):
 def dashboard(request, round):
     survey = _survey(request, round)
     groups = list(survey.groups.annotate(
-        counted=Count("responses", filter=Q(responses__status=Response.Status.ACCEPTED)),
         flagged=Count("responses", filter=Q(responses__status=Response.Status.FLAGGED)),
         rejected=Count("responses", filter=Q(responses__status=Response.Status.REJECTED)),
     ))
@@ -184,7 +183,9 @@ def dashboard(request, round):
         survey.groups.annotate(n=Count("questions")).values_list("pk", "n")
     )
     jobs = ImportJob.objects.filter(group__survey=survey).select_related("group")[:10]
+    counted = selectors.counted_by_group(survey)
     for group in groups:
+        group.counted = counted.get(group.pk, 0)
         group.target_list = units_of.get(group.pk, [])
         group.question_count = questions.get(group.pk, 0)
         for target in group.target_list:

@@ -22,10 +22,10 @@ from ..models import (
     Option,
     Question,
     RespondentGroup,
-    Response,
     Section,
     Survey,
 )
+from ..selectors import has_responses, unit_has_responses
 from .common import (
     _changed,
     _check,
@@ -55,7 +55,7 @@ class EditRefused(Exception):
 
 
 def _has_responses(group: RespondentGroup) -> bool:
-    return Response.objects.filter(group=group).exists()
+    return has_responses(group)
 
 
 def _locked_message() -> str:
@@ -143,8 +143,8 @@ def save_group(actor, survey: Survey, group: RespondentGroup | None, *, code: st
         group.save()
         current = {t.unit.code: t for t in group.targets.select_related("unit")}
         removed = set(current) - set(codes)
-        if removed and Response.objects.filter(
-                group=group, unit__code__in=removed).exists():
+        if removed and unit_has_responses(
+                group, [current[code].unit for code in removed]):
             raise EditRefused(_("A unit that already has responses cannot be taken away: "
                                 "%(units)s.") % {"units": ", ".join(sorted(removed))})
         GroupUnit.objects.filter(group=group, unit__code__in=removed).delete()
@@ -312,7 +312,7 @@ def create_survey(round: Round, data, *, source: str = "<survey>", replace: bool
         if existing is not None:
             if not replace:
                 raise DefinitionError([f"{source}: round {round.code} already has a survey"])
-            if existing.groups.filter(responses__isnull=False).exists():
+            if any(has_responses(group) for group in existing.groups.all()):
                 raise DefinitionError([f"{source}: the survey has responses; it cannot be replaced"])
             existing.delete()
         survey = Survey.objects.create(round=round, name=str(data["name"]), margin=margin)

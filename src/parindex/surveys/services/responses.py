@@ -32,7 +32,7 @@ from ..models import (
     RespondentGroup,
     Response,
 )
-from ..selectors import layout
+from ..selectors import form_number_taken, layout
 from .common import (
     CODE_ALPHABET,
     FLAG_DUPLICATE,
@@ -176,15 +176,18 @@ def enter_paper_form(user, group: RespondentGroup, *, form_number: str,
     form_number = form_number.strip()
     if not form_number:
         errors["form_number"] = _("Enter the number written on the form.")
-    elif Response.objects.filter(group=group, form_number=form_number).exists():
-        errors["form_number"] = _("Form %(number)s has already been entered.") % {
-            "number": form_number}
+    elif form_number_taken(group, form_number):
+        errors["form_number"] = _taken(form_number)
     unit = _unit(group, unit_code, errors)
     encoded = _encode(group, answers, require=False, errors=errors)
     if errors:
         raise ResponseError(errors)
     try:
         with transaction.atomic():
+            # Imports check form numbers under this lock too (the constraint sees paper only).
+            RespondentGroup.objects.select_for_update().filter(pk=group.pk).first()
+            if form_number_taken(group, form_number):
+                raise IntegrityError
             response = Response.objects.create(
                 group=group, unit=unit, channel=Response.Channel.PAPER, answers=encoded,
                 comment=comment.strip(), form_number=form_number, entered_by=user,
@@ -196,8 +199,11 @@ def enter_paper_form(user, group: RespondentGroup, *, form_number: str,
                 "unit": unit.code if unit else None, "channel": response.channel})
             return response
     except IntegrityError:
-        raise ResponseError({"form_number": _("Form %(number)s has already been entered.") % {
-            "number": form_number}}) from None
+        raise ResponseError({"form_number": _taken(form_number)}) from None
+
+
+def _taken(form_number: str) -> str:
+    return _("Form %(number)s has already been entered.") % {"number": form_number}
 
 
 def review(actor, response: Response, status: str) -> Response:
