@@ -91,6 +91,21 @@ def wait_for_server(url: str, process: subprocess.Popen, timeout: float = 60) ->
     raise RuntimeError(f"the server did not answer {url} within {timeout:.0f} s")
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its children so far."""
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        total = 0.0
+        for process in [root, *root.children(recursive=True)]:
+            times = process.cpu_times()
+            total += times.user + times.system
+        return total
+    except psutil.Error:
+        return 0.0
+
+
 # --------------------------------------------------------------------------- database
 
 
@@ -295,17 +310,21 @@ def main(argv=None) -> int:
         locust = subprocess.Popen(
             [sys.executable, "-m", "locust", "-f", str(HERE / "locustfile.py"), "--headless",
              "--host", f"http://127.0.0.1:{port}", "--users", str(users),
-             "--spawn-rate", str(max(10, users // 10)), "--run-time", f"{args.duration}s",
+             "--spawn-rate", str(max(5, users // 20)), "--run-time", f"{args.duration}s",
              "--stop-timeout", "20", "--only-summary",
              "--loglevel", "WARNING", "--exit-code-on-error", "0"],
             env={**env, "LOAD_PLAN": str(work / "plan.json"),
                  "LOAD_RECORD": str(work / "records.jsonl"),
                  "LOAD_SURVEY_RATE": str(args.survey_rate), "LOAD_CITIZENS": str(citizens)},
             cwd=work, stdout=locust_log, stderr=subprocess.STDOUT, start_new_session=True)
+        load_started, server_cpu = time.monotonic(), cpu_seconds(server.pid)
         try:
             locust.wait(args.duration + 120)
         except subprocess.TimeoutExpired:
             print("locust did not finish in time", file=sys.stderr)
+        wall = time.monotonic() - load_started
+        server_cpu = cpu_seconds(server.pid) - server_cpu
+        load_average = os.getloadavg()[0]
         stop(locust, "locust")
         stop(server, "gunicorn")
         records_file = work / "records.jsonl"
@@ -324,6 +343,8 @@ def main(argv=None) -> int:
               f"survey at {args.survey_rate:g}/s; gunicorn {args.workers} "
               f"{'gthread ×' + str(args.threads) if args.threads > 1 else 'sync'} workers\n")
         print(text)
+        print(f"server CPU: {server_cpu:.0f} s in {wall:.0f} s ({server_cpu / wall:.2f} of "
+              f"{os.cpu_count()} cores); machine load average at the end: {load_average:.1f}")
         for problem in saves["problems"][:20]:
             print("  ", problem)
         bad = errors + saves["lost"] + saves["unlogged"] + saves["unconfirmed"] + survey["lost"]
