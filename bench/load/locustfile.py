@@ -217,17 +217,23 @@ class Citizen(Proxied):
 
     wait_time = constant_throughput(SURVEY_RATE / CITIZENS)
     fixed_count = CITIZENS
+    label = ""
+    accepted = (302,)
+
+    def address(self) -> str:
+        n = next(addresses)
+        return f"127.1.{n // 250 % 250}.{n % 250 + 1}"
 
     @task
     def answer(self):
-        n = next(addresses)
-        adapter = SourceAddress(f"127.1.{n // 250 % 250}.{n % 250 + 1}")
+        adapter = SourceAddress(self.address())
         self.client.mount("http://", adapter)
         self.cookies = {}
         survey = PLAN["survey"]
         path = f"/survey/f/{PLAN['round']}/{survey['group']}/"
         try:
-            with self.client.get(path, headers=self.headers(path), name="GET survey form",
+            with self.client.get(path, headers=self.headers(path),
+                                 name=f"GET survey form{self.label}",
                                  catch_response=True) as response:
                 self.keep_cookies(response)
                 token = FORM_CSRF.search(response.text or "")
@@ -240,15 +246,33 @@ class Citizen(Proxied):
             for code, options in survey["questions"].items():
                 data[code] = random.choice(options)
             record = {"kind": "survey", "comment": data["comment"], "status": None,
-                      "at": time.time()}
+                      "stuffer": bool(self.label), "at": time.time()}
             records.append(record)
             headers = self.headers(path)
             headers["Origin"] = headers["Referer"].split("/survey/")[0]
-            with self.client.post(path, data=data, headers=headers, name="POST survey form",
-                                  catch_response=True, allow_redirects=False) as response:
+            with self.client.post(path, data=data, headers=headers,
+                                  name=f"POST survey form{self.label}", catch_response=True,
+                                  allow_redirects=False) as response:
                 record["status"] = response.status_code
-                if response.status_code != 302 or "/thanks" not in response.headers.get(
-                        "Location", ""):
+                thanks = response.status_code == 302 and "/thanks" in response.headers.get(
+                    "Location", "")
+                if not thanks and response.status_code not in self.accepted:
                     response.failure(f"{response.status_code}, not sent to the thanks page")
+                else:
+                    response.success()
         finally:
             adapter.close()
+
+
+class Stuffer(Citizen):
+    """Someone sending the form again and again from one address, twice a second: past
+    SURVEY_RATE_LIMIT (default 20 an hour) their answers are flagged, past five times that
+    refused (429, the page says why: not an error)."""
+
+    wait_time = constant_throughput(2)
+    fixed_count = 1
+    label = " (one address)"
+    accepted = (302, 429)
+
+    def address(self) -> str:
+        return "127.2.0.1"
