@@ -24,7 +24,9 @@ Each person does what the page does:
 - a citizen opens the public form (GET) and sends it (POST, answered by a redirect to the
   thanks page), each from a new loopback address (127.1.x.y) as distinct people do, so the
   per-source rate limit (SURVEY_RATE_LIMIT) applies exactly as in production without
-  refusing them.
+  refusing them;
+- one stuffer sends the form twice a second from one address (127.2.0.1): run.py checks that
+  at most SURVEY_RATE_LIMIT of its answers count.
 """
 
 from __future__ import annotations
