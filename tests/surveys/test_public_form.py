@@ -1,9 +1,12 @@
 """The public form: no login, CSRF, one response per code, stuffing flagged for review."""
 
+import datetime
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from parindex.surveys import services
 from parindex.surveys.models import Response
@@ -112,6 +115,29 @@ def test_rate_limit_flags_then_refuses(client, citizens, settings):
     other = Client(REMOTE_ADDR="10.0.0.9")
     assert other.post(form_url(citizens), {"unit": "IAGRAI", "Q1": "A", "Q2": "D"}).status_code \
         == 302
+
+
+def test_rate_limit_holds_across_server_processes(client, citizens, settings):
+    """Found by the load test (bench/load): each gunicorn worker has its own local-memory cache
+    (Django's default), so a count kept there let one source send `workers` times its limit
+    unflagged. Clearing the cache before each answer plays each answer reaching another
+    worker: the count must not depend on it."""
+    settings.SURVEY_RATE_LIMIT = (2, 3600)
+    for i in range(3):
+        cache.clear()
+        page = client.post(form_url(citizens), {"unit": "IAGRAI", "Q1": "ABC"[i], "Q2": "A"})
+        assert page.status_code == 302
+    assert list(Response.objects.order_by("pk").values_list("status", flat=True)) == \
+        ["accepted", "accepted", "flagged"]
+
+
+def test_rate_limit_counts_only_the_window(client, citizens, settings):
+    settings.SURVEY_RATE_LIMIT = (2, 3600)
+    for q1 in "AB":
+        client.post(form_url(citizens), {"unit": "IAGRAI", "Q1": q1, "Q2": "A"})
+    Response.objects.update(created_at=timezone.now() - datetime.timedelta(hours=2))
+    client.post(form_url(citizens), {"unit": "IAGRAI", "Q1": "C", "Q2": "A"})
+    assert Response.objects.order_by("pk").last().status == "accepted"
 
 
 def test_manager_reviews_flagged_responses(client, staff_client, citizens):

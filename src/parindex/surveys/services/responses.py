@@ -4,8 +4,8 @@ Stuffing protection for open groups (documented for managers on the review page)
 - every online response records `source`, a salted hash of the sender's IP address (the address
   itself is never stored);
 - per group and source, responses past SURVEY_RATE_LIMIT = (count, seconds) — default 20 an
-  hour, counted in Django's cache — are kept but flagged; past five times that they are refused
-  (HTTP 429);
+  hour, counted from the stored responses (so every server process sees the same count) — are
+  kept but flagged; past five times that they are refused (HTTP 429);
 - a response from the same source, for the same unit, with exactly the same answers as an earlier
   one is kept but flagged as a possible duplicate.
 Flagged responses do not count until a manager accepts them; rejected ones never count.
@@ -13,13 +13,13 @@ Flagged responses do not count until a manager accepts them; rejected ones never
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import hmac
 import secrets
 from collections.abc import Mapping
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -133,13 +133,12 @@ def submit_online(group: RespondentGroup, *, answers: Mapping[str, str], unit_co
     flag = ""
     if invitation is None:
         limit, window = rate_limit()
-        key = f"parindex:survey-rate:{group.pk}:{source}"
-        cache.add(key, 0, timeout=window)
-        try:
-            seen = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=window)
-            seen = 1
+        # Counted in the database, which every server process shares: a per-process cache
+        # (Django's default) gave each gunicorn worker its own count, so a source got
+        # `workers` times its limit. The partial index response_source_online serves this.
+        since = timezone.now() - datetime.timedelta(seconds=window)
+        seen = Response.objects.filter(group=group, source=source, created_at__gte=since)\
+            .count() + 1
         if seen > 5 * limit:
             raise RateLimited()
         if seen > limit:
