@@ -1,7 +1,8 @@
 """The one reader of spreadsheets coming in (CSV, XLSX) and the one "problem in a file" type.
 
 Invariants:
-- every import reads its file here, from a path, bytes or a binary file object;
+- every import reads its file here, from a path, bytes or a binary file object, whole
+  (`read_rows`) or one row at a time (`iter_rows`);
 - limits (ReadLimits) are checked before anything large is held in memory: an XLSX's declared
   uncompressed size before it is opened (and Python's zipfile never inflates a member past its
   declared size), a CSV's bytes as they are read, then every cell and the number of rows;
@@ -183,12 +184,12 @@ def sheet_values(ws, file: str, limits: ReadLimits) -> Iterator[tuple]:
         raise refuse(file, NOT_XLSX) from None
 
 
-def read_xlsx_rows(source: Source, file: str, limits: ReadLimits) -> list[list[str]]:
+def read_xlsx_rows(source: Source, file: str, limits: ReadLimits) -> Iterator[list[str]]:
     """The first sheet's rows as texts, header first, whatever the file is called."""
     book = open_workbook(source, file, limits)
     try:
-        return [[cell_text(v) for v in values]
-                for values in sheet_values(book.worksheets[0], file, limits)]
+        for values in sheet_values(book.worksheets[0], file, limits):
+            yield [cell_text(v) for v in values]
     finally:
         book.close()
 
@@ -248,7 +249,7 @@ def _delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _csv_rows(source: Source, file: str, limits: ReadLimits) -> list[list[str]]:
+def _csv_rows(source: Source, file: str, limits: ReadLimits) -> Iterator[list[str]]:
     opened = isinstance(source, str | os.PathLike)
     stream = open(source, "rb") if opened else _binary(source)  # noqa: SIM115 (closed below)
     try:
@@ -262,22 +263,23 @@ def _csv_rows(source: Source, file: str, limits: ReadLimits) -> list[list[str]]:
         first_line = head.decode(encoding, errors="ignore").split("\n", 1)[0]
         text = io.TextIOWrapper(buffered, encoding=encoding, newline="")
         reader = csv.reader(text, delimiter=_delimiter(first_line))
-        return _limited(reader, file, limits)
+        yield from _limited(reader, file, limits)
     finally:
         if opened:
             stream.close()
 
 
-def _limited(reader, file: str, limits: ReadLimits) -> list[list[str]]:
-    rows: list[list[str]] = []
+def _limited(reader, file: str, limits: ReadLimits) -> Iterator[list[str]]:
+    count = 0
     try:
         for row in reader:
-            if len(rows) > limits.max_rows:
+            if count > limits.max_rows:
                 raise refuse(file, TOO_MANY_ROWS, limit=limits.max_rows)
             if any(len(cell) > limits.max_cell_chars for cell in row):
                 raise refuse(file, CELL_TOO_LONG, row=reader.line_num,
                              limit=limits.max_cell_chars)
-            rows.append(row)
+            count += 1
+            yield row
     except UnicodeDecodeError:
         raise refuse(file, NOT_UTF8) from None
     except csv.Error as error:  # a field past csv's own limit, a NUL byte, a broken quote
@@ -285,16 +287,16 @@ def _limited(reader, file: str, limits: ReadLimits) -> list[list[str]]:
             raise refuse(file, CELL_TOO_LONG, row=reader.line_num,
                          limit=limits.max_cell_chars) from None
         raise refuse(file, BROKEN_CSV, row=reader.line_num) from None
-    return rows
 
 
 # --------------------------------------------------------------------------- the one reader
 
 
-def read_rows(source: Source, name: str | None = None,
-              limits: ReadLimits | None = None) -> list[list[str]]:
-    """Every row of a CSV or the first sheet of an XLSX as texts, header first (row n of the
-    file is index n - 1). `name` gives the file name (and so the type) of bytes or a stream."""
+def iter_rows(source: Source, name: str | None = None,
+              limits: ReadLimits | None = None) -> Iterator[list[str]]:
+    """Every row of a CSV or the first sheet of an XLSX as texts, header first, one at a time
+    (the limits are checked as the rows come; a file that breaks one raises mid-way).
+    `name` gives the file name (and so the type) of bytes or a stream."""
     limits = limits or ReadLimits()
     file = source_name(source, name)
     suffix = Path(file).suffix.lower()
@@ -303,3 +305,10 @@ def read_rows(source: Source, name: str | None = None,
     if suffix == ".xlsx":
         return read_xlsx_rows(source, file, limits)
     raise refuse(file, NOT_TABLE)
+
+
+def read_rows(source: Source, name: str | None = None,
+              limits: ReadLimits | None = None) -> list[list[str]]:
+    """Every row of a CSV or the first sheet of an XLSX as texts, header first (row n of the
+    file is index n - 1). `name` gives the file name (and so the type) of bytes or a stream."""
+    return list(iter_rows(source, name, limits))

@@ -110,9 +110,9 @@ def compute_round(actor, round: Round) -> list[ResultSnapshot]:
     _check_allowed(actor, round)
     _require_ready(round)
     raw = _raw_values(round)
-    appraised = round_results(round, stage=APPRAISED)
+    appraised = round_results(round, stage=APPRAISED, leaves=True)
     self_results = (
-        {fw.pk: rs for fw, rs in round_results(round, stage=SELF)}
+        {fw.pk: rs for fw, rs in round_results(round, stage=SELF, leaves=True)}
         if any(stages.get(SELF) for stages in raw.values())
         else {}
     )
