@@ -15,9 +15,9 @@ from parindex.engine.compute import Tally, UnitInfo, compute, compute_tallied, r
 from parindex.engine.framework import framework_from_dict, framework_to_dict
 from parindex.engine.io import (
     _read_framework_xlsx,
-    results_to_dict,
     dump_framework_yaml,
     parse_framework_yaml,
+    results_to_dict,
     write_framework_xlsx,
 )
 from parindex.engine.values import NA, leaf_points, stored_points

@@ -16,9 +16,8 @@ transaction is rolled back at the end, after every problem (up to the reader's c
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-
 from itertools import islice
+from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -26,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parindex import history, policy
-from parindex.engine.io import InputError, Issues, ScoreRow, iter_score_rows
+from parindex.engine.io import Issues, ScoreRow, iter_score_rows
 from parindex.engine.values import parse_value, stored_points
 from parindex.frameworks.models import Node
 from parindex.frameworks.selectors import engine_framework
