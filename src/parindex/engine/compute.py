@@ -553,6 +553,7 @@ class _Totals:
         self.fields = [top for top in framework.nodes if not top.kind]
         self.blocks = [(top, 1 if top.kind == "bonus" else -1)
                        for top in framework.nodes if top.kind]
+        self.fields_max = sum((top.max for top in self.fields), ZERO)
         self.points: dict[tuple[str, object], Decimal | None] = {}
         self.unit_memo: dict[tuple[Decimal, Decimal], tuple] = {}
 
@@ -597,18 +598,70 @@ def _tally_unit(shape: _Totals, tallies: Mapping[str, Tally],
     have no value at all. Sums run in an exact context: a proportional ratio's 28 digits
     plus whole points must not round."""
     achieved = {code: tally.points for code, tally in tallies.items()}
-    left = {}
+    left: dict[str, Decimal] = {}
     counted = sum(tally.count for tally in tallies.values())
+    top_of, add = shape.top_of, _EXACT.add
     for code, value in row.items():
-        top = shape.top_of.get(code)
+        top = top_of.get(code)
         if top is None:
             raise ValueError(f"'{code}' is not a leaf criterion")
         points = shape.leaf_points(code, value)
         if points is None:
-            left[top] = _EXACT.add(left.get(top, ZERO), shape.leaves[code].max)
+            left[top] = add(left.get(top, ZERO), shape.leaves[code].max)
         else:
-            achieved[top] = _EXACT.add(achieved.get(top, ZERO), points)
+            achieved[top] = add(achieved.get(top, ZERO), points)
     return achieved, left, len(shape.leaves) - counted - len(row)
+
+
+class TalliedFields(Mapping):
+    """Field code → FieldResult of one unit computed from totals, made on first read."""
+
+    __slots__ = ("_shape", "_achieved", "_left", "_dict")
+
+    def __init__(self, shape: _Totals, achieved: dict, left: dict):
+        self._shape, self._achieved, self._left = shape, achieved, left
+        self._dict: dict[str, FieldResult] | None = None
+
+    def _results(self) -> dict[str, FieldResult]:
+        if self._dict is None:
+            self._dict = {}
+            for field in self._shape.fields:
+                points = self._achieved.get(field.code, ZERO)
+                top = field.max - self._left.get(field.code, ZERO)
+                if top:
+                    self._dict[field.code] = FieldResult(points, top, points * HUNDRED / top)
+        return self._dict
+
+    def __getitem__(self, code: str) -> FieldResult:
+        return self._results()[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._results())
+
+    def __len__(self) -> int:
+        return len(self._results())
+
+    def __repr__(self) -> str:
+        return repr(self._results())
+
+
+def _unit_totals(shape: _Totals, achieved: dict, left: dict) -> tuple[Decimal, Decimal]:
+    """Achieved points (ordinary leaves, plus capped bonus, minus capped penalty) and the max
+    of the applicable ordinary leaves."""
+    add, subtract = _EXACT.add, _EXACT.subtract
+    total, maximum = ZERO, shape.fields_max
+    for field in shape.fields:
+        code = field.code
+        if code in achieved:
+            total = add(total, achieved[code])
+        if code in left:
+            maximum = subtract(maximum, left[code])
+    for block, sign in shape.blocks:
+        points = achieved.get(block.code)
+        if points is not None:
+            capped = min(points, block.max)
+            total = add(total, capped if sign > 0 else -capped)
+    return total, maximum
 
 
 def compute_tallied(
@@ -643,19 +696,10 @@ def compute_tallied(
             achieved, left, missing = _tally_unit(shape, tallies.get(unit.code, empty), row)
         except (ValueError, TypeError) as error:
             raise ValueError(f"unit '{unit.code}': {error}") from None
-        fields = {}
-        total = maximum = ZERO
-        for field in shape.fields:
-            points = achieved.get(field.code, ZERO)
-            top = field.max - left.get(field.code, ZERO)
-            total, maximum = _EXACT.add(total, points), maximum + top
-            if top:
-                fields[field.code] = FieldResult(points, top, points * HUNDRED / top)
-        for block, sign in shape.blocks:
-            capped = min(achieved.get(block.code, ZERO), block.max)
-            total = _EXACT.add(total, capped if sign > 0 else -capped)
+        total, maximum = _unit_totals(shape, achieved, left)
         totals = shape.totals(framework, total, maximum)
-        entry = [unit.code, totals[3], unit, totals, fields, _NO_LEAF_POINTS, []]
+        entry = [unit.code, totals[3], unit, totals, TalliedFields(shape, achieved, left),
+                 _NO_LEAF_POINTS, []]
         scored.append(entry)
         if missing:
             incomplete.append((entry, row))
