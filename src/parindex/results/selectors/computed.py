@@ -4,8 +4,8 @@ The engine is the only place with arithmetic; this module only gathers rows for 
 number of queries however many units and criteria a round has. By default the database sums
 each unit's stored points (`Score.points`, the engine's own points written with every value)
 per top-level node in one aggregate query, and the engine takes it from those totals
-(`compute_tallied`): not applicable leaves, points not storable exactly and survey leaves come
-as values, read from a partial index. With `leaves=True` every value is read and scored leaf by
+(`compute_tallied`): not applicable leaves and points not storable exactly come as values,
+read through a partial index, and so do survey leaves where the round's survey scores the group. With `leaves=True` every value is read and scored leaf by
 leaf (`compute`), for callers that need each leaf's points; both give the same results.
 """
 
@@ -45,12 +45,14 @@ def round_results(
     for node in Node.objects.filter(framework__in=frameworks).order_by("framework_id", "position"):
         nodes_of[node.framework_id].append(node)
     engines = {fw.pk: engine_framework(fw, nodes_of[fw.pk]) for fw in frameworks}
-    gather = _Leaves if leaves else _Totals
-    data = gather(round, stage, frameworks, nodes_of, engines)
-
     # Where the round's survey has valid answers, its points replace the survey leaves' typed
     # values (at either stage: units do not score the survey themselves).
     survey = survey_points_by_group(round)
+    if leaves:
+        data = _Leaves(round, stage, frameworks, nodes_of, engines)
+    else:
+        surveyed = [fw for fw in frameworks if survey.get(fw.unit_group.code)]
+        data = _Totals(round, stage, frameworks, nodes_of, engines, surveyed)
     for fw in frameworks:
         for unit_code, points in survey.get(fw.unit_group.code, {}).items():
             data.values[fw.pk][unit_code].update(points)
@@ -113,11 +115,11 @@ class _Totals:
     """The stage's stored points summed per unit and top-level node in one aggregate query,
     plus the values of the leaves without stored points, for `compute_tallied`."""
 
-    def __init__(self, round: Round, stage: str, frameworks, nodes_of, engines):
+    def __init__(self, round: Round, stage: str, frameworks, nodes_of, engines, surveyed):
         self.round, self.stage, self.engines = round, stage, engines
         self.codes: dict[int, str] = {}
         scores = Score.objects.filter(round=round, stage=stage)
-        tops, leaf_of, survey_ids = _shape(frameworks, nodes_of, engines)
+        tops, leaf_of, survey_ids = _shape(frameworks, nodes_of, engines, surveyed)
         field = Case(*(When(node_id__in=ids, then=Value(top)) for top, ids in tops.items()),
                      output_field=IntegerField())
         self.sums = list(
@@ -154,13 +156,17 @@ class _Totals:
             if top in self.top_of and count:
                 fw_id, code = self.top_of[top]
                 self._tallies[fw_id][self.codes[unit_id]][code] = Tally(points, count)
+        parsed: dict[tuple[int, str], object] = {}  # few distinct values per leaf
         for unit_id, node_id, raw in self.rows:
             fw_id, leaf_code = self.leaf_of[node_id]
             unit_code = self.codes[unit_id]
             row = self.values[fw_id][unit_code]
             if leaf_code not in row:
-                leaf = self.engines[fw_id].leaves()[leaf_code]
-                row[leaf_code] = _parsed(self.round, leaf, unit_code, raw)
+                value = parsed.get((node_id, raw), parsed)
+                if value is parsed:
+                    leaf = self.engines[fw_id].leaves()[leaf_code]
+                    value = parsed[node_id, raw] = _parsed(self.round, leaf, unit_code, raw)
+                row[leaf_code] = value
 
     def compute(self, fw: Framework, units: list[UnitInfo]) -> ResultSet:
         if self._tallies is None:
@@ -186,9 +192,10 @@ def _top_ids(frameworks, nodes_of) -> list[tuple[int, str, int]]:
             if n.parent_id is None]
 
 
-def _shape(frameworks, nodes_of, engines: dict[int, EngineFramework]):
+def _shape(frameworks, nodes_of, engines: dict[int, EngineFramework], surveyed):
     """{top node id: ids of its leaves summed in SQL}, {leaf node id: (framework id, code)},
-    and the ids of survey leaves (read as values, since the survey may replace them)."""
+    and the ids of the survey leaves of `surveyed` frameworks, those whose group the round's
+    survey scores (read as values, since the survey's points may replace them)."""
     tops: dict[int, list[int]] = {}
     leaf_of: dict[int, tuple[int, str]] = {}
     survey_ids = []
@@ -199,7 +206,7 @@ def _shape(frameworks, nodes_of, engines: dict[int, EngineFramework]):
             summed = tops[ids[top.code]] = []
             for leaf in top.leaves():
                 leaf_of[ids[leaf.code]] = (fw.pk, leaf.code)
-                if leaves[leaf.code].rule.kind == "survey":
+                if leaves[leaf.code].rule.kind == "survey" and fw in surveyed:
                     survey_ids.append(ids[leaf.code])
                 else:
                     summed.append(ids[leaf.code])
