@@ -79,9 +79,10 @@ def import_scores(actor, round: Round, path: str | Path, *, reason: str = "") ->
             .select_related("unit")
         }
         run = _Import(actor, round, sheets, path, reason)
-        rows = iter_score_rows(path, run.issues, read_limits())
+        rows = iter_score_rows(path, run.shape, read_limits())
         while chunk := list(islice(rows, CHUNK)):
             run.chunk(chunk)
+        run.shape.raise_if_any()  # a file of the wrong shape: only that is reported
         run.issues.raise_if_any()
         summary = run.summary
         if not (summary.created or summary.updated):
@@ -161,7 +162,8 @@ class _Import:
     def __init__(self, actor, round: Round, sheets: dict[int, Sheet], path: Path, reason: str):
         self.actor, self.round, self.sheets, self.path = actor, round, sheets, path
         self.reason = reason
-        self.issues = Issues(path.name)
+        self.shape = Issues(path.name)  # the reader's: columns, stage, empty codes
+        self.issues = Issues(path.name)  # the rows against the round
         self.frameworks = _Frameworks(round)
         self.units: dict[str, Unit | None] = {}
         self.first_row: dict[int, int] = {}  # packed key (see _key) → its row
@@ -176,10 +178,12 @@ class _Import:
         self._load_units({r.unit_code for r in rows} - self.units.keys())
         checked = [found for r in rows if (found := self._check(r)) is not None]
         self.summary.rows += len(checked)
-        if not self.issues.items and not (self.correcting and not self.reason):
-            self._write(checked)
-        elif not self.issues.items:  # a closed round without a reason: count, do not write
+        if self.shape.items or self.issues.items:
+            return  # nothing more is written: the transaction will be rolled back
+        if self.correcting and not self.reason:  # refused at the end, unless nothing changes
             self._count(checked)
+        else:
+            self._write(checked)
 
     def _load_units(self, codes: set[str]) -> None:
         found = {u.code: u for u in Unit.objects.filter(code__in=codes).only("code", "group")}
