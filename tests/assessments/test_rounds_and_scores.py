@@ -181,7 +181,7 @@ def test_an_import_read_in_chunks_is_still_all_or_nothing_and_stores_the_points(
         round, manager, tmp_path, monkeypatch):
     monkeypatch.setattr("parindex.assessments.services.imports.CHUNK", 3)
     rows = score_rows(["H01", "H02"])
-    bad = [*rows, {"unit_code": "H02", "criterion_code": "1.2", "value": "90%"}]  # last chunk
+    bad = [*rows[:-1], {**rows[-1], "value": "90%"}]  # the last row, in the last chunk
     with pytest.raises(InputError) as info:
         import_scores(manager, round, write_scores(tmp_path / "bad.csv", bad))
     assert [(e.row, e.column) for e in info.value.errors] == [(len(bad) + 1, "value")]
