@@ -122,6 +122,9 @@ class _Totals:
         tops, leaf_of, survey_ids = _shape(frameworks, nodes_of, engines, surveyed)
         field = Case(*(When(node_id__in=ids, then=Value(top)) for top, ids in tops.items()),
                      output_field=IntegerField())
+        # Exact on both databases: PostgreSQL sums NUMERIC exactly; SQLite keeps the 4-place
+        # points as REAL and its float sum of a unit's leaves is off by far less than 0.00005,
+        # which Django's converter removes by quantizing to the column's four places.
         self.sums = list(
             scores.filter(points__isnull=False).values_list("unit_id", field)
             .annotate(points=Sum("points"), count=Count("*")).order_by()
