@@ -5,6 +5,11 @@ leaves and a bonus and a penalty block. Prints ratios measured in this run (best
 repetitions, interleaved), not absolute claims: the target is compute() within 2× of SQLite's
 GROUP BY, on the fastest of three natural tables (all three are printed).
 
+It also times `compute_tallied`, the engine's share when a database sums the stored points
+per unit and top-level node (as results do; see bench/results.py for the whole round from the
+database): from those totals plus the values of the leaves without stored points (NA, and
+proportional ratios not exact at four places).
+
     .venv/bin/python bench/engine.py [--units 5000] [--leaves 120] [--repeat 5]
 """
 
@@ -20,9 +25,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from parindex.engine.compute import UnitInfo, compute  # noqa: E402
+from parindex.engine.compute import Tally, UnitInfo, compute, compute_tallied  # noqa: E402
 from parindex.engine.framework import framework_from_dict  # noqa: E402
-from parindex.engine.values import leaf_points, parse_value  # noqa: E402
+from parindex.engine.values import leaf_points, parse_value, stored_points  # noqa: E402
 
 KINDS = ("points", "yes_no", "levels", "count", "ratio", "ratio_prop", "survey")
 
@@ -124,6 +129,26 @@ def sql_database(table: str, index: str | None, rows: list[tuple]) -> sqlite3.Co
     return db
 
 
+def tallied(fw, parsed: dict) -> tuple[dict, dict, dict]:
+    """What the database hands compute_tallied: stored points summed per unit and top-level
+    node, the values of the leaves without stored points, and each unit's tallied leaves."""
+    top_of = {leaf.code: top.code for top in fw.nodes for leaf in top.leaves()}
+    tallies: dict = {}
+    rest: dict = {}
+    present: dict = {}
+    for unit, row in parsed.items():
+        sums = tallies[unit] = {}
+        for code, value in row.items():
+            points = stored_points(fw.leaves()[code], value)
+            if points is None:
+                rest.setdefault(unit, {})[code] = value
+                continue
+            present.setdefault(unit, []).append(code)
+            total, count = sums.get(top_of[code], (Decimal(0), 0))
+            sums[top_of[code]] = Tally(total + points, count + 1)
+    return tallies, rest, present
+
+
 def read_everything(resultset) -> None:
     """What a caller that shows every unit reads: fields and points are built lazily."""
     for result in resultset.results:
@@ -177,6 +202,9 @@ def main() -> None:
     runs["warm"] = lambda: compute(fw, parsed, units)
     runs["warm, every field and point read"] = lambda: read_everything(
         compute(fw, parsed, units))
+    tallies, rest, present = tallied(fw, parsed)
+    runs["from totals"] = lambda: compute_tallied(
+        fw, tallies, rest, units, lambda codes: {c: present.get(c, ()) for c in codes})
     best = best_times(args.repeat, runs)
 
     print(f"{args.units} units × {len(leaves)} leaves = {cells} values "
@@ -188,10 +216,12 @@ def main() -> None:
     sql_time = best[sql_label]
     print(f"  parse_value, all raw strings : {parse_time * 1000:8.1f} ms  "
           f"({parse_time / sql_time:.1f}× the SQL aggregate)")
-    for label in ("fresh", "warm", "warm, every field and point read"):
+    for label in ("fresh", "warm", "warm, every field and point read", "from totals"):
         print(f"  compute(), {label:33}: {best[label] * 1000:8.1f} ms")
+    unstored = sum(len(row) for row in rest.values())
+    print(f"  leaves without stored points (NA, inexact ratios): {unstored} of {cells}")
     print(f"  baseline: {sql_label}")
-    for label in ("fresh", "warm", "warm, every field and point read"):
+    for label in ("fresh", "warm", "warm, every field and point read", "from totals"):
         ratios = ", ".join(f"{best[label] / best[sql]:.2f}× {sql}"
                            for sql in SQL_TABLES if sql != sql_label)
         ratio = best[label] / sql_time

@@ -1,9 +1,15 @@
 """Results at national scale: compute-and-store a round, the ranking page, the Excel annex.
 
 N units × M leaves in one unit group (every rule kind, some NA), stored in a fresh SQLite
-database under a temporary directory. Each measurement is printed next to a baseline measured
+database under a temporary directory (or the throwaway PostgreSQL database of DATABASE_URL),
+the scores through the product's import door. Each measurement is printed next to a baseline measured
 in the same run (best of --repeat):
 
+- computing a round from the database (`results.selectors.round_results`: the stored points
+  summed per unit and top-level node in SQL, the rest by the engine) vs the bare SQL
+  `SELECT unit_id, SUM(points) … GROUP BY unit_id` over the same Score rows, alternated, min
+  and median of each and of the ratio (target ≤ 2×); and the same leaf by leaf
+  (`leaves=True`, every value parsed, as compute-and-store needs each leaf's points);
 - compute-and-store (`services.compute_round`) vs computing alone through the engine
   (`results.selectors.round_results`, the same reads without storing the snapshot);
 - the ranking page (Django test client, first page of 100 rows) vs reading the same rows'
@@ -17,11 +23,13 @@ in the same run (best of --repeat):
 - the PDF annex (Typst), one run, against the 30 s goal (skip with --no-pdf).
 
     .venv/bin/python bench/results.py [--units 5000] [--leaves 120] [--repeat 3] [--no-pdf]
+                                      [--compute-only]
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import os
 import random
 import shutil
@@ -46,12 +54,13 @@ django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from engine import raw_value, synthetic_framework  # noqa: E402
 from parindex.assessments.models import Round, Score  # noqa: E402
+from parindex.assessments.services import import_scores  # noqa: E402
 from parindex.engine.framework import framework_from_dict  # noqa: E402
-from parindex.frameworks.models import Node  # noqa: E402
 from parindex.frameworks.services import import_framework  # noqa: E402
 from parindex.results import selectors as snaps  # noqa: E402
 from parindex.results import services  # noqa: E402
@@ -83,20 +92,48 @@ def build(n_units: int, n_leaves: int) -> Round:
     rnd = Round.objects.create(code="bench", name="Bench", year=2024)
     rnd.frameworks.add(model)
     rng = random.Random(7)
-    leaves = [
-        (node, fw.leaves()[node.code])
-        for node in Node.objects.filter(framework=model, rule__isnull=False)
-    ]
-    units = list(Unit.objects.all())
-    batch = []
-    for unit in units:
-        for node, leaf in leaves:
-            batch.append(Score(round=rnd, unit=unit, node=node, value=raw_value(rng, leaf)))
-        if len(batch) >= 20_000:
-            Score.objects.bulk_create(batch)
-            batch = []
-    Score.objects.bulk_create(batch)
+    leaves = list(fw.leaves().values())
+    path = Path(os.environ["PARINDEX_VAR"]) / "scores.csv"
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["unit_code", "criterion_code", "value"])
+        for i in range(n_units):
+            writer.writerows([f"X{i:05d}", leaf.code, raw_value(rng, leaf)] for leaf in leaves)
+    import_scores(admin, rnd, path)
     return rnd
+
+
+def alternated(runs: int, measured, baseline) -> tuple[list[float], list[float]]:
+    pairs = [(timed(measured), timed(baseline)) for _ in range(runs)]
+    return [p[0] for p in pairs], [p[1] for p in pairs]
+
+
+def summary(label: str, measured: list[float], baseline: list[float], target: float) -> None:
+    ratios = [m / b for m, b in zip(measured, baseline, strict=True)]
+    verdict = "within" if statistics.median(ratios) <= target else "OUTSIDE"
+    print(f"{label:<34} min {min(measured) * 1000:8.1f} ms, median "
+          f"{statistics.median(measured) * 1000:8.1f} ms; SQL min {min(baseline) * 1000:7.1f} ms,"
+          f" median {statistics.median(baseline) * 1000:7.1f} ms; ratio min {min(ratios):.2f}×, "
+          f"median {statistics.median(ratios):.2f}× ({verdict} {target:g}×)")
+
+
+def compute_vs_sql(rnd: Round, runs: int) -> None:
+    """round_results (totals in SQL, and leaf by leaf) against the bare SQL sum, alternated."""
+    table = Score._meta.db_table
+    query = (f"SELECT unit_id, SUM(points) FROM {table} WHERE round_id = %s AND stage = %s "
+             f"GROUP BY unit_id")
+
+    def sql():
+        with connection.cursor() as cursor:
+            cursor.execute(query, [rnd.pk, "appraised"])
+            cursor.fetchall()
+
+    round_results(rnd)  # warm: the frameworks' memos, as a recompute after an edit
+    summary("round_results (totals in SQL)", *alternated(runs, lambda: round_results(rnd), sql),
+            target=2)
+    summary("round_results (leaf by leaf)",
+            *alternated(max(1, runs // 2), lambda: round_results(rnd, leaves=True), sql),
+            target=2)
 
 
 def line(label: str, measured: float, baseline: float, note: str = "") -> None:
@@ -112,6 +149,8 @@ def main() -> None:
     parser.add_argument("--leaves", type=int, default=120)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-pdf", action="store_true", help="skip the PDF annex")
+    parser.add_argument("--compute-only", action="store_true",
+                        help="only the round computed from the database against SQL")
     args = parser.parse_args()
 
     start = time.perf_counter()
@@ -122,6 +161,10 @@ def main() -> None:
         f"{Score.objects.count()} scores stored in {time.perf_counter() - start:.1f} s"
     )
 
+    print(f"database: {connection.vendor}")
+    compute_vs_sql(rnd, max(5, args.repeat))
+    if args.compute_only:
+        return
     compute_only = best_of(args.repeat, lambda: round_results(rnd))
     store = best_of(args.repeat, lambda: services.compute_round(admin, rnd))
     line("compute and store a round", store, compute_only, "(baseline: compute only)")

@@ -5,11 +5,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from parindex import history
 from parindex.assessments.models import Round, Score
 from parindex.assessments.services import create_round, import_scores
 from parindex.engine.io import InputError
 from parindex.frameworks.services import import_framework
 from parindex.history.models import Change
+from parindex.results.services import verify_points
 from parindex.units.models import Role, Unit
 from parindex.units.services import import_units
 from tests import cast
@@ -173,3 +175,20 @@ def test_import_scores_command(round, manager, tmp_path, capsys):
         call_command("import_scores", "r2021", str(bad), "--as", "snv-manager")
     assert info.value.returncode == 2
     assert "row 2, column value" in capsys.readouterr().err
+
+
+def test_an_import_read_in_chunks_is_still_all_or_nothing_and_stores_the_points(
+        round, manager, tmp_path, monkeypatch):
+    monkeypatch.setattr("parindex.assessments.services.imports.CHUNK", 3)
+    rows = score_rows(["H01", "H02"])
+    bad = [*rows[:-1], {**rows[-1], "value": "90%"}]  # the last row, in the last chunk
+    logged = history.for_scope(round).count()
+    with pytest.raises(InputError) as info:
+        import_scores(manager, round, write_scores(tmp_path / "bad.csv", bad))
+    assert [(e.row, e.column) for e in info.value.errors] == [(len(bad) + 1, "value")]
+    assert not Score.objects.exists() and history.for_scope(round).count() == logged
+
+    summary = import_scores(manager, round, write_scores(tmp_path / "ok.csv", rows))
+    assert summary.created == len(rows) == Score.objects.count()
+    assert Score.objects.filter(points__isnull=False).count() > len(rows) // 2
+    assert verify_points(round) == []  # every stored point is the engine's

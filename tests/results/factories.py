@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime
 
 from parindex.assessments.models import Round, Score
+from parindex.engine.values import parse_value, stored_points
 from parindex.frameworks.models import Framework, Node
+from parindex.frameworks.selectors import engine_framework
 from parindex.units.models import Unit, UnitGroup
 from tests import cast
 
@@ -78,9 +80,12 @@ def units(n: int, unit_group=None, prefix="U") -> list[Unit]:
 
 
 def scores(round: Round, unit: Unit, fw: Framework, values: dict[str, str], stage="appraised"):
+    """Values stored as the doors store them: with the engine's points."""
     nodes = {n.code: n for n in fw.nodes.all()}
+    leaves = engine_framework(fw).leaves()
     Score.objects.bulk_create(
-        Score(round=round, unit=unit, node=nodes[code], stage=stage, value=value)
+        Score(round=round, unit=unit, node=nodes[code], stage=stage, value=value,
+              points=stored_points(leaves[code], parse_value(leaves[code], value)))
         for code, value in values.items()
     )
 

@@ -102,7 +102,7 @@ def round_comparison(round: Round) -> list[Comparison]:
     for stage in (Score.Stage.SELF, Score.Stage.APPRAISED):
         by_stage[stage] = {
             result.unit_code: result
-            for _framework, results in round_results(round, stage=stage)
+            for _framework, results in round_results(round, stage=stage, leaves=True)
             for result in results.results
             if result.unit_code in units
         }

@@ -60,7 +60,13 @@ class Round(models.Model):
 
 class Score(models.Model):
     """A unit's declared value for one leaf at one stage, as text in the scores-file syntax
-    (`3.5`, `yes`, `45/50`, a level label, `NA`); the engine turns it into points."""
+    (`3.5`, `yes`, `45/50`, a level label, `NA`); the engine turns it into points.
+
+    `points` are the engine's points for the value (`engine.values.stored_points`), written by
+    every door that writes a value, so that results sum them in SQL: exact at four places, NULL
+    when the leaf does not apply or its points need more places (those rows are scored from
+    their value at compute time). `parindex round_results ROUND verify` recomputes them.
+    """
 
     class Stage(models.TextChoices):
         SELF = "self", _("Self-assessment")
@@ -71,6 +77,8 @@ class Score(models.Model):
     node = models.ForeignKey(Node, verbose_name=_("criterion"), on_delete=models.PROTECT, related_name="scores")
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.APPRAISED)
     value = models.CharField(_("value"), max_length=64)
+    points = models.DecimalField(_("points"), max_digits=12, decimal_places=4, null=True,
+                                 blank=True)
     note = models.TextField(_("note"), blank=True)
     # Optimistic locking: a save names the version it started from; a stale one is refused.
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -83,6 +91,10 @@ class Score(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["round", "unit", "node", "stage"], name="one_score_per_leaf_and_stage"),
+        ]
+        indexes = [  # the few rows scored from their value at compute time
+            models.Index(fields=["round", "stage"], condition=models.Q(points__isnull=True),
+                         name="score_points_unstored"),
         ]
         verbose_name = _("score")
         verbose_name_plural = _("scores")

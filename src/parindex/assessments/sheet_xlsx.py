@@ -81,7 +81,7 @@ def write_sheet(data: SheetData, with_appraisal: bool = True) -> bytes:
 def import_sheet(user, sheet, upload) -> int:
     """Save the self scores and notes of a filled sheet file; returns how many rows changed."""
     try:  # the engine's one reader: limits on rows, cells and unpacked size
-        rows = read_xlsx_rows(upload, Path(upload.name or "sheet.xlsx").name, read_limits())
+        rows = list(read_xlsx_rows(upload, Path(upload.name or "sheet.xlsx").name, read_limits()))
     except InputError as error:
         raise SheetFileError([issue_text(issue) for issue in error.errors]) from None
     data = sheet_data(sheet, with_files=False)

@@ -29,7 +29,7 @@ from parindex import history
 from parindex.assessments import services
 from parindex.assessments.models import Round, Score, Sheet
 from parindex.demo.services import demo_admin
-from parindex.engine.values import leaf_points, parse_value
+from parindex.engine.values import leaf_points, parse_value, stored_points
 from parindex.frameworks.models import Framework, Node
 from parindex.frameworks.selectors import engine_framework
 from parindex.frameworks.services import import_framework
@@ -176,10 +176,11 @@ def _build(users: dict[str, object]) -> None:
         scores, changes = [], []
         for leaf in leaves:
             value = source.get((sheet.unit_id, leaf.code, "self")) or "NA"
-            earned = leaf_points(leaf, parse_value(leaf, value))
-            note = NO_EVIDENCE_NOTE if earned else ""
+            parsed = parse_value(leaf, value)
+            note = NO_EVIDENCE_NOTE if leaf_points(leaf, parsed) else ""
             scores.append(Score(round=round, unit=sheet.unit, node=nodes[leaf.code],
-                                stage=Score.Stage.SELF, value=value, note=note, updated_by=head))
+                                stage=Score.Stage.SELF, value=value,
+                                points=stored_points(leaf, parsed), note=note, updated_by=head))
             changes.append(history.entry(head, "score", sheet, scope=round, part=leaf.code,
                                          after={"self": value}))
             if note:

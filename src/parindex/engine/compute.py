@@ -483,14 +483,22 @@ def compute(
         except _Rescale as more:  # a value with more decimal places: start again, exactly
             plan = _plan_for(framework, more.scale)
 
-    # Ties on the published (rounded) index share a rank and are listed by unit code.
+    return _ranked(framework, [
+        (code, published, unit, totals, FieldResults(plan, packed), LeafPoints(plan, packed),
+         missing)
+        for code, published, unit, totals, packed, missing in scored])
+
+
+def _ranked(framework: Framework, scored: list[tuple]) -> ResultSet:
+    """Rank (code, published index in hundredths, unit, totals, fields, points, missing) rows:
+    ties on the published (rounded) index share a rank and are listed by unit code."""
     scored.sort(key=itemgetter(0))
     scored.sort(key=itemgetter(1), reverse=True)
     dense = framework.ranking == "dense"
     new_result = object.__new__
     results = []
     position = previous = None
-    for number, (_, published, unit, totals, packed, missing) in enumerate(scored, 1):
+    for number, (_, published, unit, totals, fields, points, missing) in enumerate(scored, 1):
         if published != previous:
             position = (position or 0) + 1 if dense else number
             previous = published
@@ -500,7 +508,204 @@ def compute(
         result = new_result(UnitResult)
         result.__dict__.update(
             rank=position, unit_code=unit.code, unit_name=unit.name, achieved=achieved,
-            max=maximum, index=index, band=band, fields=FieldResults(plan, packed),
-            missing=missing, points=LeafPoints(plan, packed))
+            max=maximum, index=index, band=band, fields=fields, missing=missing, points=points)
         results.append(result)
     return ResultSet(framework, results)
+
+
+# --------------------------------------------------------------------------- from totals
+
+
+class Tally(NamedTuple):
+    """What a database summed for one unit under one top-level node: the stored points of
+    its leaves (values.stored_points, never None) and how many leaves they are."""
+
+    points: Decimal
+    count: int
+
+
+_NO_TALLY = Tally(ZERO, 0)
+
+
+class NoLeafPoints(Mapping):
+    """The points of a result computed from totals: not known leaf by leaf."""
+
+    def __getitem__(self, code: str):
+        raise LookupError("results computed from totals carry no points per leaf")
+
+    def __iter__(self):
+        raise LookupError("results computed from totals carry no points per leaf")
+
+    def __len__(self) -> int:
+        return 0
+
+
+_NO_LEAF_POINTS = NoLeafPoints()
+
+
+class _Totals:
+    """The framework's shape for scoring from totals, kept with the framework."""
+
+    def __init__(self, framework: Framework):
+        self.top_of = {leaf.code: top.code for top in framework.nodes for leaf in top.leaves()}
+        self.leaves = framework.leaves()
+        self.counts = {top.code: sum(1 for _ in top.leaves()) for top in framework.nodes}
+        self.fields = [top for top in framework.nodes if not top.kind]
+        self.blocks = [(top, 1 if top.kind == "bonus" else -1)
+                       for top in framework.nodes if top.kind]
+        self.fields_max = sum((top.max for top in self.fields), ZERO)
+        self.points: dict[tuple[str, object], Decimal | None] = {}
+        self.unit_memo: dict[tuple[Decimal, Decimal], tuple] = {}
+
+    def leaf_points(self, code: str, value: object) -> Decimal | None:
+        key = (code, value)
+        try:
+            return self.points[key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable value: scored, not memoised
+            return leaf_points(self.leaves[code], value)
+        points = leaf_points(self.leaves[code], value)
+        if len(self.points) >= _MEMO_LIMIT:
+            self.points.clear()
+        self.points[key] = points
+        return points
+
+    def totals(self, framework: Framework, achieved: Decimal, maximum: Decimal) -> tuple:
+        key = (achieved, maximum)
+        found = self.unit_memo.get(key)
+        if found is None:
+            index = index_of(achieved, maximum)
+            published = round2(index)
+            found = (achieved, maximum, index, int(published.scaleb(2)),
+                     band_for(published, framework.bands))
+            if len(self.unit_memo) >= _MEMO_LIMIT:
+                self.unit_memo.clear()
+            self.unit_memo[key] = found
+        return found
+
+
+def _totals_for(framework: Framework) -> _Totals:
+    shape = framework._cache.get("totals")
+    if shape is None:
+        shape = framework._cache["totals"] = _Totals(framework)
+    return shape
+
+
+def _tally_unit(shape: _Totals, tallies: Mapping[str, Tally],
+                row: Mapping[str, object]) -> tuple[dict, dict, int]:
+    """Per top-level node: achieved points, the max its NA leaves leave; and how many leaves
+    have no value at all. Sums run in an exact context: a proportional ratio's 28 digits
+    plus whole points must not round."""
+    achieved = {code: tally.points for code, tally in tallies.items()}
+    left: dict[str, Decimal] = {}
+    counted = sum(tally.count for tally in tallies.values())
+    top_of, add = shape.top_of, _EXACT.add
+    for code, value in row.items():
+        top = top_of.get(code)
+        if top is None:
+            raise ValueError(f"'{code}' is not a leaf criterion")
+        points = shape.leaf_points(code, value)
+        if points is None:
+            left[top] = add(left.get(top, ZERO), shape.leaves[code].max)
+        else:
+            achieved[top] = add(achieved.get(top, ZERO), points)
+    return achieved, left, len(shape.leaves) - counted - len(row)
+
+
+class TalliedFields(Mapping):
+    """Field code → FieldResult of one unit computed from totals, made on first read."""
+
+    __slots__ = ("_shape", "_achieved", "_left", "_dict")
+
+    def __init__(self, shape: _Totals, achieved: dict, left: dict):
+        self._shape, self._achieved, self._left = shape, achieved, left
+        self._dict: dict[str, FieldResult] | None = None
+
+    def _results(self) -> dict[str, FieldResult]:
+        if self._dict is None:
+            self._dict = {}
+            for field in self._shape.fields:
+                points = self._achieved.get(field.code, ZERO)
+                top = field.max - self._left.get(field.code, ZERO)
+                if top:
+                    self._dict[field.code] = FieldResult(points, top, points * HUNDRED / top)
+        return self._dict
+
+    def __getitem__(self, code: str) -> FieldResult:
+        return self._results()[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._results())
+
+    def __len__(self) -> int:
+        return len(self._results())
+
+    def __repr__(self) -> str:
+        return repr(self._results())
+
+
+def _unit_totals(shape: _Totals, achieved: dict, left: dict) -> tuple[Decimal, Decimal]:
+    """Achieved points (ordinary leaves, plus capped bonus, minus capped penalty) and the max
+    of the applicable ordinary leaves."""
+    add, subtract = _EXACT.add, _EXACT.subtract
+    total, maximum = ZERO, shape.fields_max
+    for field in shape.fields:
+        code = field.code
+        if code in achieved:
+            total = add(total, achieved[code])
+        if code in left:
+            maximum = subtract(maximum, left[code])
+    for block, sign in shape.blocks:
+        points = achieved.get(block.code)
+        if points is not None:
+            capped = min(points, block.max)
+            total = add(total, capped if sign > 0 else -capped)
+    return total, maximum
+
+
+def compute_tallied(
+    framework: Framework,
+    tallies: Mapping[str, Mapping[str, Tally]],
+    values: Mapping[str, Mapping[str, object]],
+    units: Sequence[UnitInfo],
+    present: Callable[[list[str]], Mapping[str, Iterable[str]]],
+) -> ResultSet:
+    """`compute` for a database that sums stored points itself: the same results, from
+
+    - `tallies[unit][top-level node code]`: the sum and count of the leaves whose points were
+      stored (values.stored_points), summed by the database;
+    - `values[unit][leaf]`: parsed values of every other leaf with a value (not applicable,
+      points not storable exactly, survey points);
+    - `present(units)`: the tallied leaf codes of each of those units, asked once for the
+      units with missing leaves, so that their `missing` lists them.
+
+    Only units of the framework's group are scored, each even without values. The results
+    carry no points per leaf (`NoLeafPoints`); everything else equals `compute`'s.
+    """
+    if framework.ranking not in ("competition", "dense"):
+        raise ValueError(f"unknown ranking method '{framework.ranking}'")
+    shape = _totals_for(framework)
+    empty: dict = {}
+    scored, incomplete = [], []
+    for unit in units:
+        if unit.unit_group != framework.unit_group:
+            continue
+        row = values.get(unit.code, empty)
+        try:
+            achieved, left, missing = _tally_unit(shape, tallies.get(unit.code, empty), row)
+        except (ValueError, TypeError) as error:
+            raise ValueError(f"unit '{unit.code}': {error}") from None
+        total, maximum = _unit_totals(shape, achieved, left)
+        totals = shape.totals(framework, total, maximum)
+        entry = [unit.code, totals[3], unit, totals, TalliedFields(shape, achieved, left),
+                 _NO_LEAF_POINTS, []]
+        scored.append(entry)
+        if missing:
+            incomplete.append((entry, row))
+    if incomplete:
+        found = present([entry[0] for entry, _ in incomplete])
+        for entry, row in incomplete:
+            have = set(found.get(entry[0], ())) | row.keys()
+            entry[6] = [code for code in shape.leaves if code not in have]
+    return _ranked(framework, [tuple(entry) for entry in scored])

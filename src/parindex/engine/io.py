@@ -41,6 +41,7 @@ from .tables import (
     cell_text,
     decode_text,
     gettext_noop,
+    iter_rows,
     open_workbook,
     read_rows,
     refuse,
@@ -468,23 +469,39 @@ class ScoreRow:
 def read_score_rows(path: str | os.PathLike, limits: ReadLimits | None = None
                     ) -> list[ScoreRow]:
     """The rows of a scores file as typed, checked only for shape (columns, stage)."""
+    issues = Issues(Path(path).name)
+    rows = list(iter_score_rows(path, issues, limits))
+    issues.raise_if_any()
+    return rows
+
+
+def iter_score_rows(path: str | os.PathLike, issues: Issues,
+                    limits: ReadLimits | None = None) -> Iterator[ScoreRow]:
+    """The rows of a scores file one at a time, as typed: a problem of shape (a bad header
+    raises at once; a bad stage or an empty code) goes into `issues` and its row is skipped.
+    Blank rows are skipped; nothing of the file is held but the row at hand."""
     path = Path(path)
-    issues = Issues(path.name)
-    header, body = _read_table(path, issues, limits)
+    rows = iter_rows(path, limits=limits)
+    header = next(rows, None)
+    if header is None:
+        raise refuse(path.name, EMPTY)
+    header = [unicodedata.normalize("NFC", h).strip().lower() for h in header]
     _check_header(header, SCORE_COLUMNS, ("unit_code", "criterion_code", "value"), issues)
-    rows = []
-    for number, cells in body:
-        row = _as_dict(header, cells)
+    for number, cells in enumerate(rows, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        row = _as_dict(header, [unicodedata.normalize("NFC", c).strip() for c in cells])
         stage = (row.get("stage") or "appraised").lower()
-        if stage not in STAGES:
+        shaped = stage in STAGES
+        if not shaped:
             issues.add(number, "stage", f"stage '{row['stage']}' is not appraised or self")
         for column in ("unit_code", "criterion_code"):
             if not row[column]:
                 issues.add(number, column, f"{column} is empty")
-        rows.append(ScoreRow(number, row["unit_code"], row["criterion_code"], row["value"],
-                             stage, row.get("note", "")))
-    issues.raise_if_any()
-    return rows
+                shaped = False
+        if shaped:
+            yield ScoreRow(number, row["unit_code"], row["criterion_code"], row["value"],
+                           stage, row.get("note", ""))
 
 
 def read_scores(

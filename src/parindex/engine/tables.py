@@ -1,7 +1,8 @@
 """The one reader of spreadsheets coming in (CSV, XLSX) and the one "problem in a file" type.
 
 Invariants:
-- every import reads its file here, from a path, bytes or a binary file object;
+- every import reads its file here, from a path, bytes or a binary file object, whole
+  (`read_rows`) or one row at a time (`iter_rows`);
 - limits (ReadLimits) are checked before anything large is held in memory: an XLSX's declared
   uncompressed size before it is opened (and Python's zipfile never inflates a member past its
   declared size), a CSV's bytes as they are read, then every cell and the number of rows;
@@ -30,6 +31,9 @@ import openpyxl
 MAX_ISSUES = 50
 
 Source = str | os.PathLike | bytes | IO[bytes]
+
+
+CHUNK_ROWS = 10_000  # rows read and checked at a time
 
 
 def gettext_noop(message: str) -> str:
@@ -184,12 +188,12 @@ def sheet_values(ws, file: str, limits: ReadLimits) -> Iterator[tuple]:
         raise refuse(file, NOT_XLSX) from None
 
 
-def read_xlsx_rows(source: Source, file: str, limits: ReadLimits) -> list[list[str]]:
+def read_xlsx_rows(source: Source, file: str, limits: ReadLimits) -> Iterator[list[str]]:
     """The first sheet's rows as texts, header first, whatever the file is called."""
     book = open_workbook(source, file, limits)
     try:
-        return [[cell_text(v) for v in values]
-                for values in sheet_values(book.worksheets[0], file, limits)]
+        for values in sheet_values(book.worksheets[0], file, limits):
+            yield [cell_text(v) for v in values]
     finally:
         book.close()
 
@@ -249,7 +253,7 @@ def _delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _csv_rows(source: Source, file: str, limits: ReadLimits) -> list[list[str]]:
+def _csv_rows(source: Source, file: str, limits: ReadLimits) -> Iterator[list[str]]:
     opened = isinstance(source, str | os.PathLike)
     stream = open(source, "rb") if opened else _binary(source)  # noqa: SIM115 (closed below)
     try:
@@ -263,42 +267,49 @@ def _csv_rows(source: Source, file: str, limits: ReadLimits) -> list[list[str]]:
         first_line = head.decode(encoding, errors="ignore").split("\n", 1)[0]
         text = io.TextIOWrapper(buffered, encoding=encoding, newline="")
         reader = csv.reader(text, delimiter=_delimiter(first_line))
-        return _limited(reader, file, limits)
+        yield from _limited(reader, file, limits)
     finally:
         if opened:
             stream.close()
 
 
-def _limited(reader, file: str, limits: ReadLimits) -> list[list[str]]:
+def _limited(reader, file: str, limits: ReadLimits) -> Iterator[list[str]]:
     """The rows of `reader`, at most max_rows + 1 of them (header included), no cell longer than
-    max_cell_chars. Rows are taken and cells measured by C loops (islice, map over chain), as
-    fast as csv.reader itself; memory stays bounded by the byte limit of the stream and the row
-    limit. A cell too long is reported at its row (row n of the file is index n - 1)."""
-    try:
-        rows = list(islice(reader, limits.max_rows + 2))
-    except UnicodeDecodeError:
-        raise refuse(file, NOT_UTF8) from None
-    except csv.Error as error:  # a field past csv's own limit, a NUL byte, a broken quote
-        if "field larger" in str(error):
-            raise refuse(file, CELL_TOO_LONG, row=reader.line_num,
-                         limit=limits.max_cell_chars) from None
-        raise refuse(file, BROKEN_CSV, row=reader.line_num) from None
-    if len(rows) > limits.max_rows + 1:
-        raise refuse(file, TOO_MANY_ROWS, limit=limits.max_rows)
-    if max(map(len, chain.from_iterable(rows)), default=0) > limits.max_cell_chars:
-        number = next(n for n, row in enumerate(rows, start=1)
-                      if max(map(len, row), default=0) > limits.max_cell_chars)
-        raise refuse(file, CELL_TOO_LONG, row=number, limit=limits.max_cell_chars)
-    return rows
+    max_cell_chars. Rows are taken and measured a chunk at a time by C loops (islice, map over
+    chain), as fast as csv.reader itself, so memory holds one chunk. A cell too long is reported
+    at its row (row n of the file is the n-th row given)."""
+    taken = 0
+    while True:
+        try:
+            rows = list(islice(reader, CHUNK_ROWS))
+        except UnicodeDecodeError:
+            raise refuse(file, NOT_UTF8) from None
+        except csv.Error as error:  # a field past csv's own limit, a NUL byte, a broken quote
+            if "field larger" in str(error):
+                raise refuse(file, CELL_TOO_LONG, row=reader.line_num,
+                             limit=limits.max_cell_chars) from None
+            raise refuse(file, BROKEN_CSV, row=reader.line_num) from None
+        if not rows:
+            return
+        taken += len(rows)
+        if taken > limits.max_rows + 1:
+            raise refuse(file, TOO_MANY_ROWS, limit=limits.max_rows)
+        if max(map(len, chain.from_iterable(rows)), default=0) > limits.max_cell_chars:
+            number = taken - len(rows) + next(
+                n for n, row in enumerate(rows, start=1)
+                if max(map(len, row), default=0) > limits.max_cell_chars)
+            raise refuse(file, CELL_TOO_LONG, row=number, limit=limits.max_cell_chars)
+        yield from rows
 
 
 # --------------------------------------------------------------------------- the one reader
 
 
-def read_rows(source: Source, name: str | None = None,
-              limits: ReadLimits | None = None) -> list[list[str]]:
-    """Every row of a CSV or the first sheet of an XLSX as texts, header first (row n of the
-    file is index n - 1). `name` gives the file name (and so the type) of bytes or a stream."""
+def iter_rows(source: Source, name: str | None = None,
+              limits: ReadLimits | None = None) -> Iterator[list[str]]:
+    """Every row of a CSV or the first sheet of an XLSX as texts, header first, one at a time
+    (the limits are checked as the rows come; a file that breaks one raises mid-way).
+    `name` gives the file name (and so the type) of bytes or a stream."""
     limits = limits or ReadLimits()
     file = source_name(source, name)
     suffix = Path(file).suffix.lower()
@@ -307,3 +318,10 @@ def read_rows(source: Source, name: str | None = None,
     if suffix == ".xlsx":
         return read_xlsx_rows(source, file, limits)
     raise refuse(file, NOT_TABLE)
+
+
+def read_rows(source: Source, name: str | None = None,
+              limits: ReadLimits | None = None) -> list[list[str]]:
+    """Every row of a CSV or the first sheet of an XLSX as texts, header first (row n of the
+    file is index n - 1). `name` gives the file name (and so the type) of bytes or a stream."""
+    return list(iter_rows(source, name, limits))

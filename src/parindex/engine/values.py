@@ -5,6 +5,11 @@ person can act on) and the hot loop of `compute` only maps already-checked value
 
 Parsed values: `NA`; `Decimal` points (points, survey); `bool` (yes_no); the level's label as
 declared in the framework (levels); `int` (count); `(numerator, denominator)` Decimals (ratio).
+
+`stored_points` is what a database keeps beside a value so that totals can be summed there:
+the leaf's points exactly, at `STORED_PLACES` decimal places, or None when the leaf does not
+apply or its points need more places (a proportional ratio such as 2 × 45/47); those leaves are
+scored from their value again at compute time.
 """
 
 from __future__ import annotations
@@ -33,6 +38,8 @@ class _NotApplicable:
 
 
 NA = _NotApplicable()
+STORED_PLACES = 4
+_STORED_QUANTUM = Decimal(1).scaleb(-STORED_PLACES)
 
 NA_WORDS = frozenset({"na", "n/a", "kad", "không áp dụng"})
 YES_WORDS = frozenset({"yes", "có"})
@@ -165,3 +172,13 @@ def leaf_points(leaf: Node, value: object) -> Decimal | None:
         return ZERO
     raise ValueError(f"'{leaf.code}' has an unknown rule kind '{kind}'")
 
+
+
+def stored_points(leaf: Node, value: object) -> Decimal | None:
+    """The leaf's points for a parsed value as a database stores them: exact, with
+    STORED_PLACES decimal places; None when not applicable or not exact at that scale."""
+    points = leaf_points(leaf, value)
+    if points is None:
+        return None
+    stored = points.quantize(_STORED_QUANTUM)
+    return stored if stored == points else None

@@ -110,9 +110,9 @@ def compute_round(actor, round: Round) -> list[ResultSnapshot]:
     _check_allowed(actor, round)
     _require_ready(round)
     raw = _raw_values(round)
-    appraised = round_results(round, stage=APPRAISED)
+    appraised = round_results(round, stage=APPRAISED, leaves=True)
     self_results = (
-        {fw.pk: rs for fw, rs in round_results(round, stage=SELF)}
+        {fw.pk: rs for fw, rs in round_results(round, stage=SELF, leaves=True)}
         if any(stages.get(SELF) for stages in raw.values())
         else {}
     )
@@ -290,6 +290,33 @@ def publish_demo_rounds(actor) -> list[Round]:
         publish(actor, round)
         done.append(round)
     return done
+
+
+def verify_points(round: Round) -> list[str]:
+    """Recompute every stored leaf's points of the round from its value with the engine; the
+    differences found (none when each `Score.points` is exactly `stored_points` of its value)."""
+    from parindex.engine.values import stored_points
+    from parindex.frameworks.models import Node
+    from parindex.frameworks.selectors import engine_framework
+
+    frameworks = {fw.pk: fw for fw in round.frameworks.select_related("unit_group")}
+    nodes = list(Node.objects.filter(framework__in=list(frameworks)).order_by("position"))
+    engines = {pk: engine_framework(fw, [n for n in nodes if n.framework_id == pk])
+               for pk, fw in frameworks.items()}
+    leaves = {n.pk: engines[n.framework_id].leaves().get(n.code) for n in nodes}
+    problems = []
+    rows = Score.objects.filter(round=round).values_list(
+        "unit__code", "node_id", "node__code", "stage", "value", "points")
+    for unit, node_id, code, stage, raw, points in rows.iterator(chunk_size=10_000):
+        try:
+            expected = stored_points(leaves[node_id], parse_value(leaves[node_id], raw))
+        except (ValueError, KeyError, AttributeError) as error:
+            problems.append(f"{unit} {code} {stage}: value '{raw}' is not scored: {error}")
+            continue
+        if expected != points:
+            problems.append(f"{unit} {code} {stage}: stored points {points} but the engine "
+                            f"gives {expected} for '{raw}'")
+    return problems
 
 
 def verify(snapshot: ResultSnapshot) -> list[str]:

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parindex import history, policy
-from parindex.engine.values import parse_value
+from parindex.engine.values import parse_value, stored_points
 
 from ..evidence import check_upload
 from ..models import Evidence, ExplanationRequest, Round, Score, Sheet
@@ -129,9 +129,10 @@ def save_score(
             raise ValueError(f"unknown stage {stage!r}")
         if not allowed:
             _deny(_("This sheet is locked for you at this stage."))
+        points = None
         if value:
             try:
-                parse_value(leaf, value)
+                points = stored_points(leaf, parse_value(leaf, value))
             except ValueError as error:
                 raise ValidationError(str(error)) from None
         elif note:
@@ -155,7 +156,7 @@ def save_score(
                 with transaction.atomic():
                     score = Score.objects.create(
                         round_id=sheet.round_id, unit_id=sheet.unit_id, node=node, stage=stage,
-                        value=value, note=note, updated_by=user,
+                        value=value, points=points, note=note, updated_by=user,
                     )
             except IntegrityError:  # created by someone else between our read and write
                 raise Conflict(
@@ -165,6 +166,7 @@ def save_score(
                 ) from None
         else:
             current.value, current.note, current.updated_by = value, note, user
+            current.points = points
             current.version += 1
             current.save()
             score = current
@@ -372,7 +374,7 @@ def finalise(user, sheet: Sheet) -> Sheet:
         Score.objects.bulk_create(
             [
                 Score(round_id=sheet.round_id, unit_id=sheet.unit_id, node_id=s.node_id,
-                      stage=APPRAISED, value=s.value, updated_by=user)
+                      stage=APPRAISED, value=s.value, points=s.points, updated_by=user)
                 for s in accepted
             ]
         )

@@ -51,7 +51,8 @@ class Command(BaseCommand):
             )
 
     def _verify(self, rnd):
-        problems = []
+        problems = [f"points: {p}" for p in services.verify_points(rnd)]
+        self.stdout.write(f"stored points: {'ok' if not problems else f'{len(problems)} differences'}")
         for snapshot in ResultSnapshot.objects.filter(round=rnd).order_by("framework", "version"):
             found = services.verify(snapshot)
             label = f"{snapshot.framework.code} v{snapshot.version}"
@@ -60,4 +61,4 @@ class Command(BaseCommand):
         if problems:
             for problem in problems:
                 self.stderr.write(problem)
-            raise CommandError("stored results differ from their recorded inputs")
+            raise CommandError("stored points or results differ from what the engine computes")
