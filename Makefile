@@ -16,10 +16,13 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-# Fresh demo database (var/parindex.sqlite3) with Gia Lai 2021–2022, then serve on :8000.
+# Fresh demo database (var/parindex.sqlite3) with Gia Lai 2021–2022, then serve on :8000 with
+# the background worker beside the server (stopped when the server stops).
 demo: install
 	$(BIN)/parindex migrate --noinput
 	$(BIN)/parindex demo
+	$(BIN)/parindex worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/parindex runserver 127.0.0.1:8000
 
 test: install

@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from parindex.assessments.models import Assignment, Evidence, Round, Sheet
 from parindex.awards.models import Campaign
+from parindex.jobs.models import Job
 from parindex.results.models import ResultSnapshot
 from parindex.surveys.models import RespondentGroup, Response, Survey
 from parindex.units.models import Role, Unit
@@ -601,3 +602,20 @@ def can_view_campaign_history(user, campaign) -> bool:
 def can_view_register(user) -> bool:
     """The register lists published decisions: every signed-in person may search it."""
     return user.is_authenticated
+
+
+# --------------------------------------------------------------------------- background jobs
+
+
+def can_start_jobs(user) -> bool:
+    """Start background work (an import, a large annex, computing results): a signed-in,
+    active person; what the work itself needs is asked by the service that starts it."""
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def visible_jobs(user) -> QuerySet[Job]:
+    """A person's jobs are theirs alone: nobody else sees them, not even an administrator
+    (the job's file may be a preview of unpublished results)."""
+    if user is None or not user.is_authenticated:
+        return Job.objects.none()
+    return Job.objects.filter(started_by=user)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("survey/", include("parindex.surveys.urls")),
     path("awards/", include("parindex.awards.urls")),
     path("api/", include("parindex.api.urls")),
+    path("jobs/", include("parindex.jobs.urls")),
     path("", include("parindex.results.urls")),
 ]
 # Uploaded files are never served directly: evidence goes through permission-checked views.

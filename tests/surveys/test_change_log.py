@@ -25,6 +25,7 @@ from parindex.surveys.models import (
     Survey,
 )
 from tests import cast
+from tests.jobs.conftest import run_worker
 
 from .conftest import definition
 
@@ -131,13 +132,14 @@ def test_an_import_leaves_one_row_with_its_counts(staff, outsider, citizens, tmp
         staff, "import", {"group": "nguoi-dan", "file": "answers.csv", "responses": 2})
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_web_import_job_is_logged_by_the_person_who_uploaded_it(staff_client, staff, citizens,
-                                                                    settings):
-    settings.SURVEY_IMPORTS_IN_THREAD = False
+                                                                    settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     upload = SimpleUploadedFile("web.csv", b"unit_code,Q1\nIAGRAI,A\n")
     staff_client.post(reverse("surveys:import", args=["r2021", "nguoi-dan"]), {"file": upload})
     job = ImportJob.objects.get()
-    services.process_import_job(job)
+    run_worker()
     [change] = logged(citizens.survey)
     assert (change.actor, change.object_id, change.after["file"], change.after["responses"]) == (
         staff, job.pk, "web.csv", 1)

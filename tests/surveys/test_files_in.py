@@ -11,19 +11,20 @@ from django.urls import reverse
 
 from parindex.surveys.models import ImportBatch, ImportJob, Survey
 from tests.files_in.hostile import BILLION_LAUGHS, zip_bomb
+from tests.jobs.conftest import run_worker
 from tests.surveys.conftest import exported
 
 
+@pytest.mark.django_db(transaction=True)
 def test_web_import_of_a_zip_bomb_ends_failed_and_logs_nothing_of_it(
         staff_client, citizens, settings, tmp_path, caplog):
-    settings.SURVEY_IMPORTS_IN_THREAD = False
     settings.MEDIA_ROOT = tmp_path
     settings.PARINDEX_IMPORT_MAX_UNCOMPRESSED_MB = 2
     upload = SimpleUploadedFile("forms.xlsx", zip_bomb(["unit_code", "Q1"], megabytes=3))
     page = staff_client.post(reverse("surveys:import", args=["r2021", "nguoi-dan"]),
                              {"file": upload}, HTTP_ACCEPT_LANGUAGE="en")
     with caplog.at_level(logging.DEBUG):
-        call_command("process_survey_imports")
+        run_worker()
     job = ImportJob.objects.get()
     assert job.status == "failed" and job.finished_at is not None
     assert "more than 2 MB" in job.errors[0]["message"]

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from parindex.engine.tables import InputError
 from parindex.surveys import services
 from parindex.surveys.models import ImportBatch, ImportJob, Response
+from tests.jobs.conftest import run_worker
 from tests.surveys.conftest import exported
 
 
@@ -88,8 +89,8 @@ def test_command_imports_or_lists_the_problems(staff, citizens, tmp_path, capsys
         call_command("import_survey_responses", "r2021", "nobody", str(good), "--as", "manager")
 
 
+@pytest.mark.django_db(transaction=True)
 def test_web_upload_runs_as_a_job_with_progress(staff_client, citizens, settings, tmp_path):
-    settings.SURVEY_IMPORTS_IN_THREAD = False
     settings.MEDIA_ROOT = tmp_path
     upload = SimpleUploadedFile("forms.csv", b"unit_code,Q1,Q2\nIAGRAI,A,A\nPLEIKU,B,C\n")
     page = staff_client.post(reverse("surveys:import", args=["r2021", "nguoi-dan"]),
@@ -98,7 +99,7 @@ def test_web_upload_runs_as_a_job_with_progress(staff_client, citizens, settings
     assert page["Location"] == reverse("surveys:import_status", args=["r2021", job.pk])
     status = staff_client.get(page["Location"], HTTP_HX_REQUEST="true").content.decode()
     assert 'hx-trigger="every 1s"' in status
-    call_command("process_survey_imports")
+    run_worker()
     job.refresh_from_db()
     assert (job.status, job.imported, job.rows_done, job.rows_total) == ("done", 2, 2, 2)
     status = staff_client.get(page["Location"], HTTP_HX_REQUEST="true").content.decode()
@@ -106,13 +107,13 @@ def test_web_upload_runs_as_a_job_with_progress(staff_client, citizens, settings
     assert len(exported(citizens)) == 2 and ImportBatch.objects.get().job == job
 
 
+@pytest.mark.django_db(transaction=True)
 def test_web_upload_with_errors_shows_them(staff_client, citizens, settings, tmp_path):
-    settings.SURVEY_IMPORTS_IN_THREAD = False
     settings.MEDIA_ROOT = tmp_path
     upload = SimpleUploadedFile("forms.csv", "unit_code,Q1\nIAGRAI,A\nIAGRAI,Ư\n".encode())
     page = staff_client.post(reverse("surveys:import", args=["r2021", "nguoi-dan"]),
                              {"file": upload})
-    call_command("process_survey_imports")
+    run_worker()
     text = staff_client.get(page["Location"]).content.decode()
     assert "<td>3</td><td>Q1</td>" in text
     assert exported(citizens) == [] and not ImportBatch.objects.exists()

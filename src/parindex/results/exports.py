@@ -336,6 +336,25 @@ def write_annex(sheets, out, formatted: bool = True) -> None:
     workbook.save(out)
 
 
+PROGRESS_ROWS = 2000
+
+
+def _counted(sheets: Iterator[Sheet], progress) -> Iterator[Sheet]:
+    """The same sheets, telling `progress` how many rows were written so far."""
+    written = 0
+
+    def rows(sheet_rows):
+        nonlocal written
+        for cells in sheet_rows:
+            yield cells
+            written += 1
+            if written % PROGRESS_ROWS == 0:
+                progress(written)
+
+    for sheet in sheets:
+        yield sheet._replace(rows=rows(sheet.rows))
+
+
 def _print_setup(ws, widths: list[int], header_row: int) -> None:
     """Column widths; A4 landscape, one page wide, the header row on every page."""
     for i, width in enumerate(widths):
@@ -348,12 +367,17 @@ def _print_setup(ws, widths: list[int], header_row: int) -> None:
         ws.print_title_rows = f"{header_row}:{header_row}"
 
 
-def annex_file(round: Round, tables: list[Table], details: bool = True):
+def annex_file(round: Round, tables: list[Table], details: bool = True, progress=None):
     """The annex in an anonymous temporary file, rewound: the caller streams it out and
-    closing it frees the disk (a file, not memory, whatever the number of units)."""
+    closing it frees the disk (a file, not memory, whatever the number of units).
+    `progress(rows written)` is called every PROGRESS_ROWS rows (a background job's
+    heartbeat)."""
     out = tempfile.TemporaryFile(suffix=".xlsx")
+    sheets = annex_cells(round, tables, details=details)
+    if progress is not None:
+        sheets = _counted(sheets, progress)
     try:
-        write_annex(annex_cells(round, tables, details=details), out)
+        write_annex(sheets, out)
     except BaseException:
         out.close()
         raise

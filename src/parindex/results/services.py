@@ -13,6 +13,10 @@ records what the engine was given and what it returned, and guards the publicati
 Each takes the acting person first, asks `policy.can_publish_results` itself, and records a
 `compute`, `publish` or `correct` row in the change log (listed under the round) in the same
 transaction as the snapshots it writes.
+
+Background work (parindex.jobs) for large rounds: `start_compute` queues `compute_round` as the
+person who asked (`compute_job` is the worker's side), `start_annex` queues the Excel annex
+(`build_annex`). Both are idempotent, so the runner may retry them.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from parindex.engine.compute import ResultSet, UnitInfo, compute
 from parindex.engine.framework import framework_from_dict, framework_to_dict
 from parindex.engine.io import results_to_dict
 from parindex.engine.values import parse_value
+from parindex.jobs import services as jobs
 from parindex.results.models import ResultDetail, ResultRow, ResultSnapshot
 from parindex.results.selectors import round_results
 
@@ -362,3 +367,57 @@ def verify(snapshot: ResultSnapshot) -> list[str]:
             problems.append(f"{result.unit_code}: stored {got[:5]} but computed {expected[:5]}")
     problems.extend(f"{code}: stored but not computed" for code in stored)
     return problems
+
+
+# --------------------------------------------------------------------------- background jobs
+
+
+def start_compute(actor, round: Round):
+    """Queue `compute_round` as `actor` (a large round); their running one if there is."""
+    _check_allowed(actor, round)
+    _require_ready(round)
+    params = {"round": round.code}
+    with transaction.atomic():
+        return jobs.find_active(actor, "results_compute", params) or jobs.start(
+            actor, "results_compute", _("Results of %(round)s") % {"round": round.name},
+            params=params)
+
+
+def compute_job(job, progress) -> None:
+    """The worker's side of `start_compute`: the very service, as the person who asked."""
+    progress(0)
+    compute_round(job.started_by, Round.objects.get(code=job.params["round"]))
+
+
+def _may_build_annex(actor, round: Round, published: bool) -> None:
+    if not published and not policy.rounds_with_results_to_manage(actor).filter(
+            pk=round.pk).exists():
+        raise PermissionDenied(_("Only those who see the whole round preview its results."))
+
+
+def start_annex(actor, round: Round, *, published: bool, version: int | None = None):
+    """Queue the Excel annex of the round's published results (or, for those who may preview
+    them, of its latest version); the person's own waiting or running one if there is."""
+    _may_build_annex(actor, round, published)
+    params = {"round": round.code, "published": published, "version": version}
+    title = (_("Excel annex of %(round)s") if published
+             else _("Excel annex of %(round)s (preview)")) % {"round": round.name}
+    with transaction.atomic():
+        return jobs.find_active(actor, "results_annex", params) or jobs.start(
+            actor, "results_annex", title, params=params)
+
+
+def build_annex(job, progress):
+    """The worker's side of `start_annex`: the workbook and its download name."""
+    from .exports import annex_file
+    from .selectors import tables
+
+    params = job.params
+    round = Round.objects.select_related("organiser__parent").get(code=params["round"])
+    _may_build_annex(job.started_by, round, params["published"])
+    chosen = tables(round, published=params["published"], version=params.get("version"),
+                    compare=False)
+    if not chosen:
+        raise jobs.JobRefused(_("These results are no longer there."))
+    progress(0)
+    return annex_file(round, chosen, progress=progress), f"chi-so-cchc-{round.code}.xlsx"

@@ -7,8 +7,10 @@ preview reuses the same views with `published=False` behind the view permission.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -207,8 +209,16 @@ def unit_card(request, round_code: str, group: str, unit_code: str, published: b
 
 
 def annex_xlsx(request, round_code: str, published: bool = True):
+    """The Excel annex; for a round of more than PARINDEX_BACKGROUND_UNITS units a background
+    job builds it (signed-in people only) and the person follows it on its page."""
     round = _round(round_code, published)
-    tables = selectors.tables(round, published=published, version=_version(request), compare=False)
+    version = _version(request)
+    if selectors.unit_count(round, published, version) > settings.PARINDEX_BACKGROUND_UNITS:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        job = services.start_annex(request.user, round, published=published, version=version)
+        return redirect("jobs:detail", pk=job.pk)
+    tables = selectors.tables(round, published=published, version=version, compare=False)
     if not tables:
         raise Http404("No results")
     from parindex import web
@@ -285,6 +295,11 @@ def manage_action(request, round_code: str, action: str):
     round = _managed_round(request, round_code)
     _require(policy.can_publish_results(request.user, round))
     try:
+        if action == "compute" and (
+                selectors.scored_units(round) > settings.PARINDEX_BACKGROUND_UNITS):
+            job = services.start_compute(request.user, round)
+            messages.info(request, _("The results are being computed in the background."))
+            return redirect("jobs:detail", pk=job.pk)
         if action == "compute":
             services.compute_round(request.user, round)
             messages.success(request, _("Results computed. Check the preview, then publish."))

@@ -41,7 +41,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "ninja",  # serves its bundled Swagger UI, so /api/docs works offline
+    "django_tasks",
+    "django_tasks_db",  # the embedded queue: tasks are rows of the app's own database
+    "django_rq",  # the Redis queue, used when PARINDEX_TASKS_BACKEND=redis
     "parindex.history",
+    "parindex.jobs",
     "parindex.units",
     "parindex.frameworks",
     "parindex.assessments",
@@ -159,3 +163,25 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+
+# Background work (parindex.jobs): Django's Tasks API through the django-tasks backport.
+# "database" (the default) keeps the queue in the app's own database, so nothing else runs;
+# "redis" queues on Redis through RQ (REDIS_URL). `parindex worker` runs the matching worker.
+PARINDEX_TASKS_BACKEND = os.environ.get("PARINDEX_TASKS_BACKEND", "database").strip().lower()
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+TASK_BACKENDS = {
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    "redis": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
+}
+if PARINDEX_TASKS_BACKEND not in TASK_BACKENDS:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("PARINDEX_TASKS_BACKEND must be 'database' or 'redis'.")
+TASKS = {"default": TASK_BACKENDS[PARINDEX_TASKS_BACKEND]}
+# Rounds with more units than this build their Excel annex and compute their results as jobs
+# (the person follows them on "My jobs"); smaller ones answer in the request.
+PARINDEX_BACKGROUND_UNITS = int(os.environ.get("PARINDEX_BACKGROUND_UNITS", "1000"))
+# A running job with no sign of life (heartbeat) for this long is marked failed by the reaper
+# (at worker start and in `parindex deadline-check`).
+PARINDEX_JOB_STALE_MINUTES = int(os.environ.get("PARINDEX_JOB_STALE_MINUTES", "15"))

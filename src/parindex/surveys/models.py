@@ -158,7 +158,8 @@ class Option(models.Model):
 
 
 class ImportJob(models.Model):
-    """An uploaded CSV/XLSX of paper forms, processed outside the web request."""
+    """An uploaded CSV/XLSX of paper forms, imported by a background job (`job`); its outcome
+    (rows, errors) is what the survey's managers see."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
@@ -180,6 +181,9 @@ class ImportJob(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The uploader's background job that runs it (parindex.jobs).
+    job = models.OneToOneField("jobs.Job", on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="survey_import")
 
     class Meta:
         ordering = ["-created_at"]

@@ -276,6 +276,19 @@ def snapshots(round: Round, published: bool = True, version: int | None = None):
     return list(chosen.values())
 
 
+def unit_count(round: Round, published: bool = True, version: int | None = None) -> int:
+    """How many ranked units the chosen versions hold (the annex's size), in two queries."""
+    chosen = snapshots(round, published=published, version=version)
+    return ResultRow.objects.filter(snapshot__in=chosen).count() if chosen else 0
+
+
+def scored_units(round: Round) -> int:
+    """How many units have scores in the round (the size of computing it), one query."""
+    from parindex.assessments.models import Score
+
+    return Score.objects.filter(round=round).values("unit_id").distinct().count()
+
+
 def versions(round: Round) -> list[ResultSnapshot]:
     """Every published version of the round, for the visible history of corrections."""
     return list(

@@ -48,7 +48,6 @@ from .imports import (
     import_responses,
     issue_dict,
     process_import_job,
-    process_pending_imports,
     read_rows,
     start_import,
 )
@@ -66,7 +65,7 @@ __all__ = [
     "RateLimited", "ResponseError", "SurveyClosed", "apply_counts", "check_margin",
     "create_invitations", "create_survey_for", "delete_question", "delete_responses",
     "enter_paper_form", "import_definition", "import_file", "import_responses", "issue_dict",
-    "process_import_job", "process_pending_imports", "rate_limit",
+    "process_import_job", "rate_limit",
     "read_rows", "recount", "review", "save_group", "save_question", "save_sections",
     "source_of", "start_import", "submit_online", "tally", "update_survey",
 ]

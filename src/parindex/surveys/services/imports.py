@@ -1,5 +1,6 @@
 """Responses from a file (CSV/XLSX through the one table reader), all or nothing, with
-row-numbered problems; from the web as an import job whose progress the manager watches.
+row-numbered problems; from the web as a background job (parindex.jobs) whose progress the
+uploader watches, its outcome kept on the survey's ImportJob.
 
 Storage: one ImportBatch per file and its forms packed column-wise, PACK_SIZE forms a PackedForms
 row (models.py), with the answer counts, the batch and the change-log `import` row in one
@@ -17,15 +18,14 @@ from __future__ import annotations
 import gc
 import json
 import logging
-import threading
 from collections.abc import Callable
 from contextlib import contextmanager
 from operator import itemgetter
 from pathlib import Path
 
-from django.conf import settings
 from django.core.files.base import File
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -310,8 +310,7 @@ def without_cycle_collector():
     """Python's cycle collector off while a file is read and imported: the rows are 100,000s of
     lists that live until the import ends and form no cycles, yet every collection walks them
     all again — a third of the import's time for nothing. Reference counting still frees
-    everything; the collector comes back on after, unless it was already off (so overlapping
-    imports in threads leave it as they found it)."""
+    everything; the collector comes back on after, unless it was already off."""
     was_on = gc.isenabled()
     gc.disable()
     try:
@@ -322,32 +321,56 @@ def without_cycle_collector():
 
 
 def start_import(user, group: RespondentGroup, upload) -> ImportJob:
-    """Save the upload and a job row; the job runs in a background thread (the default) or is
-    picked up by `parindex process-survey-imports` when SURVEY_IMPORTS_IN_THREAD is False. The
-    change-log row is written with the responses, by the person who uploaded the file."""
+    """Save the upload, its ImportJob (the survey's record of the import, which the round's
+    managers see) and the uploader's background job, which the worker runs
+    (`run_import_job`). The change-log row is written with the responses, by the uploader."""
+    from parindex.jobs import services as jobs
+
     _check(user, group.survey.round)
     _require_open(group)
-    job = ImportJob(group=group, filename=Path(upload.name).name[:255], created_by=user)
-    job.file.save(Path(upload.name).name, File(upload), save=False)
-    job.save()
-    if getattr(settings, "SURVEY_IMPORTS_IN_THREAD", True):
-        transaction.on_commit(lambda: threading.Thread(
-            target=_run_in_thread, args=(job.pk,), daemon=True).start())
-    return job
+    name = Path(upload.name).name
+    with transaction.atomic():
+        record = ImportJob(group=group, filename=name[:255], created_by=user)
+        record.file.save(name, File(upload), save=False)
+        record.save()
+        record.job = jobs.start(
+            user, "survey_import",
+            _("Import %(file)s into %(group)s") % {"file": name, "group": group.name},
+            params={"import": record.pk},
+            link=reverse("surveys:import_status", args=[group.survey.round.code, record.pk]))
+        record.save(update_fields=["job"])
+    return record
 
 
-def _run_in_thread(job_pk: int) -> None:
-    try:
-        job = ImportJob.objects.filter(pk=job_pk).first()
-        if job is not None:
-            process_import_job(job)
-    finally:
-        close_old_connections()
-        connection.close()
+def run_import_job(job, progress) -> None:
+    """The worker's side of a web import (jobs.kinds): the uploader must still manage the
+    survey; the outcome is on the ImportJob, and a failed import fails the job with a summary
+    (the rows are listed on the import's page)."""
+    from parindex.jobs.services import JobRefused
+
+    record = ImportJob.objects.select_related("group__survey__round").get(
+        pk=job.params["import"])
+    _check(job.started_by, record.group.survey.round)
+    record = process_import_job(record, on_progress=progress)
+    if record.status != ImportJob.Status.FAILED:
+        return
+    if len(record.errors) == 1:
+        raise JobRefused(_("Nothing was imported: %(message)s")
+                         % {"message": record.errors[0]["message"]})
+    raise JobRefused(_("Nothing was imported: the file has problems in %(count)s places, "
+                       "listed on the import's page.") % {"count": len(record.errors)})
 
 
-def process_import_job(job: ImportJob) -> ImportJob:
-    """Run one waiting job (claimed atomically, so a thread and the command never both run it)."""
+def import_job_failed(job, message: str) -> None:
+    """A job that died (or stopped on an unexpected error) leaves its import failed too."""
+    ImportJob.objects.filter(job=job).exclude(status__in=[
+        ImportJob.Status.DONE, ImportJob.Status.FAILED]).update(
+        status=ImportJob.Status.FAILED, finished_at=timezone.now(),
+        errors=[{"row": 0, "column": "", "message": message}])
+
+
+def process_import_job(job: ImportJob, on_progress=None) -> ImportJob:
+    """Run one waiting import (claimed atomically, so it never runs twice)."""
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PENDING).update(
         status=ImportJob.Status.RUNNING)
     if not claimed:
@@ -356,12 +379,14 @@ def process_import_job(job: ImportJob) -> ImportJob:
 
     def progress(done: int, total: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(rows_done=done, rows_total=total)
+        if on_progress is not None:
+            on_progress(done, total)
 
     try:
         with without_cycle_collector():
             with job.file.open("rb") as handle:
                 rows = read_rows(handle, job.filename)
-            ImportJob.objects.filter(pk=job.pk).update(rows_total=max(len(rows) - 1, 0))
+            progress(0, max(len(rows) - 1, 0))
             imported = import_responses(job.group, rows, job=job, user=job.created_by,
                                         progress=progress, file=job.filename)
         ImportJob.objects.filter(pk=job.pk).update(
@@ -379,8 +404,3 @@ def process_import_job(job: ImportJob) -> ImportJob:
             finished_at=timezone.now())
     job.refresh_from_db()
     return job
-
-
-def process_pending_imports() -> list[ImportJob]:
-    return [process_import_job(job) for job in
-            ImportJob.objects.filter(status=ImportJob.Status.PENDING).order_by("pk")]
