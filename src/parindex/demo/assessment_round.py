@@ -59,11 +59,14 @@ ACCOUNTS = [
     ("pleiku.lanhdao", FILLING_UNIT, K.HEAD, "unit head, Pleiku (submits)"),
 ]
 
-MINI_PDF = (  # one blank A4 page: evidence must parse as a PDF with a page
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+MINI_PDF = (  # one blank A4 page with a correct cross-reference table: evidence must parse
+    b"%PDF-1.4\n"
+    b"1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
     b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
     b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\nstartxref\n0\n%%EOF\n"
+    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000052 00000 n \n"
+    b"0000000101 00000 n \n"
+    b"trailer<</Size 4/Root 1 0 R>>\nstartxref\n164\n%%EOF\n"
 )
 
 
