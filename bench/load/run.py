@@ -91,6 +91,31 @@ def wait_for_server(url: str, process: subprocess.Popen, timeout: float = 60) ->
     raise RuntimeError(f"the server did not answer {url} within {timeout:.0f} s")
 
 
+def start_gunicorn(port: int, env: dict, cwd: Path, log: Path, workers: int = 4,
+                   threads: int = 1) -> subprocess.Popen:
+    """gunicorn serving parindex on 127.0.0.1:`port` in its own process group (for `stop`),
+    its output and access log in `log`."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "parindex.wsgi:application",
+         "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         *(["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []),
+         "--access-logfile", "-"],
+        env=env, cwd=cwd, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        start_new_session=True)
+
+
+def collect_static() -> None:
+    """The manifest the production storage reads, without its compressed copies (.gz, .br: a
+    minute of CPU, and these tests fetch no static file). Django must be set up."""
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    with override_settings(STORAGES={**settings.STORAGES, "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}}):
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+
 def cpu_seconds(pid: int) -> float:
     """CPU time (user + system) of a process and its children so far."""
     import psutil
@@ -290,14 +315,7 @@ def main(argv=None) -> int:
         from django.db import connections
 
         call_command("migrate", verbosity=0)
-        # The manifest the production storage reads, without its compressed copies (.gz,
-        # .br: a minute of CPU, and the load fetches no static file).
-        from django.conf import settings
-        from django.test import override_settings
-
-        with override_settings(STORAGES={**settings.STORAGES, "staticfiles": {
-                "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}}):
-            call_command("collectstatic", interactive=False, verbosity=0)
+        collect_static()
         from setup_data import build
 
         plan = build(args.officers, args.appraisers, work)
@@ -306,15 +324,8 @@ def main(argv=None) -> int:
         print(f"setup: {time.monotonic() - started:.0f} s ({args.officers} officers, "
               f"{args.appraisers} appraisers, database {database})", flush=True)
 
-        server_log = (work / "gunicorn.log").open("w")
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "parindex.wsgi:application",
-             "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
-             *(["--worker-class", "gthread", "--threads", str(args.threads)]
-               if args.threads > 1 else []),
-             "--access-logfile", "-"],
-            env=env, cwd=work, stdout=server_log, stderr=subprocess.STDOUT,
-            start_new_session=True)
+        server = start_gunicorn(port, env, work, work / "gunicorn.log", args.workers,
+                                args.threads)
         wait_for_server(f"http://127.0.0.1:{port}/accounts/login/", server)
 
         citizens = max(1, round(args.survey_rate * 2))  # each sends one every two seconds
