@@ -7,7 +7,8 @@ in the same run (best of --repeat):
 
 - computing a round from the database (`results.selectors.round_results`: the stored points
   summed per unit and top-level node in SQL, the rest by the engine) vs the bare SQL
-  `SELECT unit_id, SUM(points) … GROUP BY unit_id` over the same Score rows, alternated, min
+  `SELECT unit_id, SUM(points) … GROUP BY unit_id` over the same Score rows (both read the
+  covering index `score_sums`, which also makes the baseline itself faster), alternated, min
   and median of each and of the ratio (target ≤ 2×); and the same leaf by leaf
   (`leaves=True`, every value parsed, as compute-and-store needs each leaf's points);
 - compute-and-store (`services.compute_round`) vs computing alone through the engine

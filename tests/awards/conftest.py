@@ -97,7 +97,7 @@ def scored_round(districts, group, province):
     round.frameworks.add(framework)
     for code, points in DISTRICT_POINTS.items():
         Score.objects.create(round=round, unit=districts[code], node=leaf,
-                             stage=Score.Stage.APPRAISED, value=points)
+                             stage=Score.Stage.APPRAISED, value=points, field=field)
     return round
 
 

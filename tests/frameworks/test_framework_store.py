@@ -95,7 +95,8 @@ def test_replace_is_refused_while_scores_use_the_framework(huyen):
     model = import_framework(cast.administrator(), mini_framework())
     unit = Unit.objects.create(code="H01", name="Huyện 1", group=huyen)
     round = Round.objects.create(code="r", name="r", year=2021)
-    Score.objects.create(round=round, unit=unit, node=model.nodes.get(code="1.1"), value="yes")
+    Score.objects.create(round=round, unit=unit, node=model.nodes.get(code="1.1"), value="yes",
+                         field=model.nodes.get(code="1"))
     before = list(Node.objects.values_list("pk", "code", "max_points"))
 
     with pytest.raises(FrameworkError, match="scores already use"):

@@ -6,7 +6,7 @@ import datetime
 
 from parindex.assessments.models import Round, Score
 from parindex.engine.values import parse_value, stored_points
-from parindex.frameworks.models import Framework, Node
+from parindex.frameworks.models import Framework, Node, top_level_ids
 from parindex.frameworks.selectors import engine_framework
 from parindex.units.models import Unit, UnitGroup
 from tests import cast
@@ -81,11 +81,13 @@ def units(n: int, unit_group=None, prefix="U") -> list[Unit]:
 
 def scores(round: Round, unit: Unit, fw: Framework, values: dict[str, str], stage="appraised"):
     """Values stored as the doors store them: with the engine's points."""
-    nodes = {n.code: n for n in fw.nodes.all()}
+    nodes = {n.code: n for n in fw.nodes.order_by("position")}
+    top = top_level_ids(nodes.values())
     leaves = engine_framework(fw).leaves()
     Score.objects.bulk_create(
         Score(round=round, unit=unit, node=nodes[code], stage=stage, value=value,
-              points=stored_points(leaves[code], parse_value(leaves[code], value)))
+              points=stored_points(leaves[code], parse_value(leaves[code], value)),
+              field_id=top[nodes[code].pk])
         for code, value in values.items()
     )
 

@@ -51,3 +51,14 @@ def test_verify_catches_a_hand_edited_point():
     with pytest.raises(CommandError, match="differ"):
         call_command("round_results", rnd.code, "verify", stdout=io.StringIO(), stderr=err)
     assert f"stored points 0.5000 but the engine gives {score.points} for 'yes'" in err.getvalue()
+
+
+def test_verify_catches_a_hand_edited_field():
+    rnd = f.round_with(2)
+    run(rnd.code, "compute")
+    score = Score.objects.filter(round=rnd, value="yes").select_related("node").first()
+    Score.objects.filter(pk=score.pk).update(field_id=score.node_id)  # by hand, past the doors
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="differ"):
+        call_command("round_results", rnd.code, "verify", stdout=io.StringIO(), stderr=err)
+    assert f"{score.node.code} appraised: stored field {score.node_id}" in err.getvalue()

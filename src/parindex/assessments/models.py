@@ -66,6 +66,8 @@ class Score(models.Model):
     every door that writes a value, so that results sum them in SQL: exact at four places, NULL
     when the leaf does not apply or its points need more places (those rows are scored from
     their value at compute time). `parindex round_results ROUND verify` recomputes them.
+    `field` is the leaf's top-level node, written with the row, so that the sums per unit and
+    field read one covering index (`score_sums`) with no join and no CASE.
     """
 
     class Stage(models.TextChoices):
@@ -79,6 +81,8 @@ class Score(models.Model):
     value = models.CharField(_("value"), max_length=64)
     points = models.DecimalField(_("points"), max_digits=12, decimal_places=4, null=True,
                                  blank=True)
+    field = models.ForeignKey(Node, verbose_name=_("field"), on_delete=models.PROTECT,
+                              related_name="+", db_index=False)
     note = models.TextField(_("note"), blank=True)
     # Optimistic locking: a save names the version it started from; a stale one is refused.
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -95,6 +99,9 @@ class Score(models.Model):
         indexes = [  # the few rows scored from their value at compute time
             models.Index(fields=["round", "stage"], condition=models.Q(points__isnull=True),
                          name="score_points_unstored"),
+            # The results' sums per unit and field, read from the index alone, in its order.
+            models.Index(fields=["round", "stage", "unit", "field", "points"],
+                         name="score_sums"),
         ]
         verbose_name = _("score")
         verbose_name_plural = _("scores")

@@ -30,7 +30,7 @@ from parindex.assessments import services
 from parindex.assessments.models import Round, Score, Sheet
 from parindex.demo.services import demo_admin
 from parindex.engine.values import leaf_points, parse_value, stored_points
-from parindex.frameworks.models import Framework, Node
+from parindex.frameworks.models import Framework, Node, top_level_ids
 from parindex.frameworks.selectors import engine_framework
 from parindex.frameworks.services import import_framework
 from parindex.units.models import Role, Unit
@@ -171,7 +171,9 @@ def _build(users: dict[str, object]) -> None:
         if plan == "not_started":
             continue
         framework = engine_framework(sheet.framework)
-        nodes = {n.code: n for n in Node.objects.filter(framework=sheet.framework)}
+        nodes = {n.code: n for n in Node.objects.filter(framework=sheet.framework)
+                 .order_by("position")}
+        top = top_level_ids(nodes.values())
         leaves = [leaf for leaf in framework.leaves().values() if leaf.rule.kind != "survey"]
         if plan == "in_progress":
             leaves = leaves[: len(leaves) // 2]
@@ -183,7 +185,8 @@ def _build(users: dict[str, object]) -> None:
             note = NO_EVIDENCE_NOTE if leaf_points(leaf, parsed) else ""
             scores.append(Score(round=round, unit=sheet.unit, node=nodes[leaf.code],
                                 stage=Score.Stage.SELF, value=value,
-                                points=stored_points(leaf, parsed), note=note, updated_by=head))
+                                points=stored_points(leaf, parsed), note=note, updated_by=head,
+                                field_id=top[nodes[leaf.code].pk]))
             changes.append(history.entry(head, "score", sheet, scope=round, part=leaf.code,
                                          after={"self": value}))
             if note:

@@ -75,3 +75,12 @@ class Node(models.Model):
     @property
     def is_leaf(self) -> bool:
         return self.rule is not None
+
+
+def top_level_ids(nodes) -> dict[int, int]:
+    """node id → id of its top-level node (itself for a top-level one), for a framework's
+    nodes in document order (a parent before its children)."""
+    top: dict[int, int] = {}
+    for node in nodes:
+        top[node.pk] = node.pk if node.parent_id is None else top[node.parent_id]
+    return top

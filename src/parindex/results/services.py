@@ -299,9 +299,10 @@ def publish_demo_rounds(actor) -> list[Round]:
 
 def verify_points(round: Round) -> list[str]:
     """Recompute every stored leaf's points of the round from its value with the engine; the
-    differences found (none when each `Score.points` is exactly `stored_points` of its value)."""
+    differences found (none when each `Score.points` is exactly `stored_points` of its value
+    and each `Score.field` is its leaf's top-level node)."""
     from parindex.engine.values import stored_points
-    from parindex.frameworks.models import Node
+    from parindex.frameworks.models import Node, top_level_ids
     from parindex.frameworks.selectors import engine_framework
 
     frameworks = {fw.pk: fw for fw in round.frameworks.select_related("unit_group")}
@@ -309,10 +310,14 @@ def verify_points(round: Round) -> list[str]:
     engines = {pk: engine_framework(fw, [n for n in nodes if n.framework_id == pk])
                for pk, fw in frameworks.items()}
     leaves = {n.pk: engines[n.framework_id].leaves().get(n.code) for n in nodes}
+    tops = top_level_ids(nodes)
     problems = []
     rows = Score.objects.filter(round=round).values_list(
-        "unit__code", "node_id", "node__code", "stage", "value", "points")
-    for unit, node_id, code, stage, raw, points in rows.iterator(chunk_size=10_000):
+        "unit__code", "node_id", "node__code", "stage", "value", "points", "field_id")
+    for unit, node_id, code, stage, raw, points, field in rows.iterator(chunk_size=10_000):
+        if tops.get(node_id) != field:
+            problems.append(f"{unit} {code} {stage}: stored field {field} but the criterion's "
+                            f"top-level node is {tops.get(node_id)}")
         try:
             expected = stored_points(leaves[node_id], parse_value(leaves[node_id], raw))
         except (ValueError, KeyError, AttributeError) as error:

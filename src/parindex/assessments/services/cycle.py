@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from parindex import history, policy
 from parindex.engine.values import parse_value, stored_points
+from parindex.frameworks.models import top_level_ids
 
 from ..evidence import check_upload
 from ..models import Evidence, ExplanationRequest, Round, Score, Sheet
@@ -97,6 +98,7 @@ def _leaf(sheet: Sheet, node_code: str):
         raise ValidationError(_("'%(code)s' is not a sub-criterion of this sheet.")
                               % {"code": node_code})
     node = next(n for n in nodes if n.code == node_code)
+    node.top_id = top_level_ids(nodes)[node.pk]
     return node, leaf, field_codes(framework)[node_code]
 
 
@@ -156,7 +158,8 @@ def save_score(
                 with transaction.atomic():
                     score = Score.objects.create(
                         round_id=sheet.round_id, unit_id=sheet.unit_id, node=node, stage=stage,
-                        value=value, points=points, note=note, updated_by=user,
+                        value=value, points=points, field_id=node.top_id, note=note,
+                        updated_by=user,
                     )
             except IntegrityError:  # created by someone else between our read and write
                 raise Conflict(
@@ -374,7 +377,8 @@ def finalise(user, sheet: Sheet) -> Sheet:
         Score.objects.bulk_create(
             [
                 Score(round_id=sheet.round_id, unit_id=sheet.unit_id, node_id=s.node_id,
-                      stage=APPRAISED, value=s.value, points=s.points, updated_by=user)
+                      stage=APPRAISED, value=s.value, points=s.points, field_id=s.field_id,
+                      updated_by=user)
                 for s in accepted
             ]
         )

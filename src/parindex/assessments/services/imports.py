@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from parindex import history, policy
 from parindex.engine.io import Issues, ScoreRow, iter_score_rows
 from parindex.engine.values import parse_value, stored_points
-from parindex.frameworks.models import Node
+from parindex.frameworks.models import Node, top_level_ids
 from parindex.frameworks.selectors import engine_framework
 from parindex.imports import read_limits
 from parindex.units.models import Unit
@@ -117,8 +117,9 @@ OPEN_STATES = {
 }
 
 _TABLE = Score._meta.db_table
-INSERT = (f"INSERT INTO {_TABLE} (round_id, unit_id, node_id, stage, value, points, note, "
-          f"version, updated_at, updated_by_id) VALUES (%s, %s, %s, %s, %s, %s, %s, 1, %s, %s)")
+INSERT = (f"INSERT INTO {_TABLE} (round_id, unit_id, node_id, field_id, stage, value, points, "
+          f"note, version, updated_at, updated_by_id) "
+          f"VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 1, %s, %s)")
 UPDATE = (f"UPDATE {_TABLE} SET value = %s, points = %s, note = %s, version = version + 1, "
           f"updated_at = %s, updated_by_id = %s WHERE id = %s")
 MAX_VALUE = Score._meta.get_field("value").max_length
@@ -139,6 +140,8 @@ class _Frameworks:
                         for fw in self.by_group.values()}
         self.node_ids = {(n.framework_id, n.code): n.pk
                          for nodes in nodes_of.values() for n in nodes}
+        self.top = {pk: top for nodes in nodes_of.values()
+                    for pk, top in top_level_ids(nodes).items()}  # Score.field of each leaf
         self.points: dict[tuple[int, str], object] = {}
 
     def points_of(self, leaf, node_id: int, value: str):
@@ -275,8 +278,8 @@ class _Import:
         for unit, node_id, stage, _row, value, points, note in checked:
             old = existing.get((unit.pk, node_id, stage))
             if old is None:
-                new.append((self.round.pk, unit.pk, node_id, stage, value, points, note, stamp,
-                            actor_id))
+                new.append((self.round.pk, unit.pk, node_id, self.frameworks.top[node_id], stage,
+                            value, points, note, stamp, actor_id))
                 if stage == Score.Stage.SELF:
                     self.started.add(unit.pk)
                 if self.correcting:

@@ -12,8 +12,10 @@ leaf (`compute`), for callers that need each leaf's points; both give the same r
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 
-from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
+from django.db import connection
+from django.db.models import Q
 
 from parindex.assessments.models import Round, Score
 from parindex.engine.compute import ResultSet, Tally, UnitInfo, compute, compute_tallied
@@ -112,35 +114,53 @@ class _Leaves:
 
 
 class _Totals:
-    """The stage's stored points summed per unit and top-level node in one aggregate query,
-    plus the values of the leaves without stored points, for `compute_tallied`."""
+    """The stage's stored points summed per unit and top-level node (`Score.field`) in one
+    aggregate query over the covering index `score_sums`, plus the values of the leaves
+    without stored points, for `compute_tallied`. Both are read through a raw cursor: rows of
+    ints and numbers, with no model or queryset machinery per row."""
 
     def __init__(self, round: Round, stage: str, frameworks, nodes_of, engines, surveyed):
         self.round, self.stage, self.engines = round, stage, engines
         self.codes: dict[int, str] = {}
-        scores = Score.objects.filter(round=round, stage=stage)
-        tops, leaf_of, survey_ids = _shape(frameworks, nodes_of, engines, surveyed)
-        field = Case(*(When(node_id__in=ids, then=Value(top)) for top, ids in tops.items()),
-                     output_field=IntegerField())
+        leaf_of, survey_ids = _shape(frameworks, nodes_of, engines, surveyed)
+        table = Score._meta.db_table
+        with connection.cursor() as cursor:
+            # COUNT(points) counts the stored ones only, so the query needs no filter beyond
+            # the index's prefix and reads the index alone, already in group order.
+            cursor.execute(
+                f"SELECT unit_id, field_id, SUM(points), COUNT(points) FROM {table} "
+                f"WHERE round_id = %s AND stage = %s GROUP BY unit_id, field_id",
+                [round.pk, stage])
+            sums = cursor.fetchall()
+            where = "points IS NULL"
+            if survey_ids:
+                where = f"({where} OR node_id IN ({', '.join(map(str, survey_ids))}))"
+            cursor.execute(
+                f"SELECT unit_id, node_id, field_id, value, points FROM {table} "
+                f"WHERE round_id = %s AND stage = %s AND {where}", [round.pk, stage])
+            self.rows = cursor.fetchall()
         # Exact on both databases: PostgreSQL sums NUMERIC exactly; SQLite keeps the 4-place
         # points as REAL and its float sum of a unit's leaves is off by far less than 0.00005,
-        # which Django's converter removes by quantizing to the column's four places.
-        self.sums = list(
-            scores.filter(points__isnull=False).values_list("unit_id", field)
-            .annotate(points=Sum("points"), count=Count("*")).order_by()
-        )
-        self.rows = list(
-            scores.filter(Q(points__isnull=True) | Q(node_id__in=survey_ids))
-            .values_list("unit_id", "node_id", "value")
-        )
+        # so writing it at four places gives the exact sum.
+        exact = connection.vendor == "postgresql"
         self.top_of = {top: (fw_id, code) for fw_id, code, top in _top_ids(frameworks, nodes_of)}
         self.leaf_of = leaf_of
+        self.sums: dict[tuple[int, int], list] = {}
         self.scored_ids, self.by_framework = set(), defaultdict(set)
-        for unit_id, top, *_ in self.sums:
-            if top in self.top_of:
-                self._mark(self.top_of[top][0], unit_id)
-        for unit_id, node_id, _raw in self.rows:
-            self._mark(leaf_of[node_id][0], unit_id)
+        top_of, mark = self.top_of, self._mark
+        for unit_id, top, points, count in sums:
+            if count and top in top_of:
+                if not exact:
+                    points = Decimal(f"{points:.4f}")
+                self.sums[unit_id, top] = [points, count]
+            mark(top_of[top][0], unit_id)
+        # Survey leaves read as values (the survey's points may replace them) leave the sums.
+        for unit_id, node_id, top, _raw, points in self.rows:
+            mark(leaf_of[node_id][0], unit_id)
+            if points is not None:
+                tally = self.sums[unit_id, top]
+                tally[0] -= Decimal(f"{points:.4f}") if not exact else points
+                tally[1] -= 1
         self.values = {fw.pk: defaultdict(dict) for fw in frameworks}
         self._tallies: dict | None = None
 
@@ -155,12 +175,13 @@ class _Totals:
         """Tallies and values by framework and unit code (once the codes are known); typed
         values go under the survey's points, which `round_results` has already put in."""
         self._tallies = {fw_id: defaultdict(dict) for fw_id in self.values}
-        for unit_id, top, points, count in self.sums:
-            if top in self.top_of and count:
-                fw_id, code = self.top_of[top]
-                self._tallies[fw_id][self.codes[unit_id]][code] = Tally(points, count)
+        codes, top_of = self.codes, self.top_of
+        for (unit_id, top), (points, count) in self.sums.items():
+            if count:
+                fw_id, code = top_of[top]
+                self._tallies[fw_id][codes[unit_id]][code] = Tally(points, count)
         parsed: dict[tuple[int, str], object] = {}  # few distinct values per leaf
-        for unit_id, node_id, raw in self.rows:
+        for unit_id, node_id, _top, raw, _points in self.rows:
             fw_id, leaf_code = self.leaf_of[node_id]
             unit_code = self.codes[unit_id]
             row = self.values[fw_id][unit_code]
@@ -196,21 +217,16 @@ def _top_ids(frameworks, nodes_of) -> list[tuple[int, str, int]]:
 
 
 def _shape(frameworks, nodes_of, engines: dict[int, EngineFramework], surveyed):
-    """{top node id: ids of its leaves summed in SQL}, {leaf node id: (framework id, code)},
-    and the ids of the survey leaves of `surveyed` frameworks, those whose group the round's
-    survey scores (read as values, since the survey's points may replace them)."""
-    tops: dict[int, list[int]] = {}
+    """{leaf node id: (framework id, code)}, and the ids of the survey leaves of `surveyed`
+    frameworks, those whose group the round's survey scores (read as values, since the
+    survey's points may replace them)."""
     leaf_of: dict[int, tuple[int, str]] = {}
     survey_ids = []
     for fw in frameworks:
         leaves = engines[fw.pk].leaves()
         ids = {n.code: n.pk for n in nodes_of[fw.pk]}
-        for top in engines[fw.pk].nodes:
-            summed = tops[ids[top.code]] = []
-            for leaf in top.leaves():
-                leaf_of[ids[leaf.code]] = (fw.pk, leaf.code)
-                if leaves[leaf.code].rule.kind == "survey" and fw in surveyed:
-                    survey_ids.append(ids[leaf.code])
-                else:
-                    summed.append(ids[leaf.code])
-    return tops, leaf_of, survey_ids
+        for code, leaf in leaves.items():
+            leaf_of[ids[code]] = (fw.pk, code)
+            if leaf.rule.kind == "survey" and fw in surveyed:
+                survey_ids.append(ids[code])
+    return leaf_of, survey_ids
