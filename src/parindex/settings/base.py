@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "parindex.awards",
     "parindex.api",
     "parindex.demo",
+    "parindex.ops",
 ]
 
 MIDDLEWARE = [
