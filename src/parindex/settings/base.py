@@ -9,6 +9,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from parindex import logs
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # The repository root when running from a checkout; holds var/ (database, uploads) and examples/.
 BASE_DIR = Path(os.environ.get("PARINDEX_HOME", PACKAGE_DIR.parent.parent)).resolve()
@@ -160,3 +162,9 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+
+# Logs go to stderr, every line with its request id: readable text by default, one JSON object
+# per line with PARINDEX_LOG_FORMAT=json (the production default).
+PARINDEX_LOG_FORMAT = os.environ.get("PARINDEX_LOG_FORMAT", "text")
+PARINDEX_LOG_LEVEL = os.environ.get("PARINDEX_LOG_LEVEL", "INFO")
+LOGGING = logs.config(PARINDEX_LOG_FORMAT, PARINDEX_LOG_LEVEL)

@@ -8,7 +8,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
-from .base import env_bool
+from .base import PARINDEX_LOG_LEVEL, env_bool, logs
 
 DEBUG = False
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -31,3 +31,6 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+PARINDEX_LOG_FORMAT = os.environ.get("PARINDEX_LOG_FORMAT", "json")
+LOGGING = logs.config(PARINDEX_LOG_FORMAT, PARINDEX_LOG_LEVEL)
