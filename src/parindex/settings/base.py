@@ -167,6 +167,22 @@ STORAGES = {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
     },
 }
+S3_BACKEND = "storages.backends.s3.S3Storage"
+if STORAGES["default"]["BACKEND"] == S3_BACKEND:
+    # S3-compatible object storage (AWS, MinIO, Ceph, Garage…), through django-storages. The
+    # keys may also come from boto3's own AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables.
+    STORAGES["default"]["OPTIONS"] = {
+        "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+        "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+        "access_key": os.environ.get("AWS_S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("AWS_S3_SECRET_ACCESS_KEY") or None,
+        "location": os.environ.get("AWS_LOCATION", ""),  # a folder inside the bucket
+        "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,  # "path": MinIO
+        "file_overwrite": False,  # a name taken gets a suffix, as on local disk
+        "default_acl": None,  # private: evidence is served only through the checked views
+        "querystring_auth": True,
+    }
 
 # Evidence uploads: largest accepted file, in megabytes.
 PARINDEX_MAX_UPLOAD_MB = int(os.environ.get("PARINDEX_MAX_UPLOAD_MB", "20"))
