@@ -184,6 +184,12 @@ if STORAGES["default"]["BACKEND"] == S3_BACKEND:
         "querystring_auth": True,
     }
 
+# Optional shared cache for several app servers (published statistics are cached per snapshot;
+# each process's own memory is the default). Needs the `redis` client package.
+if os.environ.get("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ["REDIS_URL"]}}
+
 # Evidence uploads: largest accepted file, in megabytes.
 PARINDEX_MAX_UPLOAD_MB = int(os.environ.get("PARINDEX_MAX_UPLOAD_MB", "20"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
