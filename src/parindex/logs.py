@@ -61,10 +61,13 @@ def config(fmt: str = "text", level: str = "INFO") -> dict:
                 "formatter": fmt,
             },
         },
-        "root": {"handlers": ["console"], "level": level},
+        # Libraries speak from WARNING up (a command's output stays its own); parindex's loggers,
+        # the request lines among them, from `level`.
+        "root": {"handlers": ["console"], "level": "WARNING"},
         "loggers": {
-            # Django's own handlers (mail to admins, runserver's lines) are replaced by ours.
-            "django": {"handlers": ["console"], "level": level, "propagate": False},
-            "django.server": {"handlers": ["console"], "level": level, "propagate": False},
+            "parindex": {"level": level},
+            # Django's own handlers (mail to admins) are replaced by ours; runserver's request
+            # lines too, as parindex.request writes one per request.
+            "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         },
     }
