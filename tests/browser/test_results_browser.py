@@ -3,6 +3,7 @@
 import openpyxl
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 
@@ -17,10 +18,11 @@ def test_leader_reads_ranking_scorecard_and_downloads(live_server, page, tmp_pat
     assert page.locator("figure.chart svg").is_visible()
 
     page.locator("input[name=q]").fill("Chư Prông")  # htmx filters in place
-    page.wait_for_function("document.querySelectorAll('table.ranking tbody tr').length === 1")
+    # expect(), not wait_for_function: that evaluates a string, which the page's CSP refuses.
+    expect(page.locator("table.ranking tbody tr")).to_have_count(1)
     assert "71,47" in page.locator("table.ranking tbody tr").inner_text()
     page.locator("input[name=q]").fill("")
-    page.wait_for_function("document.querySelectorAll('table.ranking tbody tr').length === 17")
+    expect(page.locator("table.ranking tbody tr")).to_have_count(17)
 
     page.get_by_role("link", name="UBND huyện Ia Grai").first.click()
     page.wait_for_url("**/results/gialai-2021/huyen/IAGRAI/")

@@ -8,6 +8,9 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+
+from parindex import logs
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # The repository root when running from a checkout; holds var/ (database, uploads) and examples/.
@@ -54,10 +57,12 @@ INSTALLED_APPS = [
     "parindex.awards",
     "parindex.api",
     "parindex.demo",
+    "parindex.ops",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "parindex.history.middleware.RequestIdMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -70,6 +75,24 @@ MIDDLEWARE = [
     # Last, so it sees the outcome of authentication: rate-limits password guessing.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy: only this site's own files. No inline script (nor event handler
+# attributes, nor htmx evaluating code: see base.html's htmx-config) and no inline style; Pico's
+# icons are data: SVG images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -148,6 +171,28 @@ STORAGES = {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
     },
 }
+S3_BACKEND = "storages.backends.s3.S3Storage"
+if STORAGES["default"]["BACKEND"] == S3_BACKEND:
+    # S3-compatible object storage (AWS, MinIO, Ceph, Garage…), through django-storages. The
+    # keys may also come from boto3's own AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables.
+    STORAGES["default"]["OPTIONS"] = {
+        "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+        "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+        "access_key": os.environ.get("AWS_S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("AWS_S3_SECRET_ACCESS_KEY") or None,
+        "location": os.environ.get("AWS_LOCATION", ""),  # a folder inside the bucket
+        "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,  # "path": MinIO
+        "file_overwrite": False,  # a name taken gets a suffix, as on local disk
+        "default_acl": None,  # private: evidence is served only through the checked views
+        "querystring_auth": True,
+    }
+
+# Optional shared cache for several app servers (published statistics are cached per snapshot;
+# each process's own memory is the default). Needs the `redis` client package.
+if os.environ.get("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ["REDIS_URL"]}}
 
 # Evidence uploads: largest accepted file, in megabytes.
 PARINDEX_MAX_UPLOAD_MB = int(os.environ.get("PARINDEX_MAX_UPLOAD_MB", "20"))
@@ -185,3 +230,9 @@ PARINDEX_BACKGROUND_UNITS = int(os.environ.get("PARINDEX_BACKGROUND_UNITS", "100
 # A running job with no sign of life (heartbeat) for this long is marked failed by the reaper
 # (at worker start and in `parindex deadline-check`).
 PARINDEX_JOB_STALE_MINUTES = int(os.environ.get("PARINDEX_JOB_STALE_MINUTES", "15"))
+
+# Logs go to stderr, every line with its request id: readable text by default, one JSON object
+# per line with PARINDEX_LOG_FORMAT=json (the production default).
+PARINDEX_LOG_FORMAT = os.environ.get("PARINDEX_LOG_FORMAT", "text")
+PARINDEX_LOG_LEVEL = os.environ.get("PARINDEX_LOG_LEVEL", "INFO")
+LOGGING = logs.config(PARINDEX_LOG_FORMAT, PARINDEX_LOG_LEVEL)

@@ -222,6 +222,11 @@ def survey_points_by_group(round: Round) -> dict[str, dict[str, dict[str, Decima
     return grouped
 
 
+def _share(count: int, total: int, step: str = "0.01") -> Decimal:
+    """`count` of `total` in percent, rounded to `step`."""
+    return (Decimal(100) * count / total).quantize(Decimal(step)) if total else Decimal(0)
+
+
 def distribution(group: RespondentGroup, unit: Unit) -> list[dict]:
     """Per question of `group`, the count and share of each option among `unit`'s answers."""
     lay = layout(group)
@@ -233,13 +238,16 @@ def distribution(group: RespondentGroup, unit: Unit) -> list[dict]:
     for question in lay.questions:
         bars = [(o, tally.get((question.position, o.code), 0)) for o in question.option_list]
         total = sum(n for _, n in bars)
+        before = [sum(n for _, n in bars[:i]) for i in range(len(bars))]
         rows.append({
             "question": question,
             "total": total,
             "bars": [
                 {"option": o, "count": n,
-                 "percent": (Decimal(100) * n / total).quantize(Decimal("0.1")) if total else 0}
-                for o, n in bars
+                 "percent": _share(n, total, "0.1"),
+                 # Where the option's segment starts and how wide it is in the stacked bar (%).
+                 "start": _share(b, total), "width": _share(b + n, total) - _share(b, total)}
+                for (o, n), b in zip(bars, before, strict=True)
             ],
         })
     return rows
