@@ -138,7 +138,7 @@ def test_register_search_and_exports(client, outsider, demo_campaign,
                                      django_assert_max_num_queries):
     client.force_login(outsider)
     url = reverse("awards:register")
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = client.get(url, {"year": 2021})
     assert "31 awards" in response.content.decode()
     body = client.get(url, {"q": "ngọc"}).content.decode()
