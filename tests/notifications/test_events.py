@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 
 from parindex.assessments import services
 from parindex.assessments.models import ExplanationRequest
-from parindex.notifications.models import Notification
 from parindex.notifications.kinds import text
+from parindex.notifications.models import Notification
 from tests.assessments.cycle import build_cycle, fresh, submitted
 
 pytestmark = pytest.mark.django_db
