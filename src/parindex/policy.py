@@ -35,6 +35,7 @@ from django.utils import timezone
 from parindex.assessments.models import Assignment, Evidence, Round, Sheet
 from parindex.awards.models import Campaign
 from parindex.jobs.models import Job
+from parindex.notifications.models import Notification, Reminder
 from parindex.results.models import ResultSnapshot
 from parindex.surveys.models import RespondentGroup, Response, Survey
 from parindex.units.models import Role, Unit
@@ -619,3 +620,88 @@ def visible_jobs(user) -> QuerySet[Job]:
     if user is None or not user.is_authenticated:
         return Job.objects.none()
     return Job.objects.filter(started_by=user)
+
+
+# --------------------------------------------------------------------------- notifications
+# Who is told of what. Each event's recipients are a queryset here (active accounts only); the
+# service that makes the change passes it to `notifications.services.notify`, which leaves out
+# the person who acted.
+
+
+def _holders(units, *kinds: str) -> QuerySet:
+    """Active people holding one of `kinds` in `units` (ids, or a queryset of unit ids)."""
+    from django.contrib.auth import get_user_model
+
+    held = Role.objects.filter(unit_id__in=units, kind__in=kinds).values("user_id")
+    return get_user_model().objects.filter(is_active=True, pk__in=held)
+
+
+def sheet_unit_people(sheet: Sheet) -> QuerySet:
+    """A sheet's unit officers and head: told of the round opening, submission, reopening,
+    explanation requests, the final appraisal and reminders."""
+    return _holders([sheet.unit_id], K.OFFICER, K.HEAD)
+
+
+def round_unit_people(round: Round) -> QuerySet:
+    """The officers and heads of every unit with a sheet in the round."""
+    return _holders(Sheet.objects.filter(round=round).values("unit_id"), K.OFFICER, K.HEAD)
+
+
+def sheet_appraisers(sheet: Sheet) -> QuerySet:
+    """The appraisers assigned to the sheet (whole or a field): told of answered requests."""
+    from django.contrib.auth import get_user_model
+
+    assigned = Assignment.objects.filter(round_id=sheet.round_id, unit_id=sheet.unit_id)
+    return get_user_model().objects.filter(is_active=True, pk__in=assigned.values("user_id"))
+
+
+def round_organiser_people(round: Round) -> QuerySet:
+    """Those who see the round whole: the organiser's managers, council members, viewers."""
+    return _holders([round.organiser_id], *ROUND_WIDE)
+
+
+def round_approved_recipients(round: Round) -> QuerySet:
+    """The approval is told to the organiser's people and to the assessed units' officers
+    and heads."""
+    return round_organiser_people(round) | round_unit_people(round)
+
+
+def results_recipients(round: Round) -> QuerySet:
+    """Published results are told to the organiser's people and to the heads of the units
+    assessed (a sheet in the round, or a line in its published results)."""
+    from parindex.results.models import ResultRow
+
+    codes = ResultRow.objects.filter(snapshot__round=round).values("unit_code")
+    assessed = Unit.objects.filter(Q(sheets__round=round) | Q(code__in=codes)).values("pk")
+    return round_organiser_people(round) | _holders(assessed, K.HEAD)
+
+
+def nomination_unit_people(nomination) -> QuerySet:
+    """A reviewed nomination is told to the officers and head of the unit it is for."""
+    return _holders([nomination.unit_id], *AWARD_NOMINATORS)
+
+
+def decision_recipients(campaign) -> QuerySet:
+    """An issued decision is told to those who run the campaign and to the officers and heads
+    of the units with an accepted nomination."""
+    accepted = campaign.nominations.filter(status="accepted").values("unit_id")
+    return _holders([campaign.awarder_unit_id], *CAMPAIGN_WIDE) | _holders(
+        accepted, *AWARD_NOMINATORS)
+
+
+def visible_notifications(user) -> QuerySet[Notification]:
+    """A person's notifications are theirs alone: anyone else's answer "not found"."""
+    if user is None or not user.is_authenticated:
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=user)
+
+
+def can_view_reminders(user, round: Round) -> bool:
+    """Who was reminded of the round's deadlines, and when: its manager."""
+    return can_manage_round(user, round)
+
+
+def visible_reminders(user, round: Round) -> QuerySet[Reminder]:
+    if not can_view_reminders(user, round):
+        return Reminder.objects.none()
+    return Reminder.objects.filter(sheet__round=round)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("awards/", include("parindex.awards.urls")),
     path("api/", include("parindex.api.urls")),
     path("jobs/", include("parindex.jobs.urls")),
+    path("notifications/", include("parindex.notifications.urls")),
     path("", include("parindex.results.urls")),
 ]
 # Uploaded files are never served directly: evidence goes through permission-checked views.

@@ -169,6 +169,7 @@ def progress_board(request, round_code):
     context = _sheet_list(request, round, round.sheets.all(), ("unit__code",))
     return render(request, "assessments/progress.html", {
         **context, "status": context["filters"]["status"],
+        "can_view_reminders": policy.can_view_reminders(request.user, round),
     })
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parindex import history, policy
+from parindex.notifications.services import notify
 from parindex.units.models import Unit, UnitGroup
 
 from . import rules, selectors
@@ -484,6 +485,9 @@ def review(user, nomination: Nomination, *, accept: bool, reason: str = "") -> N
         )
         record(user, campaign, nomination, "accept" if accept else "reject",
                {"status": [old, status]}, reason)
+        notify(user, "nomination_accepted" if accept else "nomination_rejected",
+               policy.nomination_unit_people(nomination), campaign=campaign,
+               params={"name": nomination.name, "reason": reason})
     return nomination
 
 
@@ -574,4 +578,6 @@ def _issue(user, campaign: Campaign) -> list[Award]:
         record(user, campaign, decision, "issue", {
             "collectives": [None, len(collectives)], "individuals": [None, len(individuals)],
         })
+        notify(user, "decision_issued", policy.decision_recipients(campaign), campaign=campaign,
+               params={"number": decision.number})
     return awards

@@ -28,6 +28,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,6 +39,7 @@ from parindex.engine.framework import framework_from_dict, framework_to_dict
 from parindex.engine.io import results_to_dict
 from parindex.engine.values import parse_value
 from parindex.jobs import services as jobs
+from parindex.notifications.services import notify
 from parindex.results.models import ResultDetail, ResultRow, ResultSnapshot
 from parindex.results.selectors import round_results
 
@@ -220,6 +222,8 @@ def publish(
         "decision_number": round.decision_number,
         "published_on": round.published_on,
     })
+    notify(actor, "results_published", policy.results_recipients(round), round=round,
+           link=reverse("results_overview", args=[round.code]))
     return drafts
 
 

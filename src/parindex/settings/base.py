@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "parindex.surveys",
     "parindex.results",
     "parindex.awards",
+    "parindex.notifications",
     "parindex.api",
     "parindex.demo",
     "parindex.ops",
@@ -119,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "parindex.context_processors.navigation",
+                "parindex.notifications.context_processors.unread",
             ],
         },
     },
@@ -236,3 +238,17 @@ PARINDEX_JOB_STALE_MINUTES = int(os.environ.get("PARINDEX_JOB_STALE_MINUTES", "1
 PARINDEX_LOG_FORMAT = os.environ.get("PARINDEX_LOG_FORMAT", "text")
 PARINDEX_LOG_LEVEL = os.environ.get("PARINDEX_LOG_LEVEL", "INFO")
 LOGGING = logs.config(PARINDEX_LOG_FORMAT, PARINDEX_LOG_LEVEL)
+
+# Email (notifications): Django's SMTP backend, configured from the environment. The demo and
+# development settings print mail to the console instead (EMAIL_BACKEND).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "parindex@localhost")
+# The address of the site, for the links in emails.
+PARINDEX_SITE_URL = os.environ.get("PARINDEX_SITE_URL", "http://127.0.0.1:8000")

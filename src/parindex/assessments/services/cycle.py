@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from parindex import history, policy
 from parindex.engine.values import parse_value, stored_points
 from parindex.frameworks.models import top_level_ids
+from parindex.notifications.services import notify
 
 from ..evidence import check_upload
 from ..models import Evidence, ExplanationRequest, Round, Score, Sheet
@@ -277,6 +278,7 @@ def submit(user, sheet: Sheet) -> Sheet:
             _state(user, sheet, S.SUBMITTED)
             sheet.submitted_at, sheet.submitted_by = timezone.now(), user
             sheet.save(update_fields=["state", "submitted_at", "submitted_by"])
+            notify(user, "sheet_submitted", policy.sheet_unit_people(sheet), sheet=sheet)
         else:
             unanswered = [
                 r.node.code for r in sheet.requests.filter(answer="").select_related("node")
@@ -303,6 +305,8 @@ def reopen(user, sheet: Sheet, reason: str) -> Sheet:
         _state(user, sheet, S.DRAFT, reason)
         sheet.submitted_at = sheet.submitted_by = None
         sheet.save(update_fields=["state", "submitted_at", "submitted_by"])
+        notify(user, "sheet_reopened", policy.sheet_unit_people(sheet), sheet=sheet,
+               params={"reason": reason})
     return sheet
 
 
@@ -332,6 +336,10 @@ def send_requests(user, sheet: Sheet) -> Sheet:
             raise ValidationError(_("There is no explanation request to send."))
         _state(user, sheet, S.EXPLANATION)
         sheet.save(update_fields=["state"])
+        deadline = sheet.round.explanation_deadline
+        notify(user, "explanation_requested", policy.sheet_unit_people(sheet), sheet=sheet,
+               params={"count": sheet.requests.filter(answer="").count(),
+                       "deadline": deadline.isoformat() if deadline else ""})
     return sheet
 
 
@@ -355,6 +363,8 @@ def answer_request(user, request: ExplanationRequest, answer: str, version: int)
         current.save()
         _log(user, "explanation", sheet, "answer", old, answer, round=sheet.round,
              part=current.node.code)
+        notify(user, "explanation_answered", policy.sheet_appraisers(sheet), sheet=sheet,
+               params={"node": current.node.code})
     return current
 
 
@@ -387,6 +397,7 @@ def finalise(user, sheet: Sheet) -> Sheet:
                  part=codes[s.node_id], reason=_("Self score accepted"))
         _state(user, sheet, S.FINALISED)
         sheet.save(update_fields=["state"])
+        notify(user, "sheet_finalised", policy.sheet_unit_people(sheet), sheet=sheet)
     return sheet
 
 
@@ -414,5 +425,6 @@ def approve_round(user, round: Round) -> Round:
         round.save(update_fields=["approved_at", "approved_by"])
         _log(user, "state", round, "state", new=S.APPROVED, round=round,
              reason=_("Round approved by the council"))
+        notify(user, "round_approved", policy.round_approved_recipients(round), round=round)
     return round
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from parindex import history, policy
 from parindex.frameworks.models import Framework
+from parindex.notifications.services import notify
 from parindex.units.models import Unit
 
 from ..models import Assignment, Round, Sheet
@@ -124,6 +125,9 @@ def open_round(
             kind=Round.Kind.ASSESSMENT,
         )
         create_sheets(round, units, user=user)
+        deadline = round.self_deadline
+        notify(user, "round_opened", policy.round_unit_people(round), round=round,
+               params={"deadline": deadline.isoformat() if deadline else ""})
     return round
 
 
