@@ -218,3 +218,36 @@ def test_reference_data_is_managed_by_administrators_only(cycle, check):
     admin.is_active = False
     assert not check(admin)
     assert not check(AnonymousUser()) and not check(None)
+
+
+def test_who_is_told_of_each_event_and_who_reads_notifications_jobs_and_reminders(cycle):
+    from parindex.jobs.models import Job
+    from parindex.notifications.models import Notification
+
+    def names(queryset) -> set[str]:
+        users = {getattr(cycle, p).pk: p for p in PEOPLE}
+        return {users[pk] for pk in queryset.values_list("pk", flat=True) if pk in users}
+
+    wide, units = {"manager", "council", "viewer"}, {"officer", "head", "other_officer", "other_head"}
+    assert names(policy.sheet_unit_people(cycle.sheet)) == {"officer", "head"}
+    assert names(policy.round_unit_people(cycle.round)) == units
+    assert names(policy.sheet_appraisers(cycle.sheet)) == {"appraiser"}
+    assert names(policy.sheet_appraisers(cycle.other_sheet)) == {"appraiser", "field_appraiser"}
+    assert names(policy.round_organiser_people(cycle.round)) == wide
+    assert names(policy.round_approved_recipients(cycle.round)) == wide | units
+    assert names(policy.results_recipients(cycle.round)) == wide | {"head", "other_head"}
+
+    for person in ("officer", "manager"):
+        Notification.objects.create(recipient=getattr(cycle, person), kind="round_opened",
+                                    round=cycle.round)
+        Job.objects.create(kind="annex", title="x", started_by=getattr(cycle, person))
+    for person in PEOPLE:
+        user = fresh(getattr(cycle, person))
+        own = {user.pk} if person in ("officer", "manager") else set()
+        # Opening the round already told the units' people; each reads only their own.
+        assert {n.recipient_id for n in policy.visible_notifications(user)} <= {user.pk}, person
+        assert own <= {n.recipient_id for n in policy.visible_notifications(user)}, person
+        assert {j.started_by_id for j in policy.visible_jobs(user)} == own, person
+        assert policy.can_view_reminders(user, cycle.round) == (person == "manager"), person
+    assert not policy.visible_notifications(AnonymousUser()).exists()
+    assert not policy.visible_jobs(AnonymousUser()).exists()
