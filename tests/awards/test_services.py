@@ -16,6 +16,7 @@ from parindex.awards.models import (
 )
 from parindex.awards.rules import identity_key
 from parindex.history.models import Change as AwardChange
+from parindex.notifications.models import Notification
 from parindex.units.models import Role
 from tests import cast
 
@@ -259,12 +260,16 @@ def reviewed(officer, council, campaign, district):
     return campaign
 
 
-def test_issue_decision_writes_the_register_and_freezes_the_campaign(manager, reviewed):
+def test_issue_decision_writes_the_register_and_freezes_the_campaign(manager, officer, reviewed):
     services.save_decision(manager, reviewed, DECISION)
     counts = selectors.counts(reviewed)
     assert (counts.collectives, counts.individuals, counts.rejected) == (3, 3, 1)
     awards = services.issue_decision(manager, reviewed)
     assert len(awards) == 6
+    # The unit that nominated is told of each review and of the decision; the manager acted.
+    told = set(Notification.objects.filter(recipient=officer).values_list("kind", flat=True))
+    assert {"nomination_accepted", "nomination_rejected", "decision_issued"} <= told
+    assert not Notification.objects.filter(recipient=manager, kind="decision_issued").exists()
     reviewed.refresh_from_db()
     assert reviewed.state == "decided"
     award = Award.objects.get(name="Người 0")

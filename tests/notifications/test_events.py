@@ -91,3 +91,17 @@ def test_a_review_tells_the_nominating_units_officers_and_head(officer, council,
     assert told("nomination_rejected", campaign=campaign) == {"officer", "o2"}
     rejected = Notification.objects.filter(kind="nomination_rejected").first()
     assert "Thiếu hồ sơ" in text(rejected) and "Nguyễn Văn An" in text(rejected)
+
+
+def test_published_results_tell_the_organisers_people_and_the_units_heads():
+    from parindex.results import services as results
+
+    c = build_cycle()
+    for sheet, head in ((c.sheet, c.head), (c.other_sheet, c.other_head)):
+        submitted(c, sheet, head=head)
+        services.finalise(fresh(c.appraiser), sheet)
+    approved = services.approve_round(fresh(c.council), c.round)
+    results.compute_round(fresh(c.manager), approved)
+    results.publish(fresh(c.manager), approved)
+    assert told("results_published", round=approved) == {
+        "r2023-council", "r2023-viewer", "r2023-head1", "r2023-head2"}  # the manager acted
