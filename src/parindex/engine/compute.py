@@ -345,9 +345,36 @@ class _FastItems(ItemsView):
         return zip(self._mapping._plan.codes, self._mapping._decoded(), strict=True)
 
 
-class FieldResults(Mapping):
-    """Field code → FieldResult of one unit, made on first read from the packed points (summed
-    per field only then): most callers rank thousands of units and read the fields of a page."""
+class _LazyFields(Mapping):
+    """Field code → FieldResult of one unit, made by `_results()` on first read: most callers
+    rank thousands of units and read the fields of a page."""
+
+    __slots__ = ()
+
+    def _results(self) -> dict[str, FieldResult]:
+        raise NotImplementedError
+
+    def __getitem__(self, code: str) -> FieldResult:
+        return self._results()[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._results())
+
+    def __len__(self) -> int:
+        return len(self._results())
+
+    def items(self) -> ItemsView:
+        return self._results().items()
+
+    def values(self) -> ValuesView:
+        return self._results().values()
+
+    def __repr__(self) -> str:
+        return repr(self._results())
+
+
+class FieldResults(_LazyFields):
+    """The fields of one unit from the packed points (summed per field only when read)."""
 
     __slots__ = ("_plan", "_packed", "_dict")
 
@@ -367,23 +394,6 @@ class FieldResults(Mapping):
             }
         return self._dict
 
-    def __getitem__(self, code: str) -> FieldResult:
-        return self._results()[code]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._results())
-
-    def __len__(self) -> int:
-        return len(self._results())
-
-    def items(self) -> ItemsView:
-        return self._results().items()
-
-    def values(self) -> ValuesView:
-        return self._results().values()
-
-    def __repr__(self) -> str:
-        return repr(self._results())
 
 
 def _row_error(plan: _Plan, unit: str, row: Mapping[str, object], error: Exception) -> ValueError:
@@ -613,7 +623,7 @@ def _tally_unit(shape: _Totals, tallies: Mapping[str, Tally],
     return achieved, left, len(shape.leaves) - counted - len(row)
 
 
-class TalliedFields(Mapping):
+class TalliedFields(_LazyFields):
     """Field code → FieldResult of one unit computed from totals, made on first read."""
 
     __slots__ = ("_shape", "_achieved", "_left", "_dict")
@@ -631,18 +641,6 @@ class TalliedFields(Mapping):
                 if top:
                     self._dict[field.code] = FieldResult(points, top, points * HUNDRED / top)
         return self._dict
-
-    def __getitem__(self, code: str) -> FieldResult:
-        return self._results()[code]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._results())
-
-    def __len__(self) -> int:
-        return len(self._results())
-
-    def __repr__(self) -> str:
-        return repr(self._results())
 
 
 def _unit_totals(shape: _Totals, achieved: dict, left: dict) -> tuple[Decimal, Decimal]:
