@@ -31,7 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
-os.environ.setdefault("PARINDEX_VAR", tempfile.mkdtemp(prefix="parindex-bench-"))
+if "PARINDEX_VAR" not in os.environ:  # (a child, or bench/national.py, has one)
+    os.environ["PARINDEX_VAR"] = tempfile.mkdtemp(prefix="parindex-bench-")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parindex.settings.dev")
 os.environ["DEBUG"] = "false"
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
