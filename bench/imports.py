@@ -36,7 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
-os.environ.setdefault("PARINDEX_VAR", tempfile.mkdtemp(prefix="parindex-bench-"))
+if "PARINDEX_VAR" not in os.environ:  # (a child, or bench/national.py, has one)
+    os.environ["PARINDEX_VAR"] = tempfile.mkdtemp(prefix="parindex-bench-")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parindex.settings.dev")
 os.environ["DEBUG"] = "false"
 
@@ -56,6 +57,7 @@ from parindex.engine.framework import framework_from_dict  # noqa: E402
 from parindex.engine.io import dump_framework_yaml  # noqa: E402
 from parindex.engine.values import parse_value, stored_points  # noqa: E402
 from parindex.frameworks.models import Node  # noqa: E402
+from parindex.frameworks.selectors import engine_framework  # noqa: E402
 from parindex.frameworks.services import import_framework  # noqa: E402
 from parindex.units.models import Unit  # noqa: E402
 from parindex.units.services import import_units  # noqa: E402
@@ -93,34 +95,45 @@ def build(n_units: int, n_leaves: int) -> None:
         for i in range(n_units):
             writer.writerows([f"X{i:05d}", leaf.code, raw_value(rng, leaf), "appraised"]
                              for leaf in leaves)
+    write_plain(round, admin, SCORES, PLAIN)
+
+
+def write_plain(round: Round, actor, scores: Path, plain: Path) -> None:
+    """The rows of `scores` as executemany inserts them (ids and points worked out here,
+    untimed), pickled for the children."""
+    framework = round.frameworks.get()
+    fw = engine_framework(framework)
     unit_ids = dict(Unit.objects.values_list("code", "pk"))
-    nodes = dict(Node.objects.filter(framework__code="bench").values_list("code", "pk"))
+    nodes = dict(Node.objects.filter(framework=framework).values_list("code", "pk"))
     stamp = connection.ops.adapt_datetimefield_value(timezone.now())
-    with SCORES.open(encoding="utf-8") as rows:
+    leaves = fw.leaves()
+    with scores.open(encoding="utf-8") as rows:
         reader = csv.reader(rows)
         next(reader)
-        plain = [(round.pk, unit_ids[unit], nodes[code], stage, value,
-                  stored_points(fw.leaves()[code], parse_value(fw.leaves()[code], value)),
-                  "", stamp, admin.pk) for unit, code, value, stage in reader]
-    PLAIN.write_bytes(pickle.dumps(plain))
+        rows = [(round.pk, unit_ids[unit], nodes[code], stage, value,
+                 stored_points(leaves[code], parse_value(leaves[code], value)),
+                 "", stamp, actor.pk) for unit, code, value, stage in reader]
+    plain.write_bytes(pickle.dumps(rows))
 
 
-def empty() -> None:
-    """No scores, as in a fresh round (the change log is append-only: its rows stay)."""
-    Score.objects.all().delete()
+def empty(round_code: str = "bench") -> None:
+    """No scores in the round, as in a fresh one (the change log is append-only: its rows
+    stay)."""
+    Score.objects.filter(round__code=round_code).delete()
 
 
-def child(what: str) -> None:
+def child(what: str, round_code: str = "bench", user: str = "bench", scores: Path = SCORES,
+          plain_path: Path = PLAIN) -> None:
     """One timed run in this (fresh) process; prints seconds and max RSS as JSON."""
     if what == "import":
-        actor = get_user_model().objects.get(username="bench")
-        round = Round.objects.get(code="bench")
+        actor = get_user_model().objects.get(username=user)
+        round = Round.objects.get(code=round_code)
         start = time.perf_counter()
-        summary = import_scores(actor, round, SCORES)
+        summary = import_scores(actor, round, scores)
         took = time.perf_counter() - start
         assert summary.created == summary.rows, summary
     else:
-        plain = pickle.loads(PLAIN.read_bytes())
+        plain = pickle.loads(plain_path.read_bytes())
         start = time.perf_counter()
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(INSERT, plain)
@@ -139,12 +152,26 @@ def peak_rss() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
-def run_child(what: str) -> dict:
-    empty()
+def run_child(what: str, round_code: str = "bench", user: str = "bench", scores: Path = SCORES,
+              plain: Path = PLAIN) -> dict:
+    empty(round_code)
     connection.close()
-    done = subprocess.run([sys.executable, __file__, "--child", what], check=True,
-                          capture_output=True, text=True, env=os.environ)
+    done = subprocess.run([sys.executable, __file__, "--child", what, "--round", round_code,
+                           "--user", user, "--scores", str(scores), "--plain", str(plain)],
+                          check=True, capture_output=True, text=True, env=os.environ)
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def measure(runs: int, round_code: str = "bench", user: str = "bench", scores: Path = SCORES,
+            plain: Path = PLAIN) -> dict:
+    """import_scores and executemany of the same rows, alternated, each in a child of its own
+    on the round emptied of scores: seconds of each run, and each side's peak RSS in bytes."""
+    pairs = [(run_child("import", round_code, user, scores, plain),
+              run_child("executemany", round_code, user, scores, plain)) for _ in range(runs)]
+    return {"import": [p[0]["seconds"] for p in pairs],
+            "executemany": [p[1]["seconds"] for p in pairs],
+            "peak": max(p[0]["rss"] for p in pairs),
+            "peak executemany": max(p[1]["rss"] for p in pairs)}
 
 
 def main() -> None:
@@ -153,9 +180,13 @@ def main() -> None:
     parser.add_argument("--leaves", type=int, default=120)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--child", choices=["import", "executemany"])
+    parser.add_argument("--round", default="bench", help=argparse.SUPPRESS)
+    parser.add_argument("--user", default="bench", help=argparse.SUPPRESS)
+    parser.add_argument("--scores", type=Path, default=SCORES, help=argparse.SUPPRESS)
+    parser.add_argument("--plain", type=Path, default=PLAIN, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        return child(args.child)
+        return child(args.child, args.round, args.user, args.scores, args.plain)
 
     start = time.perf_counter()
     build(args.units, args.leaves)
@@ -163,12 +194,11 @@ def main() -> None:
     database = connection.vendor
     print(f"{database}: {args.units} units × {args.leaves} leaves = {rows} score rows, "
           f"built in {time.perf_counter() - start:.1f} s")
-    pairs = [(run_child("import"), run_child("executemany")) for _ in range(args.runs)]
-    imports = [p[0]["seconds"] for p in pairs]
-    plain = [p[1]["seconds"] for p in pairs]
+    measured = measure(args.runs)
+    imports, plain = measured["import"], measured["executemany"]
     ratios = [a / b for a, b in zip(imports, plain, strict=True)]
-    peak = max(p[0]["rss"] for p in pairs) / 2**20
-    base = max(p[1]["rss"] for p in pairs) / 2**20
+    peak = measured["peak"] / 2**20
+    base = measured["peak executemany"] / 2**20
     verdict = "within" if statistics.median(ratios) <= 5 else "OUTSIDE"
     print(f"  import_scores : min {min(imports):6.2f} s, median {statistics.median(imports):6.2f} s"
           f", peak RSS {peak:6.0f} MB ({'under' if peak < 300 else 'OVER'} 300 MB)")

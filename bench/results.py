@@ -44,7 +44,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
-os.environ["PARINDEX_VAR"] = tempfile.mkdtemp(prefix="parindex-bench-")
+if "PARINDEX_VAR" not in os.environ:  # (a child, or bench/national.py, has one)
+    os.environ["PARINDEX_VAR"] = tempfile.mkdtemp(prefix="parindex-bench-")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parindex.settings.dev")
 os.environ["DEBUG"] = "false"
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
@@ -118,23 +119,30 @@ def summary(label: str, measured: list[float], baseline: list[float], target: fl
           f"median {statistics.median(ratios):.2f}× ({verdict} {target:g}×)")
 
 
-def compute_vs_sql(rnd: Round, runs: int) -> None:
-    """round_results (totals in SQL, and leaf by leaf) against the bare SQL sum, alternated."""
-    table = Score._meta.db_table
-    query = (f"SELECT unit_id, SUM(points) FROM {table} WHERE round_id = %s AND stage = %s "
-             f"GROUP BY unit_id")
+def sql_sum(rnd: Round):
+    """The baseline of compute: the bare SQL sum of the round's appraised points per unit."""
+    query = (f"SELECT unit_id, SUM(points) FROM {Score._meta.db_table} WHERE round_id = %s "
+             f"AND stage = %s GROUP BY unit_id")
 
     def sql():
         with connection.cursor() as cursor:
             cursor.execute(query, [rnd.pk, "appraised"])
             cursor.fetchall()
 
+    return sql
+
+
+def compute_times(rnd: Round, runs: int, leaves: bool = False) -> tuple[list[float], list[float]]:
+    """round_results (totals in SQL, or leaf by leaf) and the bare SQL sum, alternated."""
     round_results(rnd)  # warm: the frameworks' memos, as a recompute after an edit
-    summary("round_results (totals in SQL)", *alternated(runs, lambda: round_results(rnd), sql),
-            target=2)
+    return alternated(runs, lambda: round_results(rnd, leaves=leaves), sql_sum(rnd))
+
+
+def compute_vs_sql(rnd: Round, runs: int) -> None:
+    """round_results (totals in SQL, and leaf by leaf) against the bare SQL sum, alternated."""
+    summary("round_results (totals in SQL)", *compute_times(rnd, runs), target=2)
     summary("round_results (leaf by leaf)",
-            *alternated(max(1, runs // 2), lambda: round_results(rnd, leaves=True), sql),
-            target=2)
+            *compute_times(rnd, max(1, runs // 2), leaves=True), target=2)
 
 
 def line(label: str, measured: float, baseline: float, note: str = "") -> None:
@@ -190,14 +198,10 @@ def main() -> None:
     tables = snaps.tables(rnd, compare=False)
     excel(rnd, tables, client, max(3, args.repeat))
     if not args.no_pdf:
-        pdf_tables = snaps.tables(rnd)
-        start = time.perf_counter()
-        size = len(render_pdf(rnd, pdf_tables))
-        took = time.perf_counter() - start
+        took, size = pdf_seconds(rnd)
         verdict = "meets" if took < 30 else "OVER"
         print(f"PDF annex (Typst)                  {took:10.1f} s    {size / 1e6:.1f} MB  "
               f"({verdict} the 30 s goal)")
-
 
 def timed(run) -> float:
     start = time.perf_counter()
@@ -205,8 +209,8 @@ def timed(run) -> float:
     return time.perf_counter() - start
 
 
-def excel(rnd, tables, client, runs: int) -> None:
-    """Formatted annex vs the same cells bare, alternated; memory; the whole download."""
+def excel_times(rnd, tables, runs: int) -> tuple[list[float], list[float]]:
+    """The formatted annex and the same cells bare (the baseline), alternated."""
 
     def formatted():
         annex_file(rnd, tables).close()
@@ -216,9 +220,21 @@ def excel(rnd, tables, client, runs: int) -> None:
             write_annex(annex_cells(rnd, tables), out, formatted=False)
 
     pairs = [(timed(formatted), timed(bare)) for _ in range(runs)]
-    ratios = [styled / plain for styled, plain in pairs]
-    styled = [p[0] for p in pairs]
-    plain = [p[1] for p in pairs]
+    return [p[0] for p in pairs], [p[1] for p in pairs]
+
+
+def pdf_seconds(rnd) -> tuple[float, int]:
+    """One PDF annex (Typst): seconds and bytes."""
+    tables = snaps.tables(rnd)
+    start = time.perf_counter()
+    size = len(render_pdf(rnd, tables))
+    return time.perf_counter() - start, size
+
+
+def excel(rnd, tables, client, runs: int) -> None:
+    """Formatted annex vs the same cells bare, alternated; memory; the whole download."""
+    styled, plain = excel_times(rnd, tables, runs)
+    ratios = [s / p for s, p in zip(styled, plain, strict=True)]
     verdict = "within" if statistics.median(ratios) <= 1.5 else "OVER"
     print(
         f"Excel annex, {runs} runs: formatted min {min(styled):.1f} s, median "
