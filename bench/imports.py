@@ -56,7 +56,7 @@ from parindex.assessments.services import create_round, import_scores  # noqa: E
 from parindex.engine.framework import framework_from_dict  # noqa: E402
 from parindex.engine.io import dump_framework_yaml  # noqa: E402
 from parindex.engine.values import parse_value, stored_points  # noqa: E402
-from parindex.frameworks.models import Node  # noqa: E402
+from parindex.frameworks.models import Node, top_level_ids  # noqa: E402
 from parindex.frameworks.selectors import engine_framework  # noqa: E402
 from parindex.frameworks.services import import_framework  # noqa: E402
 from parindex.units.models import Unit  # noqa: E402
@@ -65,9 +65,9 @@ from parindex.units.services import import_units  # noqa: E402
 VAR = Path(os.environ["PARINDEX_VAR"])
 SCORES = VAR / "scores.csv"
 PLAIN = VAR / "plain.pickle"
-INSERT = (f"INSERT INTO {Score._meta.db_table} (round_id, unit_id, node_id, stage, value, "
-          f"points, note, version, updated_at, updated_by_id) "
-          f"VALUES (%s, %s, %s, %s, %s, %s, %s, 1, %s, %s)")
+INSERT = (f"INSERT INTO {Score._meta.db_table} (round_id, unit_id, node_id, field_id, stage, "
+          f"value, points, note, version, updated_at, updated_by_id) "
+          f"VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 1, %s, %s)")
 
 
 def build(n_units: int, n_leaves: int) -> None:
@@ -104,13 +104,15 @@ def write_plain(round: Round, actor, scores: Path, plain: Path) -> None:
     framework = round.frameworks.get()
     fw = engine_framework(framework)
     unit_ids = dict(Unit.objects.values_list("code", "pk"))
-    nodes = dict(Node.objects.filter(framework=framework).values_list("code", "pk"))
+    framework_nodes = list(Node.objects.filter(framework=framework).order_by("position"))
+    nodes = {node.code: node.pk for node in framework_nodes}
+    field_of = top_level_ids(framework_nodes)
     stamp = connection.ops.adapt_datetimefield_value(timezone.now())
     leaves = fw.leaves()
     with scores.open(encoding="utf-8") as rows:
         reader = csv.reader(rows)
         next(reader)
-        rows = [(round.pk, unit_ids[unit], nodes[code], stage, value,
+        rows = [(round.pk, unit_ids[unit], nodes[code], field_of[nodes[code]], stage, value,
                  stored_points(leaves[code], parse_value(leaves[code], value)),
                  "", stamp, actor.pk) for unit, code, value, stage in reader]
     plain.write_bytes(pickle.dumps(rows))
