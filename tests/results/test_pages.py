@@ -315,3 +315,27 @@ def test_an_unapproved_round_with_sheets_is_neither_computed_nor_published(clien
     assert reverse("results_manage_action", args=[rnd.code, "compute"]) in html
     client.post(reverse("results_manage_action", args=[rnd.code, "compute"]))
     assert ResultSnapshot.objects.filter(round=rnd).exists()
+
+
+def test_ranking_sorted_by_unit_follows_vietnamese_order(client):
+    """D < Đ < E, ă and â after a, tones after letters — ICU's vi on PostgreSQL, the same key
+    registered as a collation on SQLite."""
+    names = ["Phú Thiện", "Đak Đoa", "Chư Prông", "Chư Păh", "Ayun Pa", "Đức Cơ", "Ia Grai",
+             "Ia Pa"]
+    group = f.group("vn", "Cấp huyện")
+    unit_list = f.units(len(names), unit_group=group, prefix="V")
+    for unit, name in zip(unit_list, names, strict=True):
+        unit.name = name
+        unit.save()
+    rnd = f.round_with(len(names), fw=f.framework(code="fw-vn", unit_group=group),
+                       unit_list=unit_list, published_on=f.PUBLISHED, self_scores=False)
+    services.compute_round(cast.administrator(), rnd)
+    services.publish(cast.administrator(), rnd)
+    url = reverse("results_ranking", args=[rnd.code, "vn"])
+    code_name = {unit.code: unit.name for unit in unit_list}
+    ascending = units_in_order(client.get(url, {"sort": "unit", "desc": "0"}).content.decode())
+    descending = units_in_order(client.get(url, {"sort": "unit", "desc": "1"}).content.decode())
+    expected = ["Ayun Pa", "Chư Păh", "Chư Prông", "Đak Đoa", "Đức Cơ", "Ia Grai", "Ia Pa",
+                "Phú Thiện"]
+    assert [code_name[code] for code in ascending] == expected
+    assert [code_name[code] for code in descending] == expected[::-1]

@@ -28,10 +28,11 @@ from django.db.models import (
     Subquery,
     Sum,
 )
-from django.db.models.functions import Cast, Coalesce, Lower
+from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 
 from parindex.assessments.models import Round
+from parindex.collation import collated
 from parindex.units.models import Unit
 
 from ..models import ResultDetail, ResultRow, ResultSnapshot
@@ -275,7 +276,7 @@ def _sorted(rows, round: Round, table: Table, sort: str, descending: bool):
     (no change, a field not applicable) comes first; descending, last."""
     keys = {"rank": ["rank", "unit_code"], "index": ["index"], "points": ["achieved"]}
     if sort == "unit":
-        rows, keys[sort] = rows.annotate(sort_name=Lower("unit_name")), ["sort_name"]
+        rows, keys[sort] = rows.annotate(sort_name=collated("unit_name")), ["sort_name"]
     elif sort == "change":
         rows, keys[sort] = rows.annotate(sort_key=_index_change(round, table)), ["sort_key"]
     elif sort in table.field_codes:
