@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from parindex.awards import services
 from parindex.awards.models import Award, Nomination
+from parindex.collation import sorted_vi
 from parindex.history.models import Change as AwardChange
 
 from .conftest import docx_text, pdf_text
@@ -389,3 +390,37 @@ def test_counts_show_only_the_nominations_a_person_may_see(
     assert "1 awaiting review" in page and "4 awaiting review" not in page
     client.force_login(manager)
     assert "4 awaiting review" in client.get(url).content.decode()
+
+
+def test_nominate_form_lists_each_unit_once_in_vietnamese_order(client, manager, campaign,
+                                                                  group, province):
+    """A merged unit's predecessor bears its name: only the one in force at the deadline (or
+    at the end of the campaign's year) is offered, and the names follow Vietnamese order."""
+    import datetime
+    import re
+
+    from parindex.units.models import Unit
+
+    old = Unit.objects.create(code="STC", name="Sở Tài chính", group=group, parent=province,
+                              valid_to=datetime.date(2025, 2, 28))
+    new = Unit.objects.create(code="STC2025", name="Sở Tài chính", group=group,
+                              parent=province, valid_from=datetime.date(2025, 3, 1))
+    Unit.objects.create(code="T-DUCCO", name="Đức Cơ", group=group, parent=province)
+    Unit.objects.create(code="T-DAKDOA", name="Đak Đoa", group=group, parent=province)
+    client.force_login(manager)
+    url = reverse("awards:nominate", args=[campaign.code])
+
+    def offered():
+        html = client.get(url).content.decode()
+        select = html[html.index('name="unit"'):]
+        select = select[:select.index("</select>")]
+        return [(int(pk), name) for pk, name
+                in re.findall(r'<option value="(\d+)"[^>]*>([^<]+)</option>', select)]
+
+    names = [name for _, name in offered()]
+    assert names.count("Sở Tài chính") == 1
+    assert names.index("Đak Đoa") < names.index("Đức Cơ")
+    assert names == sorted_vi(names) and (old.pk, old.name) in offered()
+    campaign.deadline = datetime.date(2025, 4, 30)
+    campaign.save()
+    assert [pk for pk, name in offered() if name == "Sở Tài chính"] == [new.pk]

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from parindex.assessments.models import Round
+from parindex.collation import collated
 from parindex.units.models import Unit, UnitGroup
 
 from . import rules
@@ -20,7 +21,7 @@ class CampaignForm(forms.ModelForm):
     def __init__(self, *args, managed_units=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["round"].queryset = Round.objects.order_by("-year", "code")
-        units = Unit.objects.order_by("name")
+        units = Unit.objects.order_by(collated("name"), "code")
         if managed_units is not None:
             units = units.filter(pk__in=managed_units)
         self.fields["awarder_unit"].queryset = units

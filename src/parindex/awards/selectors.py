@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
 from parindex import history as change_log
+from parindex import policy
+from parindex.collation import collated
 from parindex.units.models import Unit
 
 from . import rules
@@ -46,6 +49,21 @@ def band_labels(campaign: Campaign) -> dict[str, str]:
         for band in bands or []:
             labels.setdefault(str(band.get("code")), str(band.get("label", band.get("code"))))
     return labels
+
+
+def nominating_units(user, campaign: Campaign) -> QuerySet[Unit]:
+    """The units `user` may nominate for in `campaign` (every unit for those who run it, else
+    their own), in Vietnamese order, each once: the units in force on the campaign's deadline
+    (without one, on the last day of its year). A merged unit and its predecessor often bear
+    the same name ("Sở Tài chính"); only the one that exists then nominates."""
+    day = campaign.deadline or datetime.date(campaign.year, 12, 31)
+    units = Unit.objects.filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+    )
+    if not policy.can_manage_campaign(user, campaign):
+        units = units.filter(pk__in=policy.award_nominating_unit_ids(user))
+    return units.order_by(collated("name"), "code")
 
 
 def nominations(queryset: QuerySet[Nomination]) -> QuerySet[Nomination]:

@@ -217,10 +217,8 @@ def nominate(request, code):
     campaign = _campaign(request, code)
     if not policy.can_nominate(user, campaign):
         raise PermissionDenied
-    units = Unit.objects.order_by("name")
-    if not policy.can_manage_campaign(user, campaign):
-        units = units.filter(pk__in=policy.award_nominating_unit_ids(user))
-    form = NominationForm(request.POST or None, units=units)
+    form = NominationForm(request.POST or None,
+                          units=selectors.nominating_units(user, campaign))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

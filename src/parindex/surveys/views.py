@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parindex import history, policy, web
+from parindex.collation import sorted_vi
 from parindex.engine.cells import csv_writer
 from parindex.units.models import Unit
 
@@ -97,7 +98,8 @@ def public_form(request, round, group):
     if not policy.survey_open(group.survey):
         return _closed(request, group, status=409 if request.method == "POST" else 200)
     lay = selectors.layout(group)
-    units = [t.unit for t in group.targets.select_related("unit").order_by("unit__name")]
+    units = sorted_vi((t.unit for t in group.targets.select_related("unit")),
+                      key=lambda unit: unit.name)
     values = request.POST if request.method == "POST" else request.GET
     errors: dict[str, str] = {}
     status = 200
