@@ -96,6 +96,37 @@ def test_bang_khen_prints_its_own_form(demo_campaign):
     assert doc.article1.startswith("Tặng Bằng khen cho 8 tập thể và 23 cá nhân")
 
 
+@pytest.mark.parametrize(
+    ("typed", "article3"),
+    [
+        # The demo's wording: the usual ending is added.
+        ("Chánh Văn phòng UBND huyện, Thủ trưởng các cơ quan, đơn vị có liên quan",
+         "Chánh Văn phòng UBND huyện, Thủ trưởng các cơ quan, đơn vị có liên quan và các tập "
+         "thể, cá nhân có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này./."),
+        # The usual wording typed up to "Điều 1": not repeated.
+        ("Chánh Văn phòng UBND huyện, Thủ trưởng các cơ quan, đơn vị có liên quan và các tập "
+         "thể, cá nhân có tên tại Điều 1.",
+         "Chánh Văn phòng UBND huyện, Thủ trưởng các cơ quan, đơn vị có liên quan và các tập "
+         "thể, cá nhân có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này./."),
+        # The whole sentence typed, on two lines: nothing added but the closing mark.
+        ("Chánh Văn phòng UBND huyện, Trưởng phòng Nội vụ và các tập thể, cá nhân có tên\n"
+         "tại Điều 1 chịu trách nhiệm thi hành Quyết định này./.",
+         "Chánh Văn phòng UBND huyện, Trưởng phòng Nội vụ và các tập thể, cá nhân có tên "
+         "tại Điều 1 chịu trách nhiệm thi hành Quyết định này./."),
+        ("", "Thủ trưởng các cơ quan, đơn vị liên quan và các tập thể, cá nhân có tên tại "
+             "Điều 1 chịu trách nhiệm thi hành Quyết định này./."),
+    ],
+)
+def test_article3_does_not_repeat_the_usual_wording(demo_campaign, typed, article3):
+    decision = demo_campaign.decision
+    decision.executors = typed
+    doc = documents.decision_doc(demo_campaign)
+    assert doc.article3 == article3
+    assert doc.article3.count("có tên tại Điều 1") == 1
+    text = " ".join(docx_text(documents.decision_docx(doc)).split())
+    assert text.count("có tên tại Điều 1") == 1 and article3 in text
+
+
 def test_demo_campaign_is_the_reported_one(demo_campaign):
     c = Campaign.objects.get(code="iagrai-cchc-2021")
     assert c.awarder_title == "Chủ tịch Ủy ban nhân dân huyện Ia Grai"

@@ -3,6 +3,7 @@ the head submits, the appraiser cuts a score and asks for an explanation, the of
 the appraiser finalises, the council approves; another unit's officer finds nothing."""
 
 import pytest
+from playwright.sync_api import expect
 from tests import cast
 from tests.assessments.cycle import FILLED, build_cycle, fill, fresh, submitted
 from tests.assessments.files import PDF
@@ -81,6 +82,10 @@ def test_the_whole_cycle(live_server, page, settings, tmp_path):
     login(page, base, c.head)
     page.goto(sheet_url)
     page.click("#submit-sheet")
+    # The confirmation says what will be locked; nothing happens until confirmed.
+    expect(page.locator("#confirm-step")).to_contain_text("UBND huyện 1")
+    assert state(c) == S.DRAFT
+    page.click("#confirm")
     page.wait_for_load_state()
     assert state(c) == S.SUBMITTED
     assert page.locator("form.autosave").count() == 0
@@ -100,6 +105,8 @@ def test_the_whole_cycle(live_server, page, settings, tmp_path):
     cut.locator("details.request-form button[type=submit]").click()
     page.wait_for_load_state()
     page.click("#send-requests")
+    expect(page.locator("#confirm-requests")).to_contain_text("Nộp báo cáo kết quả")
+    page.click("#confirm")
     page.wait_for_load_state()
     assert state(c) == S.EXPLANATION
 
@@ -114,6 +121,8 @@ def test_the_whole_cycle(live_server, page, settings, tmp_path):
     login(page, base, c.head)
     page.goto(sheet_url)
     page.click("#submit-sheet")
+    expect(page.locator("#confirm-requests")).to_contain_text("Báo cáo số 7/BC-UBND")
+    page.click("#confirm")
     page.wait_for_load_state()
     assert state(c) == S.EXPLAINED
 
@@ -123,6 +132,8 @@ def test_the_whole_cycle(live_server, page, settings, tmp_path):
     leaf(page, "1.2").locator("form.autosave select[name=value]").select_option("80-<100%")
     saved(page, "1.2", "appraised")
     page.click("#finalise")
+    expect(page.locator("#confirm-kept")).to_contain_text("1.1")
+    page.click("#confirm")
     page.wait_for_load_state()
     assert state(c) == S.FINALISED
 

@@ -91,6 +91,8 @@ def test_nominate_review_decide_print(live_server, page):
     assert "Tặng Giấy khen cho 1 tập thể và 1 cá nhân" in page.locator(
         "#decision-counts").inner_text()
     page.click("#issue")
+    expect(page.locator("#confirm-step")).to_contain_text("cho 1 tập thể và 1 cá nhân")
+    page.click("#confirm")
     page.wait_for_load_state()
     assert Campaign.objects.get().state == "decided"
     assert Award.objects.count() == 2

@@ -175,6 +175,37 @@ def sheet_data(sheet: Sheet, with_files: bool = True) -> SheetData:
     return SheetData(sheet=sheet, framework=framework, rows=rows)
 
 
+@dataclass
+class StepSummary:
+    """What a step of the sheet's cycle will lock or send, for its confirmation page."""
+
+    leaves: int
+    scored: int  # leaves with a self value
+    evidence: int  # evidence files attached (not removed)
+    requests: list[tuple[Row, ExplanationRequest]]  # every explanation request, by leaf
+    kept: list[Row]  # leaves whose self score stands as the appraised one on finalising
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for _row, item in self.requests if item.answer)
+
+    @property
+    def unanswered(self) -> list[tuple[Row, ExplanationRequest]]:
+        return [(row, item) for row, item in self.requests if not item.answer]
+
+
+def step_summary(sheet: Sheet) -> StepSummary:
+    """`sheet` as for `sheet_data`."""
+    leaves = sheet_data(sheet).leaves()
+    return StepSummary(
+        leaves=len(leaves),
+        scored=sum(1 for row in leaves if row.self_score is not None),
+        evidence=sum(len(row.active_evidence) for row in leaves),
+        requests=[(row, item) for row in leaves for item in row.requests],
+        kept=[row for row in leaves if row.self_score is not None and row.appraised_score is None],
+    )
+
+
 def leaf_of(sheet: Sheet, node_code: str) -> tuple[EngineFramework, Node, EngineNode]:
     """The stored and engine form of one leaf of the sheet's framework (KeyError if none)."""
     framework, nodes = load_nodes(sheet)

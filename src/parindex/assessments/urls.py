@@ -29,5 +29,6 @@ urlpatterns = [
     path(sheet + "compare/", views.sheet_compare, name="sheet_compare"),
     path(sheet + "sheet.xlsx", views.sheet_download, name="sheet_xlsx"),
     path(sheet + "upload/", views.sheet_upload, name="sheet_upload"),
+    path(sheet + "<str:action>/confirm/", views.sheet_confirm, name="sheet_confirm"),
     path(sheet + "<str:action>/", views.sheet_action, name="sheet_action"),
 ]

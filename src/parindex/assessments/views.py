@@ -399,6 +399,33 @@ def remove_evidence(request, pk):
     return redirect(_sheet_url(evidence.sheet, f"leaf-{evidence.node.code}"))
 
 
+# Each irreversible step of the sheet asks first (a page, so it works without script): the
+# predicate that lets the person take the step lets them see its confirmation.
+STEPS = {
+    "submit": policy.can_submit,
+    "send": policy.can_request_explanation,
+    "finalise": policy.can_finalise,
+}
+
+
+@login_required
+def sheet_confirm(request, round_code, unit_code, action):
+    sheet = _sheet(request, round_code, unit_code)
+    allowed = STEPS.get(action)
+    if allowed is None or not allowed(request.user, sheet):
+        raise Http404
+    problems = []
+    if action == "submit" and sheet.state == S.DRAFT:
+        problems = services.submission_problems(sheet)
+    return render(request, "assessments/confirm.html", {
+        "sheet": sheet,
+        "round": sheet.round,
+        "action": action,
+        "summary": selectors.step_summary(sheet),
+        "problems": problems,
+    })
+
+
 @login_required
 @require_POST
 def sheet_action(request, round_code, unit_code, action):

@@ -127,13 +127,19 @@ class DecisionDoc:
 
     @property
     def article3(self) -> str:
-        executors = self.decision.executors.strip().rstrip(".")
+        """The executors as typed, then what the usual wording adds — only the part the officer
+        did not already type ("… và các tập thể, cá nhân có tên tại Điều 1 chịu trách nhiệm thi
+        hành Quyết định này" is often typed whole)."""
+        executors = " ".join(self.decision.executors.split()).rstrip("./ ")
         if not executors:
             executors = "Thủ trưởng các cơ quan, đơn vị liên quan"
-        return (
-            f"{executors} và các tập thể, cá nhân có tên tại Điều 1 "
-            "chịu trách nhiệm thi hành Quyết định này./."
-        )
+        folded = executors.casefold()
+        duty = "chịu trách nhiệm thi hành"
+        if duty in folded:
+            return f"{executors}./."
+        if "có tên tại điều 1" not in folded:
+            executors += " và các tập thể, cá nhân có tên tại Điều 1"
+        return f"{executors} {duty} Quyết định này./."
 
     @property
     def annex_title(self) -> str:

@@ -24,6 +24,8 @@ urlpatterns = [
     path("<slug:code>/decision/", views.decision, name="decision"),
     path("<slug:code>/decision/edit/", views.decision_edit, name="decision_edit"),
     path("<slug:code>/decision/issue/", views.decision_issue, name="decision_issue"),
+    path("<slug:code>/decision/issue/confirm/", views.decision_issue_confirm,
+         name="decision_issue_confirm"),
     path("<slug:code>/decision.pdf", views.decision_pdf, name="decision_pdf"),
     path("<slug:code>/decision.docx", views.decision_docx, name="decision_docx"),
     path("<slug:code>/certificates.pdf", views.certificates_pdf, name="certificates_pdf"),

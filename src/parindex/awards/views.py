@@ -412,6 +412,21 @@ def decision(request, code):
 
 
 @login_required
+def decision_issue_confirm(request, code):
+    """Issuing cannot be undone: the page says what it makes final and asks first."""
+    campaign = _campaign(request, code)
+    if not policy.can_issue_decision(request.user, campaign):
+        raise Http404
+    if not Decision.objects.filter(campaign=campaign).exists():
+        raise Http404
+    return render(request, "awards/decision_issue_confirm.html", {
+        "campaign": campaign,
+        "doc": documents.decision_doc(campaign),
+        "counts": selectors.counts(campaign),
+    })
+
+
+@login_required
 @require_POST
 def decision_issue(request, code):
     campaign = _campaign(request, code)
