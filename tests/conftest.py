@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 from hypothesis import settings
 
 from tests import cast
@@ -17,6 +18,16 @@ def _empty_cache():
     """Each test starts with an empty cache (published statistics are cached by snapshot)."""
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the installation's language: a request in English leaves English
+    active in the thread (as Django's own locale middleware does), which must not leak into the
+    next test."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from parindex.notifications.views import set_language
 from parindex.ops.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("assessments/", include("parindex.assessments.urls")),

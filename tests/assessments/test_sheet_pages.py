@@ -182,3 +182,23 @@ def test_round_pages_queries_do_not_grow_with_the_units(
         client.get(reverse("assessments:progress", args=[c.round.code]), {"format": "xlsx"})
     with django_assert_max_num_queries(8):
         client.get(reverse("assessments:round_history", args=[c.round.code]))
+
+
+def test_a_value_in_points_reads_as_published_in_vietnamese(client, cycle, settings):
+    """The sheet shows a leaf scored in points (P.1: "0.5") as 0,50 beside its points, as the
+    points themselves are shown, never the raw "0.5"."""
+    settings.LANGUAGE_CODE = "vi"
+    submitted(cycle)
+    html = login(client, cycle.appraiser).get(sheet_url(cycle)).content.decode()
+    leaf = html[html.index('id="leaf-P.1"'):]
+    leaf = leaf[:leaf.index("</article>")]
+    value = re.search(r'<span class="value">([^<]*)</span>', leaf).group(1)
+    assert value == "0,50", leaf
+    assert "0.5" not in leaf
+
+
+def test_dates_read_day_first_with_slashes_in_vietnamese(client, cycle, settings):
+    settings.LANGUAGE_CODE = "vi"
+    html = login(client, cycle.officer).get(sheet_url(cycle)).content.decode()
+    assert "31/01/2030" in html  # the self-assessment deadline, not Django's 31-01-2030
+    assert "31-01-2030" not in html

@@ -74,9 +74,9 @@ def test_nominate_form_and_the_duplicate_error(client, officer, campaign, distri
 def test_nominate_for_another_unit_is_not_offered(client, officer, campaign, districts):
     client.force_login(officer)
     url = reverse("awards:nominate", args=[campaign.code])
+    client.cookies["django_language"] = "en"  # English by choice (the browser's is ignored)
     response = client.post(url, {"unit": districts["PLEIKU"].pk, "kind": "individual",
-                                 "name": "X", "position": "Y", "achievement": "Z"},
-                           HTTP_ACCEPT_LANGUAGE="en")
+                                 "name": "X", "position": "Y", "achievement": "Z"})
     assert response.status_code == 200 and not Nomination.objects.exists()
     assert "Select a valid choice" in response.content.decode()
 
@@ -118,8 +118,8 @@ def test_rules_page_reports_every_bad_rule(client, province_manager, province_ca
 
 def test_decision_page_pdf_docx_and_certificates(client, manager, demo_campaign):
     client.force_login(manager)
-    page = client.get(reverse("awards:decision", args=[demo_campaign.code]),
-                      HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"  # English by choice (the browser's language is ignored)
+    page = client.get(reverse("awards:decision", args=[demo_campaign.code]))
     body = page.content.decode()
     assert "8 collectives" in body and "23 individuals" in body
     assert "Decision No. 1234/QĐ-UBND of 16/05/2022" in body

@@ -30,7 +30,7 @@ def test_reminder_and_explanation_request_reach_the_inbox(live_server, page):
     assert "Yêu cầu giải trình" in items.nth(0).inner_text()  # newest first
     assert "giải trình 1 nội dung" in items.nth(0).inner_text()
     assert "Sắp đến hạn tự đánh giá" in items.nth(2).inner_text()
-    assert "31-01-2030" in items.nth(2).inner_text()
+    assert "31/01/2030" in items.nth(2).inner_text()
 
     items.nth(0).get_by_role("button", name="Mở").click()
     page.wait_for_url(f"{base}/assessments/{c.round.code}/units/H01/")

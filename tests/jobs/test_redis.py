@@ -57,8 +57,8 @@ def test_a_refused_enqueue_fails_the_job_with_a_message(on_redis, settings, staf
                                                         citizens):
     settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:1/7", "DEFAULT_TIMEOUT": 5}}
     upload = SimpleUploadedFile("forms.csv", b"unit_code,Q1\nIAGRAI,A\n")
-    staff_client.post(reverse("surveys:import", args=["r2021", "nguoi-dan"]), {"file": upload},
-                      HTTP_ACCEPT_LANGUAGE="en")
+    staff_client.cookies["django_language"] = "en"  # English by choice (the browser's language is ignored)
+    staff_client.post(reverse("surveys:import", args=["r2021", "nguoi-dan"]), {"file": upload})
     job = Job.objects.get()
     assert job.state == "failed" and "could not be queued" in job.message
     assert ImportJob.objects.get().status == "failed"

@@ -24,7 +24,7 @@ def test_opening_a_round_tells_the_units_officers_and_heads():
     assert told("round_opened", round=c.round) == {
         "r2023-officer1", "r2023-head1", "r2023-officer2", "r2023-head2"}
     n = Notification.objects.filter(kind="round_opened").first()
-    assert "31-01-2030" in text(n)  # the Vietnamese date format by default
+    assert "31/01/2030" in text(n)  # the Vietnamese date format by default
     assert Notification.objects.exclude(kind="round_opened").count() == 0
 
 

@@ -74,7 +74,7 @@ def test_deadline_check_reminds_and_mails_the_digest_in_vietnamese(smtp):
     assert message["Subject"].strip() == "[PAR INDEX] Thông báo của bạn: 2 mới"
     body = message.get_content()
     assert "Kỳ đánh giá r2023" in body and "đang mở" in body
-    assert "đến hạn ngày 31-01-2030" in body and "UBND huyện 1" in body
+    assert "đến hạn ngày 31/01/2030" in body and "UBND huyện 1" in body
     assert "/assessments/r2023/units/H01/" in body
     assert set(Notification.objects.filter(recipient=c.other_officer)
                .values_list("emailed_at", flat=True)) == {None}  # inbox only
@@ -94,7 +94,7 @@ def test_immediate_email_after_commit_in_the_recipients_language(smtp):
     officer = sorted(m["Subject"].strip() for tos, m in smtp if tos == ["r2023-officer1@example.vn"])
     assert officer == ["[PAR INDEX] Phiếu đã được nộp", "[PAR INDEX] Yêu cầu giải trình"]
     explained = next(m for tos, m in smtp if m["Subject"].strip() == "[PAR INDEX] Yêu cầu giải trình")
-    assert "giải trình" in explained.get_content() and "01-03-2030" in explained.get_content()
+    assert "giải trình" in explained.get_content() and "01/03/2030" in explained.get_content()
     head = [m["Subject"].strip() for tos, m in smtp if tos == ["r2023-head1@example.vn"]]
     assert head == ["[PAR INDEX] Explanation requested"]  # the head chose English
     assert len(smtp) == 3

@@ -73,7 +73,7 @@ def test_draft_decision_pdf(client, demo):
     assert "Độc lập - Tự do - Hạnh phúc" in content
     assert "QUYẾT ĐỊNH" in content
     assert "Phê duyệt và công bố Chỉ số cải cách hành chính năm 2021" in content
-    assert "Số: 197/QĐ-UBND" in content and "ngày 15 tháng 04 năm 2022" in content
+    assert "Số: 197/QĐ-UBND" in content and "ngày 15 tháng 4 năm 2022" in content
     assert "Gia Lai" in content
     assert "UBND huyện Ia Grai (78,30%)" in content  # highest district, in Article 1
     assert "PHỤ LỤC II" in content and "95,44" in content  # the annex follows

@@ -19,6 +19,8 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
+from parindex.dates import long_date
+
 from .models import Award, AwardForm, Campaign, Decision, Nomination
 
 FONT_DIR = "fonts/liberation-serif-2.1.5"
@@ -29,12 +31,6 @@ FONT_FILES = {
     ("bold", "italic"): "LiberationSerif-BoldItalic.ttf",
 }
 FORM_TITLES = {AwardForm.GIAY_KHEN: "Giấy khen", AwardForm.BANG_KHEN: "Bằng khen"}
-
-
-def long_date(day: datetime.date) -> str:
-    """"ngày 05 tháng 02 năm 2022": days below 10 and months 1 and 2 take a leading zero."""
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
 def short_date(day: datetime.date) -> str:

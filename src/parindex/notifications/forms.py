@@ -8,6 +8,6 @@ from .models import Preference
 class PreferenceForm(forms.Form):
     delivery = forms.ChoiceField(label=_("How to tell me"), choices=Preference.Delivery.choices,
                                  widget=forms.RadioSelect)
-    language = forms.ChoiceField(label=_("Language of my emails"),
+    language = forms.ChoiceField(label=_("My language (pages and emails)"),
                                  choices=[("", _("Default (Vietnamese)")), *settings.LANGUAGES],
                                  required=False)

@@ -56,7 +56,8 @@ class Preference(models.Model):
                                 on_delete=models.CASCADE, related_name="notification_preference")
     delivery = models.CharField(_("delivery"), max_length=16, choices=Delivery.choices,
                                 default=Delivery.DIGEST)
-    # The language of the person's emails; blank: the installation's (Vietnamese).
+    # The person's language: their emails, and their pages from each log-in (parindex.language);
+    # blank: the installation's (Vietnamese). Set from the language menu or the preferences page.
     language = models.CharField(_("language"), max_length=8, blank=True,
                                 choices=settings.LANGUAGES)
 

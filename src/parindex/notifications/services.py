@@ -117,6 +117,24 @@ def set_preferences(actor, delivery: str, language: str = "") -> Preference:
     return preference
 
 
+def set_language(actor, language: str) -> Preference | None:
+    """The language the person chose in the menu, kept on their account for every device (and
+    their emails). Nobody signed in: nothing to keep (the cookie alone remembers it)."""
+    if not (actor is not None and actor.is_authenticated):
+        return None
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"unknown language {language!r}")
+    with transaction.atomic():
+        preference, created = Preference.objects.select_for_update().get_or_create(user=actor)
+        if preference.language == language and not created:
+            return preference
+        before = {"language": preference.language}
+        preference.language = language
+        preference.save(update_fields=["language"])
+        history.record(actor, "update", preference, before=before, after={"language": language})
+    return preference
+
+
 # --------------------------------------------------------------------------- email
 
 

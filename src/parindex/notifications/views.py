@@ -8,9 +8,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.http import require_POST
 
 from parindex import policy
+from parindex.language import remember, supported
 
 from . import selectors, services
 from .forms import PreferenceForm
@@ -48,9 +50,21 @@ def preferences(request):
     if request.method == "POST" and form.is_valid():
         services.set_preferences(request.user, form.cleaned_data["delivery"],
                                  form.cleaned_data["language"])
+        if form.cleaned_data["language"]:  # the pages follow at once, not from the next log-in
+            remember(request, form.cleaned_data["language"])
         messages.success(request, _("Your notification preferences are saved."))
         return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form})
+
+
+def set_language(request):
+    """The language menu: Django's own view (the cookie, back to the page), and for a signed-in
+    person the choice kept on their account."""
+    response = i18n.set_language(request)
+    code = supported(request.POST.get("language")) if request.method == "POST" else ""
+    if code:
+        services.set_language(request.user, code)
+    return response
 
 
 @login_required

@@ -33,6 +33,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from parindex.assessments.models import Round
+from parindex.dates import long_date
 from parindex.engine.cells import xlsx_cell, xlsx_row
 
 from .models import ResultDetail, ResultRow
@@ -59,8 +60,7 @@ def decision_line(round: Round) -> str:
     if round.decision_number:
         parts.append(f"số {round.decision_number}")
     if round.published_on:
-        d = round.published_on
-        parts.append(f"ngày {d.day:02d} tháng {d.month:02d} năm {d.year}")
+        parts.append(long_date(round.published_on))
     if round.organiser_id:
         parts.append(f"của {issuer(round)}")
     return "(" + " ".join(parts) + ")"

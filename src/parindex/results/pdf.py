@@ -34,6 +34,7 @@ from django.template.utils import get_app_template_dirs
 from django.utils import translation
 
 from parindex.assessments.models import Round
+from parindex.dates import long_date
 
 from . import charts
 from .exports import ROMAN, decision_line, issuer
@@ -120,7 +121,7 @@ def _date_line(round: Round) -> str:
     d = round.published_on
     if d is None:
         return f"ngày      tháng      năm {round.year + 1}"
-    return f"ngày {d.day:02d} tháng {d.month:02d} năm {d.year}"
+    return long_date(d)
 
 
 def context(round: Round, tables: list[Table]) -> dict:

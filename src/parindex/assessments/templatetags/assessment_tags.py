@@ -1,5 +1,7 @@
 """Showing sheet values: points as published, words instead of codes (yes → Có)."""
 
+from decimal import InvalidOperation
+
 from django import template
 from django.utils.translation import gettext as _
 
@@ -37,8 +39,15 @@ def canonical(value):
 
 
 @register.filter
-def show_value(value):
+def show_value(value, kind=""):
+    """The value as the person reads it: words for yes / no / NA, and for a leaf scored in points
+    (`kind` "points") the number as published, 0,50 beside the 1,00 of its points."""
     shown = canonical(value)
+    if kind == "points" and value and shown == value:
+        try:
+            return points(str(value).strip().replace(",", "."))
+        except (InvalidOperation, ValueError):
+            return shown
     return {"yes": _("Yes"), "no": _("No"), "NA": _("Not applicable")}.get(shown, shown)
 
 
