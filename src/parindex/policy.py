@@ -314,10 +314,6 @@ def can_finalise(user, sheet: Sheet) -> bool:
     )
 
 
-def can_view_evidence(user, evidence: Evidence) -> bool:
-    return can_view_sheet(user, evidence.sheet)
-
-
 def visible_evidence(user, round: Round) -> QuerySet[Evidence]:
     return Evidence.objects.filter(sheet__in=visible_sheets(user, round))
 

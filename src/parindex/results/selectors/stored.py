@@ -11,7 +11,7 @@ the only arithmetic here is descriptive statistics over published numbers (avera
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
@@ -203,10 +203,6 @@ class Table:
 
     def average_index(self) -> Decimal | None:
         return mean(r.index for r in self.rows)
-
-    def band_counts(self) -> list[tuple[dict, int]]:
-        counts = Counter(r.band for r in self.rows)
-        return [(band, counts.get(band["code"], 0)) for band in self.bands]
 
 
 def _dec(value) -> Decimal:
