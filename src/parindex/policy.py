@@ -161,10 +161,6 @@ def round_appraisers(round: Round):
     ).distinct()
 
 
-def is_round_appraiser(user, round: Round) -> bool:
-    return is_appraiser_of(user, round.organiser_id)
-
-
 def is_appraiser_of(user, organiser_id: int | None) -> bool:
     """Whether `user` may be given sheets of the rounds this unit organises."""
     return has_role(user, organiser_id, K.APPRAISER)

@@ -30,7 +30,7 @@ from .forms import (
     parse_version,
 )
 from .models import Assignment, Evidence, ExplanationRequest, Round, Sheet
-from .selectors import APPRAISED, SELF, progress, sheet_data
+from .selectors import APPRAISED, SELF, leaf_of, progress, sheet_data
 
 S = Sheet.State
 HISTORY_PAGE = 50
@@ -302,16 +302,13 @@ def save_score(request, round_code, unit_code, node_code, stage):
     sheet = _sheet(request, round_code, unit_code)
     if stage not in (SELF, APPRAISED):
         raise Http404
-    data = sheet_data(sheet, with_files=False)
     try:
-        row = data.row(node_code)
-    except StopIteration:
+        _framework, _node, leaf = leaf_of(sheet, node_code)
+    except KeyError:
         raise Http404 from None
-    if not row.is_leaf:
-        raise Http404
     outcome, message, current = "saved", "", None
     try:
-        value = compose_value(row.leaf, request.POST)
+        value = compose_value(leaf, request.POST)
         services.save_score(
             request.user, sheet, node_code, stage, value, request.POST.get("note", ""),
             parse_version(request.POST),

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from parindex import history, policy
 from parindex.engine.values import parse_value, stored_points
-from parindex.frameworks.models import top_level_ids
+from parindex.frameworks.models import Node, top_level_ids
 from parindex.notifications.services import notify
 
 from ..evidence import check_upload
@@ -62,31 +62,25 @@ def _locked(sheet: Sheet) -> Sheet:
     ).get(pk=sheet.pk)
 
 
-def _log(user, action: str, obj, field: str, old="", new="", *, round: Round, part: str = "",
-         reason: str = "") -> None:
-    """One change of a sheet (or of the round itself) in the change log, listed under the round;
-    `field` names what changed: a stage for scores and notes, else what the action changes."""
-    history.record(
+def _entry(user, action: str, obj, field: str, old="", new="", *, round: Round,
+           part: str = "", reason: str = ""):
+    """One change of a sheet (or of the round itself), listed under the round, unsaved (`_log`
+    saves one, `history.bulk` many); `field` names what changed: a stage for scores and notes,
+    else what the action changes."""
+    return history.entry(
         user, action, obj, scope=round, part=part, reason=reason,
         before={field: old} if old not in (None, "") else {},
         after={field: new} if new not in (None, "") else {},
     )
 
 
+def _log(user, action: str, obj, field: str, old="", new="", **where) -> None:
+    _entry(user, action, obj, field, old, new, **where).save()
+
+
 def _state(user, sheet: Sheet, new: str, reason: str = "") -> None:
     _log(user, "state", sheet, "state", sheet.state, new, round=sheet.round, reason=reason)
     sheet.state = new
-
-
-# --------------------------------------------------------------------------- rounds
-
-
-
-
-
-
-
-
 
 
 # --------------------------------------------------------------------------- values
@@ -379,8 +373,8 @@ def finalise(user, sheet: Sheet) -> Sheet:
             raise ValidationError(
                 _("Send the explanation requests to the unit first.")
             )
-        framework, nodes = load_nodes(sheet)
-        codes = {n.pk: n.code for n in nodes}
+        codes = dict(Node.objects.filter(framework_id=sheet.framework_id)
+                     .values_list("pk", "code"))
         scores = Score.objects.filter(round_id=sheet.round_id, unit_id=sheet.unit_id)
         appraised = {s.node_id for s in scores if s.stage == APPRAISED}
         accepted = [s for s in scores if s.stage == SELF and s.node_id not in appraised]
@@ -392,9 +386,11 @@ def finalise(user, sheet: Sheet) -> Sheet:
                 for s in accepted
             ]
         )
-        for s in accepted:
-            _log(user, "score", sheet, APPRAISED, new=s.value, round=sheet.round,
-                 part=codes[s.node_id], reason=_("Self score accepted"))
+        history.bulk([
+            _entry(user, "score", sheet, APPRAISED, new=s.value, round=sheet.round,
+                   part=codes[s.node_id], reason=_("Self score accepted"))
+            for s in accepted
+        ])
         _state(user, sheet, S.FINALISED)
         sheet.save(update_fields=["state"])
         notify(user, "sheet_finalised", policy.sheet_unit_people(sheet), sheet=sheet)
@@ -416,10 +412,9 @@ def approve_round(user, round: Round) -> Round:
             raise ValidationError(
                 _("These sheets are not finalised yet: %(units)s") % {"units": ", ".join(pending)}
             )
-        sheets = list(Sheet.objects.select_for_update().filter(round=round))
-        for sheet in sheets:
-            sheet.round = round
-            _state(user, sheet, S.APPROVED)
+        sheets = Sheet.objects.select_for_update().filter(round=round)
+        history.bulk([_entry(user, "state", sheet, "state", sheet.state, S.APPROVED, round=round)
+                      for sheet in sheets])
         Sheet.objects.filter(round=round).update(state=S.APPROVED)
         round.approved_at, round.approved_by = timezone.now(), user
         round.save(update_fields=["approved_at", "approved_by"])

@@ -23,7 +23,7 @@ from parindex.units.models import Unit
 
 from ..models import Assignment, Round, Sheet
 from ..round_file import plan_round
-from .cycle import S, _deny, _log
+from .cycle import S, _deny, _entry, _log
 
 
 def create_round(
@@ -133,7 +133,7 @@ def open_round(
 
 def create_sheets(round: Round, units: list[Unit] | None = None, user=None) -> list[Sheet]:
     """A sheet per assessed unit, on the framework of its unit group (idempotent)."""
-    from parindex.results.selectors import valid_in_year
+    from parindex.units.selectors import valid_in_year
 
     if round.kind != Round.Kind.ASSESSMENT:
         raise ValidationError(_("A results round has no sheets: import its scores."))
@@ -154,8 +154,8 @@ def create_sheets(round: Round, units: list[Unit] | None = None, user=None) -> l
             if u.pk not in existing
         ]
     )
-    for sheet in sheets:
-        _log(user, "state", sheet, "state", new=S.DRAFT, round=round, reason=_("Sheet created"))
+    history.bulk([_entry(user, "state", sheet, "state", new=S.DRAFT, round=round,
+                         reason=_("Sheet created")) for sheet in sheets])
     return sheets
 
 
@@ -165,7 +165,7 @@ def assign(user, round: Round, appraiser, unit: Unit, field_code: str = "") -> A
         _deny()
     if round.kind != Round.Kind.ASSESSMENT:
         raise ValidationError(_("A results round has no sheets to appraise."))
-    if round.organiser_id and not policy.is_round_appraiser(appraiser, round):
+    if round.organiser_id and not policy.is_appraiser_of(appraiser, round.organiser_id):
         raise ValidationError(
             _("%(user)s is not an appraiser of %(unit)s.")
             % {"user": appraiser, "unit": round.organiser}
