@@ -36,7 +36,7 @@ import yaml
 
 from parindex.assessments.models import Round
 from parindex.engine.framework import to_decimal
-from parindex.engine.io import YAML_NOT_UTF8, StrictLoader
+from parindex.engine.io import YAML_NOT_UTF8, StrictLoader, yaml_error_place
 from parindex.engine.tables import InputError, decode_text
 from parindex.frameworks.models import Node
 from parindex.units.models import Unit
@@ -92,9 +92,7 @@ def read_definition(path: str | Path) -> Any:
     except InputError as error:
         raise DefinitionError([str(issue) for issue in error.errors]) from None
     except yaml.MarkedYAMLError as error:  # syntax, or anchors and aliases (billion laughs)
-        mark = error.problem_mark or error.context_mark
-        where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
-        raise DefinitionError([f"{where}: {error.problem or error}"]) from None
+        raise DefinitionError([yaml_error_place(error, source)]) from None
     return data
 
 

@@ -19,9 +19,11 @@ from .. import scoring
 from ..definition import DefinitionError, plan_survey, read_definition, survey_leaves
 from ..models import (
     GroupUnit,
+    ImportBatch,
     Option,
     Question,
     RespondentGroup,
+    Response,
     Section,
     Survey,
 )
@@ -52,10 +54,6 @@ class EditRefused(Exception):
     def __init__(self, message: str):
         self.message = message
         super().__init__(message)
-
-
-def _has_responses(group: RespondentGroup) -> bool:
-    return has_responses(group)
 
 
 def _locked_message() -> str:
@@ -262,7 +260,7 @@ def save_question(actor, group: RespondentGroup, question: Question | None, *, c
 
     with transaction.atomic():
         before = _question_state(question)
-        locked = _has_responses(group)
+        locked = has_responses(group)
         current = list(question.options.order_by("position")) if question is not None else []
         if locked and (question is None or section.pk != question.section_id
                        or [o.code for o in current] != codes):
@@ -295,7 +293,7 @@ def delete_question(actor, question: Question) -> None:
     group = question.group
     _check(actor, group.survey.round)
     with transaction.atomic():
-        if _has_responses(group):
+        if has_responses(group):
             raise EditRefused(_locked_message())
         history.record(actor, "delete", question, scope=group.survey, part=group.code,
                        before=_question_state(question))
@@ -312,7 +310,8 @@ def create_survey(round: Round, data, *, source: str = "<survey>", replace: bool
         if existing is not None:
             if not replace:
                 raise DefinitionError([f"{source}: round {round.code} already has a survey"])
-            if any(has_responses(group) for group in existing.groups.all()):
+            if (Response.objects.filter(group__survey=existing).exists()
+                    or ImportBatch.objects.filter(group__survey=existing).exists()):
                 raise DefinitionError([f"{source}: the survey has responses; it cannot be replaced"])
             existing.delete()
         survey = Survey.objects.create(round=round, name=str(data["name"]), margin=margin)

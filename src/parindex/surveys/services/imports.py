@@ -263,7 +263,7 @@ def _store(group: RespondentGroup, unit_ids: list, answers: list[str], comments:
         if any(forms):
             _refuse_taken(forms, taken_form_numbers(locked), filename)
         batch = ImportBatch.objects.create(
-            group=group, job=job, filename=(job.filename if job else filename)[:255],
+            group=group, job=job, filename=filename[:255],
             forms=len(unit_ids), created_by=user, created_at=timezone.now())
         for first in range(0, len(unit_ids), PACK_SIZE):  # save(), not bulk_create: on
             # PostgreSQL that sends arrays, escaping every quote of the JSON in Python
@@ -271,7 +271,7 @@ def _store(group: RespondentGroup, unit_ids: list, answers: list[str], comments:
         apply_counts(tally_columns(group.pk, unit_ids, answers))
         if user is not None:
             history.record(user, "import", job or group, scope=group.survey, after={
-                "group": group.code, "file": job.filename if job else filename,
+                "group": group.code, "file": filename,
                 "responses": len(unit_ids)})
 
 
