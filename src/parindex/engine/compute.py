@@ -249,18 +249,10 @@ class _Plan:
     def totals(self, framework: Framework, achieved: int, maximum: int) -> tuple:
         """(achieved, max, index, published index in hundredths, band); units share them, so
         memoised. The published index as an int makes ranking compare ints, not Decimals."""
-        key = (achieved, maximum)
-        memo = self.unit_memo
-        found = memo.get(key)
+        found = self.unit_memo.get((achieved, maximum))
         if found is None:
-            total, top = self.decimal(achieved), self.decimal(maximum)
-            index = index_of(total, top)
-            published = round2(index)
-            found = (total, top, index, int(published.scaleb(2)),
-                     band_for(published, framework.bands))
-            if len(memo) >= _MEMO_LIMIT:
-                memo.clear()
-            memo[key] = found
+            found = _memo_totals(self.unit_memo, (achieved, maximum), framework,
+                                 self.decimal(achieved), self.decimal(maximum))
         return found
 
 
@@ -534,7 +526,17 @@ class Tally(NamedTuple):
     count: int
 
 
-_NO_TALLY = Tally(ZERO, 0)
+
+def _memo_totals(memo: dict, key, framework: Framework, total: Decimal, top: Decimal) -> tuple:
+    """(achieved, max, index, published index in hundredths, band) of one unit, kept in `memo`
+    (units share them). The published index as an int makes ranking compare ints."""
+    index = index_of(total, top)
+    published = round2(index)
+    found = (total, top, index, int(published.scaleb(2)), band_for(published, framework.bands))
+    if len(memo) >= _MEMO_LIMIT:
+        memo.clear()
+    memo[key] = found
+    return found
 
 
 class NoLeafPoints(Mapping):
@@ -559,7 +561,6 @@ class _Totals:
     def __init__(self, framework: Framework):
         self.top_of = {leaf.code: top.code for top in framework.nodes for leaf in top.leaves()}
         self.leaves = framework.leaves()
-        self.counts = {top.code: sum(1 for _ in top.leaves()) for top in framework.nodes}
         self.fields = [top for top in framework.nodes if not top.kind]
         self.blocks = [(top, 1 if top.kind == "bonus" else -1)
                        for top in framework.nodes if top.kind]
@@ -582,16 +583,9 @@ class _Totals:
         return points
 
     def totals(self, framework: Framework, achieved: Decimal, maximum: Decimal) -> tuple:
-        key = (achieved, maximum)
-        found = self.unit_memo.get(key)
+        found = self.unit_memo.get((achieved, maximum))
         if found is None:
-            index = index_of(achieved, maximum)
-            published = round2(index)
-            found = (achieved, maximum, index, int(published.scaleb(2)),
-                     band_for(published, framework.bands))
-            if len(self.unit_memo) >= _MEMO_LIMIT:
-                self.unit_memo.clear()
-            self.unit_memo[key] = found
+            found = _memo_totals(self.unit_memo, (achieved, maximum), framework, achieved, maximum)
         return found
 
 
