@@ -173,7 +173,6 @@ def _parse_pairs(text: str) -> list[tuple[str, str]]:
     return pairs
 
 
-_cell_text = cell_text
 
 
 def _number_cell(value: Decimal) -> int | Decimal:
@@ -215,7 +214,7 @@ def write_framework_xlsx(fw: Framework, out: str | os.PathLike | IO[bytes]) -> N
         add(node, "")
     for ws in (sheet, bands, nodes):
         for column in ws.columns:
-            cell_values = [len(_cell_text(c.value)) for c in column]
+            cell_values = [len(cell_text(c.value)) for c in column]
             ws.column_dimensions[column[0].column_letter].width = min(60, max(cell_values) + 2)
     book.save(out)
 
@@ -223,9 +222,9 @@ def write_framework_xlsx(fw: Framework, out: str | os.PathLike | IO[bytes]) -> N
 def _sheet_rows(ws, file: str, limits: ReadLimits) -> Iterator[tuple[int, dict[str, Any]]]:
     """(Excel row number, {header: value}) for non-empty rows under the header row."""
     rows = sheet_values(ws, file, limits)
-    header = [_cell_text(h).lower() for h in next(rows, ())]
+    header = [cell_text(h).lower() for h in next(rows, ())]
     for number, values in enumerate(rows, start=2):
-        if all(v is None or _cell_text(v) == "" for v in values):
+        if all(v is None or cell_text(v) == "" for v in values):
             continue
         yield number, {h: v for h, v in zip(header, values, strict=False) if h}
 
@@ -244,16 +243,16 @@ def _read_framework_xlsx(path: Path, limits: ReadLimits | None = None) -> Framew
     data: dict[str, Any] = {}
     positions: dict = {}
     for number, row in _sheet_rows(book["framework"], source, limits):
-        key = _cell_text(row.get("key"))
+        key = cell_text(row.get("key"))
         value = row.get("value")
-        data[key] = value if key == "year" else _cell_text(value)
+        data[key] = value if key == "year" else cell_text(value)
         positions[(key,)] = f"sheet framework, row {number}, column value"
 
     data["bands"] = []
     positions[("bands",)] = "sheet bands"
     for number, row in _sheet_rows(book["bands"], source, limits):
         i = len(data["bands"])
-        data["bands"].append({k: v if k == "min" else _cell_text(v)
+        data["bands"].append({k: v if k == "min" else cell_text(v)
                               for k, v in row.items() if v is not None})
         positions[("bands", i)] = f"sheet bands, row {number}"
         for key in row:
@@ -269,33 +268,33 @@ def _read_framework_xlsx(path: Path, limits: ReadLimits | None = None) -> Framew
         for key in unknown:
             errors.append(f"{source}: {at}: unknown column '{key}' "
                           f"(allowed: {', '.join(NODE_COLUMNS)})")
-        code = _cell_text(row.get("code"))
-        parent = _cell_text(row.get("parent_code"))
-        node: dict[str, Any] = {"code": code, "title": _cell_text(row.get("title"))}
-        if _cell_text(row.get("kind")):
-            node["kind"] = _cell_text(row.get("kind"))
-        if _cell_text(row.get("max")):
+        code = cell_text(row.get("code"))
+        parent = cell_text(row.get("parent_code"))
+        node: dict[str, Any] = {"code": code, "title": cell_text(row.get("title"))}
+        if cell_text(row.get("kind")):
+            node["kind"] = cell_text(row.get("kind"))
+        if cell_text(row.get("max")):
             node["max"] = row.get("max")
-        if _cell_text(row.get("guide")):
-            node["guide"] = _cell_text(row.get("guide"))
-        rule_kind = _cell_text(row.get("rule_kind"))
+        if cell_text(row.get("guide")):
+            node["guide"] = cell_text(row.get("guide"))
+        rule_kind = cell_text(row.get("rule_kind"))
         if rule_kind:
             rule: dict[str, Any] = {"kind": rule_kind}
             try:
-                if _cell_text(row.get("levels")):
+                if cell_text(row.get("levels")):
                     rule["levels"] = [{"label": label, "fraction": fraction} for label, fraction
-                                      in _parse_pairs(_cell_text(row["levels"]))]
+                                      in _parse_pairs(cell_text(row["levels"]))]
             except ValueError as error:
                 errors.append(f"{source}: {at}, column levels: {error}")
             try:
-                if _cell_text(row.get("ratio_bands")):
+                if cell_text(row.get("ratio_bands")):
                     rule["bands"] = [{"min": low, "fraction": fraction} for low, fraction
-                                     in _parse_pairs(_cell_text(row["ratio_bands"]))]
+                                     in _parse_pairs(cell_text(row["ratio_bands"]))]
             except ValueError as error:
                 errors.append(f"{source}: {at}, column ratio_bands: {error}")
-            if _cell_text(row.get("per_item")):
+            if cell_text(row.get("per_item")):
                 rule["per_item"] = row["per_item"]
-            proportional = _cell_text(row.get("proportional")).lower()
+            proportional = cell_text(row.get("proportional")).lower()
             if proportional in ("yes", "true", "1", "có", "x"):
                 rule["proportional"] = True
             elif proportional not in ("", "no", "false", "0", "không"):
@@ -355,7 +354,7 @@ def load_framework(path: str | os.PathLike, limits: ReadLimits | None = None) ->
 # --------------------------------------------------------------------------- tables in
 
 
-def _read_table(path: Path, issues: Issues, limits: ReadLimits | None
+def _read_table(path: Path, limits: ReadLimits | None
                 ) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Header (lower-cased) and (row number, cell texts) of the non-empty rows under it."""
     rows = read_rows(path, limits=limits)
@@ -422,7 +421,7 @@ def parse_date(text: str) -> date:
 def read_units(path: str | os.PathLike, limits: ReadLimits | None = None) -> list[UnitRecord]:
     path = Path(path)
     issues = Issues(path.name)
-    header, body = _read_table(path, issues, limits)
+    header, body = _read_table(path, limits)
     _check_header(header, UNIT_COLUMNS, ("code", "name", "unit_group"), issues)
     units, seen = [], {}
     for number, cells in body:
