@@ -28,7 +28,7 @@ from django.utils import timezone
 from parindex import history
 from parindex.assessments import services
 from parindex.assessments.models import Round, Score, Sheet
-from parindex.demo.services import demo_admin
+from parindex.demo.services import ADMIN_USERNAME, demo_admin
 from parindex.engine.values import leaf_points, parse_value, stored_points
 from parindex.frameworks.models import Framework, Node, top_level_ids
 from parindex.frameworks.selectors import engine_framework
@@ -97,7 +97,7 @@ def ensure_accounts() -> dict[str, object]:
     return users
 
 
-def _frameworks() -> list[Framework]:
+def _frameworks(admin) -> list[Framework]:
     """The 2022 frameworks again, as 2023 frameworks (codes and names say 2023)."""
     copies = []
     for code in SOURCE_FRAMEWORKS:
@@ -105,7 +105,7 @@ def _frameworks() -> list[Framework]:
         model = Framework.objects.filter(code=new_code).first()
         if model is None:
             source = engine_framework(Framework.objects.select_related("unit_group").get(code=code))
-            model = import_framework(demo_admin(), dataclasses.replace(
+            model = import_framework(admin, dataclasses.replace(
                 source, code=new_code, year=2023, name=source.name.replace("2022", "2023"),
             ))
         copies.append(model)
@@ -134,7 +134,7 @@ def _build(users: dict[str, object]) -> None:
     day = datetime.timedelta(days=1)
     round = services.open_round(
         manager, code=ROUND_CODE, name="Chỉ số CCHC năm 2023 của tỉnh Gia Lai", year=2023,
-        organiser=Unit.objects.get(code=ORGANISER), frameworks=_frameworks(),
+        organiser=Unit.objects.get(code=ORGANISER), frameworks=_frameworks(users.get(ADMIN_USERNAME) or demo_admin()),
         deadlines=services.Deadlines(
             self_assessment=today - 3 * day, appraisal=today + 14 * day,
             explanation=today + 21 * day, final=today + 35 * day, approval=today + 45 * day,
@@ -166,14 +166,16 @@ def _build(users: dict[str, object]) -> None:
         elif sheet.unit.code == FILLING_UNIT:
             plans[sheet.pk] = "in_progress"
 
+    shapes: dict[int, tuple] = {}
     for sheet in sheets:
         plan = plans[sheet.pk]
         if plan == "not_started":
             continue
-        framework = engine_framework(sheet.framework)
-        nodes = {n.code: n for n in Node.objects.filter(framework=sheet.framework)
-                 .order_by("position")}
-        top = top_level_ids(nodes.values())
+        if sheet.framework_id not in shapes:  # two frameworks shared by all the sheets
+            rows = list(Node.objects.filter(framework=sheet.framework).order_by("position"))
+            shapes[sheet.framework_id] = (engine_framework(sheet.framework, rows),
+                                          {n.code: n for n in rows}, top_level_ids(rows))
+        framework, nodes, top = shapes[sheet.framework_id]
         leaves = [leaf for leaf in framework.leaves().values() if leaf.rule.kind != "survey"]
         if plan == "in_progress":
             leaves = leaves[: len(leaves) // 2]

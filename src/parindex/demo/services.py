@@ -104,8 +104,8 @@ def load_demo(directory: Path | None = None) -> DemoSummary:
         admin = demo_admin()  # the actor of the reference data the demo loads
         units = import_units(admin, directory / data.get("units", "units.csv"))
         summary.units = units.created + units.updated
-        people = ensure_demo_accounts()  # needs the units the role accounts hold roles in
-        admin, manager = people[ADMIN_USERNAME], people[ROUND_MANAGER]
+        people = ensure_demo_accounts(admin)  # needs the units the role accounts hold roles in
+        manager = people[ROUND_MANAGER]
 
         for item in data["rounds"]:
             models = [
@@ -124,7 +124,7 @@ def load_demo(directory: Path | None = None) -> DemoSummary:
         # The parts of the cycle after scoring, each owned by its app: the 2021 survey's
         # answers, the published result snapshots the public pages read, then the Ia Grai
         # commendation campaign that follows from them.
-        from parindex.demo.assessment_round import ACCOUNTS, PASSWORD, load_demo_2023
+        from parindex.demo.assessment_round import load_demo_2023
         from parindex.demo.awards import load_demo_campaign
         from parindex.demo.survey import load_demo_survey
         from parindex.results.services import publish_demo_rounds
@@ -136,11 +136,9 @@ def load_demo(directory: Path | None = None) -> DemoSummary:
         load_demo_campaign(admin)
 
         # The 2023 round in progress (built on the 2022 frameworks) and an account per role.
-        load_demo_2023(users=people)
+        accounts = load_demo_2023(users=people)
         summary.rounds.append("gialai-2023")
-        summary.accounts = [(ADMIN_USERNAME, ADMIN_PASSWORD, ADMIN_ROLE)] + [
-            (username, PASSWORD, description) for username, _u, _k, description in ACCOUNTS
-        ]
+        summary.accounts = [(ADMIN_USERNAME, ADMIN_PASSWORD, ADMIN_ROLE)] + accounts
     return summary
 
 
@@ -191,9 +189,10 @@ def demo_admin():
     return admin
 
 
-def ensure_demo_accounts() -> dict[str, object]:
-    """The demo's people by username: the superuser and an account per role (needs the demo's
-    units), with their passwords reset so the printed ones always work."""
+def ensure_demo_accounts(admin=None) -> dict[str, object]:
+    """The demo's people by username: the superuser (`admin` when the caller has it already)
+    and an account per role (needs the demo's units), with their passwords reset so the
+    printed ones always work."""
     from parindex.demo.assessment_round import ensure_accounts
 
-    return {ADMIN_USERNAME: demo_admin(), **ensure_accounts()}
+    return {ADMIN_USERNAME: admin or demo_admin(), **ensure_accounts()}
