@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import kinds
+
 
 class Job(models.Model):
     class State(models.TextChoices):
@@ -50,6 +52,10 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def kind_label(self) -> str:
+        return kinds.label(self.kind)
 
     @property
     def active(self) -> bool:

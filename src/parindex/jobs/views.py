@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from parindex import web
 
-from . import kinds, selectors
+from . import selectors
 
 CONTENT_TYPES = {".xlsx": web.XLSX, ".csv": web.CSV, ".pdf": web.PDF, ".docx": web.DOCX}
 
@@ -16,8 +16,6 @@ CONTENT_TYPES = {".xlsx": web.XLSX, ".csv": web.CSV, ".pdf": web.PDF, ".docx": w
 @login_required
 def index(request):
     jobs = selectors.my_jobs(request.user)
-    for job in jobs:
-        job.kind_label = kinds.label(job.kind)
     template = "jobs/_list.html" if request.headers.get("HX-Request") else "jobs/index.html"
     return render(request, template, {"jobs": jobs,
                                       "polling": any(job.active for job in jobs)})
@@ -26,7 +24,6 @@ def index(request):
 @login_required
 def detail(request, pk: int):
     job = selectors.my_job(request.user, pk)
-    job.kind_label = kinds.label(job.kind)
     template = "jobs/_job.html" if request.headers.get("HX-Request") else "jobs/detail.html"
     return render(request, template, {"job": job})
 

@@ -140,11 +140,7 @@ def set_language(actor, language: str) -> Preference | None:
 
 def language_of(user) -> str:
     preference = getattr(user, "notification_preference", None) if user else None
-    try:
-        chosen = preference.language if preference else ""
-    except Preference.DoesNotExist:  # pragma: no cover - getattr covers it
-        chosen = ""
-    return chosen or settings.LANGUAGE_CODE
+    return getattr(preference, "language", "") or settings.LANGUAGE_CODE
 
 
 def _line(notification: Notification) -> str:

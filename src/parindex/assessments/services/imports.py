@@ -102,7 +102,7 @@ def import_scores(actor, round: Round, path: str | Path, *, reason: str = "") ->
 
 
 def _is_published(round: Round) -> bool:
-    return round.result_snapshots.filter(published_at__isnull=False).exists()
+    return round.result_snapshots.published().exists()
 
 
 def _is_closed(round: Round) -> bool:
