@@ -105,6 +105,10 @@ def can_manage_units(user) -> bool:
     Roles are the access story itself, so no unit role (not even a round manager) may grant
     or change them; staff without superuser status do not either. Nobody (None) is refused.
     """
+    return _is_administrator(user)
+
+
+def _is_administrator(user) -> bool:
     return bool(getattr(user, "is_superuser", False) and user.is_active)
 
 
@@ -114,7 +118,7 @@ def can_manage_frameworks(user) -> bool:
     A framework is shared by every round that scores on it, so no round manager changes one.
     Nobody (None) is refused.
     """
-    return bool(getattr(user, "is_superuser", False) and user.is_active)
+    return _is_administrator(user)
 
 
 # --------------------------------------------------------------------------- rounds

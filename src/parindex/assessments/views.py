@@ -85,8 +85,7 @@ def round_new(request):
         try:
             round = _open(request.user, data)
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, error.messages if isinstance(error, ValidationError)
-                           else str(error))
+            form.add_error(None, web.error_messages(error))
         else:
             if round.kind == Round.Kind.RESULTS:
                 messages.success(request, _("The results round is open: import its appraised "
@@ -315,10 +314,8 @@ def save_score(request, round_code, unit_code, node_code, stage):
         )
     except services.Conflict as conflict:
         outcome, message, current = "conflict", str(conflict), conflict.current
-    except ValidationError as error:
-        outcome, message = "error", " ".join(error.messages)
-    except PermissionDenied as error:
-        outcome, message = "error", str(error)
+    except (ValidationError, PermissionDenied) as error:
+        outcome, message = "error", " ".join(web.error_messages(error))
     context = _sheet_context(request, sheet, sheet_data(sheet))
     context.update({
         "row": context["data"].row(node_code), "stage": stage, "outcome": outcome,

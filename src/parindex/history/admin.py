@@ -113,8 +113,8 @@ class LoggedAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         with transaction.atomic():
             created = obj.pk is None or not change
-            names = _model_fields(form) if created else [
-                n for n in form.changed_data if n in _model_fields(form)]
+            fields = _model_fields(form)
+            names = fields if created else [n for n in form.changed_data if n in fields]
             before, after = _before_after(form, names)
             super().save_model(request, obj, form, change)
             if names or created:
@@ -132,8 +132,9 @@ class LoggedAdmin(admin.ModelAdmin):
                     deleted.append(history.entry(request.user, "delete", inline.instance,
                                                  scope=scope, before=_everything(inline.instance)))
                 elif inline.has_changed():
-                    names = _model_fields(inline) if not inline.instance.pk else [
-                        n for n in inline.changed_data if n in _model_fields(inline)]
+                    fields = _model_fields(inline)
+                    names = fields if not inline.instance.pk else [
+                        n for n in inline.changed_data if n in fields]
                     action = "update" if inline.instance.pk else "create"
                     pending.append((inline, action, *_before_after(inline, names)))
             super().save_formset(request, form, formset, change)
