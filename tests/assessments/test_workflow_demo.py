@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from parindex.assessments.models import Round, Sheet
-from parindex.assessments.selectors import progress
+from parindex.assessments.selectors import progress_counts, with_progress
 from parindex.demo.assessment_round import ROUND_CODE, load_demo_2023
 from parindex.history.models import Change
 
@@ -27,7 +27,8 @@ def test_round_in_progress(demo, client):
     round = Round.objects.get(code=ROUND_CODE)
     states = set(Sheet.objects.filter(round=round).values_list("state", flat=True))
     assert states == {"draft", "submitted", "explanation"}
-    rows, counts = progress(round, round.sheets.select_related("unit"))
+    rows = with_progress(round, round.sheets.all())
+    counts = progress_counts(round, round.sheets.all())
     assert counts["submitted"] and counts["in_progress"] and counts["not_started"]
     late_submissions = sum(1 for r in rows if r.status == "submitted" and r.late)
     assert 0 < late_submissions < counts["submitted"]

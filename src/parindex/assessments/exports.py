@@ -46,17 +46,18 @@ STATUS = {
 }
 
 
-def progress_xlsx(round: Round, rows) -> bytes:
+def progress_xlsx(round: Round, sheets) -> bytes:
+    """Every sheet, as `selectors.with_progress` annotates it (`status`, `late`)."""
     return workbook(
         _("Progress"),
         [_("Unit code"), _("Unit"), _("Status"), _("Late"), _("Submitted at"),
          _("Submitted by"), _("State")],
         [
-            [r.sheet.unit.code, r.sheet.unit.name, _(STATUS[r.status]),
-             _("yes") if r.late else "", _local(r.sheet.submitted_at),
-             r.sheet.submitted_by.get_username() if r.sheet.submitted_by else "",
-             r.sheet.get_state_display()]
-            for r in rows
+            [s.unit.code, s.unit.name, _(STATUS[s.status]),
+             _("yes") if s.late else "", _local(s.submitted_at),
+             s.submitted_by.get_username() if s.submitted_by else "",
+             s.get_state_display()]
+            for s in sheets
         ],
     )
 

@@ -214,38 +214,6 @@ def leaf_of(sheet: Sheet, node_code: str) -> tuple[EngineFramework, Node, Engine
     return framework, model, leaf
 
 
-@dataclass
-class Progress:
-    sheet: Sheet
-    status: str  # not_started | in_progress | submitted
-    late: bool
-
-
-def progress(round, sheets) -> tuple[list[Progress], dict[str, int]]:
-    """Where each unit stands in the self-assessment, and the counts the manager chases."""
-    from django.utils import timezone
-
-    today = timezone.localdate()
-    rows = []
-    for sheet in sheets:
-        if sheet.state != Sheet.State.DRAFT:
-            status = "submitted"
-        elif sheet.started_at is None:
-            status = "not_started"
-        else:
-            status = "in_progress"
-        deadline = round.self_deadline
-        late = status != "submitted" and deadline is not None and today > deadline
-        if status == "submitted" and deadline is not None and sheet.submitted_at is not None:
-            late = timezone.localdate(sheet.submitted_at) > deadline
-        rows.append(Progress(sheet, status, late))
-    counts = {key: sum(1 for r in rows if r.status == key)
-              for key in ("not_started", "in_progress", "submitted")}
-    counts["late"] = sum(1 for r in rows if r.late)
-    counts["total"] = len(rows)
-    return rows, counts
-
-
 PER_PAGE = 50
 STATUSES = ("not_started", "in_progress", "submitted")
 _SUBMITTED = ~Q(state=Sheet.State.DRAFT)

@@ -30,7 +30,7 @@ from .forms import (
     parse_version,
 )
 from .models import Assignment, Evidence, ExplanationRequest, Round, Sheet
-from .selectors import APPRAISED, SELF, leaf_of, progress, sheet_data
+from .selectors import APPRAISED, SELF, leaf_of, sheet_data
 
 S = Sheet.State
 HISTORY_PAGE = 50
@@ -162,8 +162,8 @@ def progress_board(request, round_code):
         raise Http404
     if request.GET.get("format") == "xlsx":
         sheets = round.sheets.select_related("unit", "submitted_by").order_by("unit__code")
-        rows, _counts = progress(round, sheets)
-        return web.attachment(exports.progress_xlsx(round, rows), web.XLSX,
+        return web.attachment(exports.progress_xlsx(round, selectors.with_progress(round, sheets)),
+                              web.XLSX,
                               f"{round.code}-progress.xlsx")
     context = _sheet_list(request, round, round.sheets.all(), ("unit__code",))
     return render(request, "assessments/progress.html", {
