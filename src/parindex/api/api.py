@@ -12,7 +12,7 @@ body is `ErrorOut` (django-ninja's own {"detail": …}).
 from __future__ import annotations
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -21,6 +21,7 @@ from django.urls import reverse
 from ninja import Field, NinjaAPI, Query, Schema
 from pydantic import PlainSerializer, WithJsonSchema
 
+from parindex.engine.compute import round2
 from parindex.frameworks.models import Framework, Node
 from parindex.frameworks.selectors import framework_dict
 from parindex.results import selectors
@@ -42,7 +43,7 @@ MAX_PAGE_SIZE = 500
 
 def two_places(value) -> str:
     """A number as published: two places, rounded half-up ("7.00")."""
-    return str(Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    return str(round2(Decimal(value)))
 
 
 Points = Annotated[

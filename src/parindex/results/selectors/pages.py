@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
@@ -33,11 +33,11 @@ from django.http import Http404
 
 from parindex.assessments.models import Round
 from parindex.collation import collated
+from parindex.engine.compute import round2
 from parindex.units.models import Unit
 
 from ..models import ResultDetail, ResultRow, ResultSnapshot
 from .stored import (
-    CENT,
     LeafLine,
     Row,
     Table,
@@ -83,12 +83,12 @@ def component_index(code: str):
 def _mean(total, count) -> Decimal | None:
     if not count:
         return None
-    exact = Decimal(total).quantize(CENT, rounding=ROUND_HALF_UP)  # a sum of two-place numbers
-    return (exact / count).quantize(CENT, rounding=ROUND_HALF_UP)
+    exact = round2(Decimal(total))  # a sum of two-place numbers
+    return round2(exact / count)
 
 
 def _cents(value) -> Decimal | None:
-    return None if value is None else Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    return None if value is None else round2(Decimal(value))
 
 
 # --------------------------------------------------------------------------- statistics
