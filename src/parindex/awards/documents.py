@@ -275,13 +275,13 @@ def decision_docx(doc: DecisionDoc) -> bytes:
     def row_flag(row, tag):
         row._tr.get_or_add_trPr().append(OxmlElement(tag))
 
-    # Header: issuing body | national motto; number | place and date. Fixed widths (6 + 10 cm
+    # Header: issuing body | national motto; number | place and date. Fixed widths (5.5 + 10.5 cm
     # of the 16 cm line) so the motto fits on one line in Word and LibreOffice alike, and the
     # motto's cell never wraps.
     header = document.add_table(rows=2, cols=2)
     header.alignment = WD_TABLE_ALIGNMENT.CENTER
     header.autofit = False
-    left_width, right_width = Cm(6), Cm(10)
+    left_width, right_width = Cm(5.5), Cm(10.5)
     for column, width in zip(header.columns, (left_width, right_width), strict=True):
         column.width = width
     cell_lines(header.cell(0, 0), [
