@@ -499,6 +499,10 @@ class Award(models.Model):
     def __str__(self) -> str:
         return f"{self.name} — {self.decision_number}"
 
+    def save(self, *args, **kwargs):
+        self.fill_search_text()
+        super().save(*args, **kwargs)
+
     @property
     def printed_name(self) -> str:
         return printed_name(self.kind, self.name, self.work_unit)
@@ -506,10 +510,6 @@ class Award(models.Model):
     @property
     def addressed_as(self) -> str:
         return addressed(self.honorific)
-
-    def save(self, *args, **kwargs):
-        self.fill_search_text()
-        super().save(*args, **kwargs)
 
     def fill_search_text(self) -> None:
         parts = [self.name, self.position, self.work_unit]
