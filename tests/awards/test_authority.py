@@ -219,3 +219,39 @@ def test_the_demo_decision_uses_the_district_authority(demo_campaign):
     assert "Theo đề nghị của Trưởng phòng Nội vụ huyện." in text
     assert "Phòng Nội vụ, UBND huyện Ia Grai" in text
     assert "UBND xã Ia Dêr, huyện Ia Grai" in text
+
+
+# --------------------------------------------------------------------------- the pages
+
+
+def test_campaign_and_decision_forms_with_an_authority(client, manager, district, province):
+    authority = make_authority(district, "district")
+    make_authority(province, "province")  # another unit's: not offered
+    client.force_login(manager)
+    client.cookies["django_language"] = "en"
+    url = reverse("awards:campaign_create")
+    page = client.get(url).content.decode()
+    assert "Chủ tịch Ủy ban nhân dân huyện Ia Grai" in page
+    assert "Chủ tịch Ủy ban nhân dân tỉnh Gia Lai" not in page
+    data = {"code": "iagrai-2024", "name": "CCHC 2024", "year": 2024,
+            "awarder_unit": district.pk, "authority": authority.pk,
+            "title_text": "đã có thành tích xuất sắc"}
+    assert client.post(url, data).status_code == 302
+    campaign = Campaign.objects.get()
+    assert (campaign.awarder_kind, campaign.award_form) == ("district_chairman", "giay_khen")
+    accept_one(campaign, district)
+
+    edit = reverse("awards:decision_edit", args=[campaign.code])
+    form = client.get(edit).content.decode()
+    assert 'name="issuing_body"' not in form and "1234/QĐ-UBND" in form
+    decision = {"number": "45", "date": "2025-07-15", "place": "Ia Grai",
+                "signer_name": "Lê Ngọc Quý", "recipients": "- Lưu: VT."}
+    response = client.post(edit, decision)
+    assert response.status_code == 200
+    assert "On 15/07/2025, Chủ tịch Ủy ban nhân dân huyện Ia Grai may not give" in (
+        response.content.decode())
+    assert not Decision.objects.exists()
+    assert client.post(edit, {**decision, "date": "2024-12-20"}).status_code == 302
+    assert Decision.objects.get().number == "45/QĐ-UBND"
+    pdf = client.get(reverse("awards:decision_pdf", args=[campaign.code]))
+    assert LAW_2022 in flat(pdf_text(pdf.content))

@@ -1,7 +1,8 @@
 """Commendation (khen thưởng): campaigns, nominations, the decision, the register of awards.
 
-A campaign belongs to one awarder (e.g. the chairman of UBND huyện Ia Grai) and usually to one
-assessment round, whose results propose collectives through the campaign's rules. Units
+A campaign belongs to one awarder (e.g. the chairman of UBND huyện Ia Grai: an
+`AwardingAuthority`, whose level and the decision's date say which forms it may give) and
+usually to one assessment round, whose results propose collectives through the campaign's rules. Units
 nominate individuals and collectives of their own; the emulation council accepts or rejects
 each nomination; the decision lists the accepted ones and, when issued, writes one Award per
 awardee into the register, which also holds awards recorded from before parindex.
