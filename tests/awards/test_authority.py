@@ -20,7 +20,7 @@ from parindex.awards.models import (
 from parindex.history.models import Change
 from parindex.units.models import Unit
 
-from .conftest import pdf_text
+from .conftest import docx_text, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -154,6 +154,21 @@ def test_a_province_decision_of_2023_cites_the_2003_law(province_manager, provin
     assert "SỞ NỘI VỤ" not in text
     for absent in (LAW_2022, DECREE_98, DECREE_129):
         assert absent not in text
+    word = flat(docx_text(documents.decision_docx(documents.decision_doc(campaign))))
+    for expected in (LAW_2003, DECREE_91, "ỦY BAN NHÂN DÂN", "TỈNH GIA LAI", "Số: 12/QĐ-UBND",
+                     "Theo đề nghị của Giám đốc Sở Nội vụ.", "CHỦ TỊCH"):
+        assert expected in word, expected
+    assert LAW_2022 not in word and "SỞ NỘI VỤ" not in word
+
+
+def test_changing_the_form_after_the_decision_is_checked_on_its_date(manager, district):
+    campaign = new_campaign(manager, district, make_authority(district, "district"))
+    accept_one(campaign, district)
+    services.save_decision(manager, campaign, {**DECISION, "date": D(2024, 12, 20)})
+    with pytest.raises(ValidationError) as error:
+        services.update_campaign(manager, campaign, {"award_form": "bang_khen"})
+    assert "On 20/12/2024" in str(error.value.message_dict["authority"])
+    assert Campaign.objects.get().award_form == "giay_khen"
 
 
 def test_a_department_decision_is_headed_by_its_parent_and_numbered_in_its_series(province):
