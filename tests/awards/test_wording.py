@@ -4,10 +4,9 @@ split a row of the list nor the signature from the last article."""
 
 import datetime
 import io
-from pathlib import Path
 
 import pytest
-from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
@@ -129,9 +128,7 @@ def test_the_docx_motto_fits_on_one_line(demo_campaign):
     motto = cell.paragraphs[1]
     assert motto.text == "Độc lập - Tự do - Hạnh phúc"
     assert cell._tc.tcPr.find(qn("w:noWrap")) is not None
-    font = Path(settings.BASE_DIR) / "static" / documents.FONT_DIR / "LiberationSerif-Bold.ttf"
-    if not font.exists():
-        font = Path(documents.finders.find(f"{documents.FONT_DIR}/LiberationSerif-Bold.ttf"))
+    font = finders.find(f"{documents.FONT_DIR}/LiberationSerif-Bold.ttf")
     for paragraph in cell.paragraphs[:2]:
         size = max(run.font.size.pt for run in paragraph.runs if run.font.size)
         width = ImageFont.truetype(str(font), 1000).getlength(paragraph.text) * size / 1000
