@@ -194,3 +194,13 @@ def test_the_signature_stays_with_the_last_article(campaign, district):
         assert "Lê Ngọc Quý" in pages[article3] and "Nơi nhận:" in pages[article3], bases
         splits_possible.add(article3)
     assert splits_possible == {0, 1}  # the block did move to page 2 at some length
+
+
+def test_a_title_is_corrected_with_the_nomination(officer, campaign, district):
+    nomination = services.nominate(officer, campaign, unit=district, kind="individual",
+                                   name="Trần Thị Bình", position="Chuyên viên", achievement="x")
+    assert nomination.honorific == ""  # unknown: the certificate would say "Ông (Bà)"
+    services.update_nomination(nomination, officer, honorific="Bà")
+    assert Nomination.objects.get().honorific == "Bà"
+    change = Change.objects.filter(action="update").get()
+    assert change.diff["honorific"] == ["", "Bà"]
