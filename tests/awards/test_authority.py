@@ -270,3 +270,32 @@ def test_campaign_and_decision_forms_with_an_authority(client, manager, district
     assert Decision.objects.get().number == "45/QĐ-UBND"
     pdf = client.get(reverse("awards:decision_pdf", args=[campaign.code]))
     assert LAW_2022 in flat(pdf_text(pdf.content))
+
+
+def test_the_department_prepares_the_province_chairmans_bang_khen(client, province):
+    """Issue 12: the department that prepares the decision is not the one that issues it."""
+    from tests import cast
+
+    department = Unit.objects.create(code="SNV", name="Sở Nội vụ", group=province.group,
+                                     parent=province)
+    manager = cast.round_manager(department, "snv")
+    chairman = make_authority(department, "province")  # run by Sở Nội vụ's managers
+    client.force_login(manager)
+    assert client.post(reverse("awards:campaign_create"), {
+        "code": "gialai-2024", "name": "Bằng khen CCHC 2024", "year": 2024,
+        "awarder_unit": department.pk, "authority": chairman.pk,
+        "title_text": "đã có thành tích xuất sắc",
+    }).status_code == 302
+    campaign = Campaign.objects.get()
+    assert campaign.award_form == "bang_khen"
+    accept_one(campaign, department)
+    assert client.post(reverse("awards:decision_edit", args=[campaign.code]), {
+        "number": "88", "date": "2025-03-10", "place": "Gia Lai", "signer_name": "Rah Lan Chung",
+    }).status_code == 302
+    text = pdf_text(client.get(reverse("awards:decision_pdf", args=[campaign.code])).content)
+    head = flat(text[:text.index("QUYẾT ĐỊNH")])
+    assert head.startswith("ỦY BAN NHÂN DÂN TỈNH GIA LAI Số: 88/QĐ-UBND")
+    assert "SỞ NỘI VỤ" not in text
+    assert "Theo đề nghị của Giám đốc Sở Nội vụ." in flat(text)
+    assert "CHỦ TỊCH Rah Lan Chung" in flat(text[text.index("Nơi nhận"):])
+    assert "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 02 năm 2025" in flat(text)
