@@ -63,7 +63,8 @@ class AwardingAuthority(models.Model):
     """Who signs a commendation decision (e.g. the chairman of UBND tỉnh Gia Lai): the issuing
     body printed top left, its signer's title and its number series. Which forms it may give
     follows its level and the decision's date (`AwardingPower`). The body that proposes (Sở
-    Nội vụ) is not the issuer: it is printed as "Theo đề nghị của …"."""
+    Nội vụ) is not the issuer: it is printed as "Theo đề nghị của …", and its managers may run
+    the authority's campaigns (the authority's `unit`)."""
 
     code = models.SlugField(_("code"), max_length=100, unique=True)
     unit = models.ForeignKey(
