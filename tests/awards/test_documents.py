@@ -60,8 +60,8 @@ def test_decision_docx(demo_campaign):
     assert "Tặng Giấy khen cho 8 tập thể và 23 cá nhân" in text
     assert "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN IA GRAI" in text
     assert "Lê Ngọc Quý" in text
-    for name, _achievement in COLLECTIVES:
-        assert name in text
+    for name, parent, _achievement in COLLECTIVES:
+        assert f"{name}, {parent}" in text  # a collective with its parent unit
     for name, position, work_unit in INDIVIDUALS:
         assert name in text and f"{position}, {work_unit}" in text
 

@@ -42,13 +42,14 @@ def test_nominate_review_decide_print(live_server, page):
     log_in(page, base, "officer")
     page.goto(campaign_url)
     page.click("a[href$='/nominate/']")
-    for name, kind, position, work_unit in [
-        ("Nguyễn Thị Hồng Nhung", "individual", "Chuyên viên", "Phòng Nội vụ"),
-        ("UBND xã Ia Dêr", "collective", "", ""),
-        ("Trần Văn Bình", "individual", "Công chức", "UBND xã Ia Dêr"),
+    for name, kind, title, position, work_unit in [
+        ("Nguyễn Thị Hồng Nhung", "individual", "Bà", "Chuyên viên", "Phòng Nội vụ"),
+        ("UBND xã Ia Dêr", "collective", "", "", "huyện Ia Grai"),
+        ("Trần Văn Bình", "individual", "", "Công chức", "UBND xã Ia Dêr"),
     ]:
         page.check(f"input[name=kind][value={kind}]")
         page.fill("input[name=name]", name)
+        page.select_option("select[name=honorific]", title)
         page.fill("input[name=position]", position)
         page.fill("input[name=work_unit]", work_unit)
         page.fill("textarea[name=achievement]", "Hoàn thành xuất sắc nhiệm vụ CCHC.")
@@ -98,15 +99,17 @@ def test_nominate_review_decide_print(live_server, page):
     assert Award.objects.count() == 2
 
     # … and prints the certificates.
+    link = page.locator("#decision-counts a[href$='/certificates.pdf']")
+    expect(link).to_have_text("Giấy khen (PDF)")
     with page.expect_download() as download:
-        page.click("#decision-counts a[href$='/certificates.pdf']")
+        link.click()
     from pypdf import PdfReader
 
     with open(download.value.path(), "rb") as handle:
         reader = PdfReader(io.BytesIO(handle.read()))
     assert len(reader.pages) == 2
     text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
-    assert "UBND xã Ia Dêr" in text and "Nguyễn Thị Hồng Nhung" in text
+    assert "UBND xã Ia Dêr huyện Ia Grai" in text and "Bà: Nguyễn Thị Hồng Nhung" in text
     assert "Chuyên viên, Phòng Nội vụ" in text
     assert "Quyết định số 1234/QĐ-UBND ngày 16/05/2022" in text
     assert "Trần Văn Bình" not in text

@@ -1,6 +1,49 @@
 from django.contrib import admin
 
-from .models import Award, Campaign, Decision, Nomination, ProposalRule
+from parindex import policy
+from parindex.history.admin import LoggedAdmin
+
+from .models import (
+    Award,
+    AwardingAuthority,
+    AwardingPower,
+    Campaign,
+    Decision,
+    LegalBasis,
+    Nomination,
+    ProposalRule,
+)
+
+
+@admin.register(AwardingAuthority)
+class AwardingAuthorityAdmin(LoggedAdmin):
+    """Who signs decisions: the province's reference data, every edit in the change log."""
+
+    allowed_by = policy.can_manage_units
+    list_display = ["code", "title", "level", "unit", "number_series", "proposer"]
+    list_filter = ["level"]
+    list_select_related = ["unit"]
+    search_fields = ["code", "title"]
+    raw_id_fields = ["unit"]
+
+
+@admin.register(AwardingPower)
+class AwardingPowerAdmin(LoggedAdmin):
+    """Which level may give which form, from when to when: updated when the law changes."""
+
+    allowed_by = policy.can_manage_units
+    list_display = ["level", "award_form", "valid_from", "valid_to", "source"]
+    list_filter = ["level", "award_form"]
+
+
+@admin.register(LegalBasis)
+class LegalBasisAdmin(LoggedAdmin):
+    """The "Căn cứ" lines decisions cite by their date: updated when the law changes."""
+
+    allowed_by = policy.can_manage_units
+    list_display = ["position", "__str__", "level", "valid_from", "valid_to"]
+    list_filter = ["level"]
+    search_fields = ["text"]
 
 
 class ProposalRuleInline(admin.TabularInline):
@@ -14,7 +57,7 @@ class CampaignAdmin(admin.ModelAdmin):
     list_filter = ["year", "award_form", "state"]
     search_fields = ["code", "name"]
     inlines = [ProposalRuleInline]
-    raw_id_fields = ["awarder_unit", "round"]
+    raw_id_fields = ["awarder_unit", "round", "authority"]
 
 
 @admin.register(Nomination)

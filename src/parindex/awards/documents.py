@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 
 from parindex.dates import long_date
 
-from .models import Award, AwardForm, Campaign, Decision, Nomination
+from .models import Award, AwardingAuthority, Campaign, Decision, LegalBasis, Nomination
 
 FONT_DIR = "fonts/liberation-serif-2.1.5"
 FONT_FILES = {
@@ -30,7 +30,29 @@ FONT_FILES = {
     ("normal", "italic"): "LiberationSerif-Italic.ttf",
     ("bold", "italic"): "LiberationSerif-BoldItalic.ttf",
 }
-FORM_TITLES = {AwardForm.GIAY_KHEN: "Giấy khen", AwardForm.BANG_KHEN: "Bằng khen"}
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def heading_lines(decision: Decision, authority: AwardingAuthority | None) -> list[tuple[str, bool]]:
+    """The top-left corner, (line, bold): the parent body plain, the issuing body bold
+    ("UBND TỈNH GIA LAI" over "SỞ NỘI VỤ"), from the awarding authority; typed by hand on a
+    decision without one, its last line is the body."""
+    if authority is None:
+        lines = _lines(decision.issuing_body)
+        return [(line, i == len(lines) - 1) for i, line in enumerate(lines)]
+    return [(line, False) for line in _lines(authority.parent_heading)] + [
+        (line, True) for line in _lines(authority.issuing_body)
+    ]
+
+
+def signer_lines(decision: Decision, authority: AwardingAuthority | None) -> list[str]:
+    """"CHỦ TỊCH", or as typed for a deputy ("KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH")."""
+    if decision.signer_title or authority is None:
+        return _lines(decision.signer_title)
+    return _lines(authority.signer_title)
 
 
 def short_date(day: datetime.date) -> str:
@@ -66,18 +88,20 @@ class DecisionDoc:
     decision: Decision
     collectives: list[Nomination]
     individuals: list[Nomination]
+    # The "Căn cứ" lines the law in force on the decision's date requires (`LegalBasis`).
+    statutory_bases: list[str] = field(default_factory=list)
 
     @property
     def form_title(self) -> str:
-        return FORM_TITLES.get(self.campaign.award_form, "Giấy khen")
+        return self.campaign.form_name
 
     @property
-    def issuing_lines(self) -> list[str]:
-        return [line.strip() for line in self.decision.issuing_body.splitlines() if line.strip()]
+    def heading(self) -> list[tuple[str, bool]]:
+        return heading_lines(self.decision, self.campaign.authority)
 
     @property
     def signer_lines(self) -> list[str]:
-        return [line.strip() for line in self.decision.signer_title.splitlines() if line.strip()]
+        return signer_lines(self.decision, self.campaign.authority)
 
     @property
     def authority(self) -> str:
@@ -85,7 +109,18 @@ class DecisionDoc:
 
     @property
     def bases(self) -> list[str]:
-        return [line.strip() for line in self.decision.legal_bases.splitlines() if line.strip()]
+        typed = _lines(self.decision.legal_bases)
+        return self.statutory_bases + [line for line in typed if line not in self.statutory_bases]
+
+    @property
+    def proposal(self) -> str:
+        """The body that proposes, apart from the one that decides."""
+        if self.decision.proposal:
+            return self.decision.proposal
+        authority = self.campaign.authority
+        if authority is not None and authority.proposer:
+            return f"Theo đề nghị của {authority.proposer}."
+        return ""
 
     @property
     def recipients(self) -> list[str]:
@@ -153,7 +188,10 @@ def decision_doc(campaign: Campaign) -> DecisionDoc:
     from . import selectors
 
     collectives, individuals = selectors.annex(campaign)
-    return DecisionDoc(campaign, campaign.decision, collectives, individuals)
+    decision = campaign.decision
+    authority = campaign.authority
+    statutory = LegalBasis.cited(authority.level, decision.date) if authority is not None else []
+    return DecisionDoc(campaign, decision, collectives, individuals, statutory)
 
 
 def decision_pdf(doc: DecisionDoc) -> bytes:
@@ -168,10 +206,9 @@ def certificates_pdf(campaign: Campaign, awards: list[Award]) -> bytes:
     return _pdf(render_to_string("awards/documents/certificates.html", {
         "campaign": campaign,
         "awards": awards,
-        "form_title": FORM_TITLES.get(campaign.award_form, "Giấy khen").upper(),
+        "form_title": campaign.form_name.upper(),
         "authority": campaign.awarder_title.upper(),
-        "issuing_lines": [ln.strip() for ln in decision.issuing_body.splitlines() if ln.strip()],
-        "signer_lines": [ln.strip() for ln in decision.signer_title.splitlines() if ln.strip()],
+        "signer_lines": signer_lines(decision, campaign.authority),
         "signer_name": decision.signer_name,
         "place_date": f"{decision.place}, {long_date(decision.date)}",
         "decision_ref": f"Quyết định số {decision.number} ngày {short_date(decision.date)}",
@@ -187,6 +224,7 @@ def decision_docx(doc: DecisionDoc) -> bytes:
     from docx.enum.section import WD_ORIENT
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+    from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt
 
@@ -221,8 +259,10 @@ def decision_docx(doc: DecisionDoc) -> bytes:
                 run.font.size = Pt(size)
         return paragraph
 
-    def cell_lines(cell, lines):
+    def cell_lines(cell, lines, width=None):
         cell.paragraphs[0].text = ""
+        if width is not None:
+            cell.width = width
         first = True
         for text, bold, italic, size in lines:
             paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
@@ -232,21 +272,31 @@ def decision_docx(doc: DecisionDoc) -> bytes:
             run.bold, run.italic = bold, italic
             run.font.size = Pt(size)
 
-    # Header: issuing body | national motto; number | place and date.
+    def row_flag(row, tag):
+        row._tr.get_or_add_trPr().append(OxmlElement(tag))
+
+    # Header: issuing body | national motto; number | place and date. Fixed widths (5.5 + 10.5 cm
+    # of the 16 cm line) so the motto fits on one line in Word and LibreOffice alike, and the
+    # motto's cell never wraps.
     header = document.add_table(rows=2, cols=2)
     header.alignment = WD_TABLE_ALIGNMENT.CENTER
-    issuing = doc.issuing_lines
+    header.autofit = False
+    left_width, right_width = Cm(5.5), Cm(10.5)
+    for column, width in zip(header.columns, (left_width, right_width), strict=True):
+        column.width = width
     cell_lines(header.cell(0, 0), [
-        *((line, i == len(issuing) - 1, False, 13) for i, line in enumerate(issuing)),
+        *((line, bold, False, 13) for line, bold in doc.heading),
         ("–––––––", False, False, 13),
-    ])
-    cell_lines(header.cell(0, 1), [
+    ], left_width)
+    motto = header.cell(0, 1)
+    cell_lines(motto, [
         ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True, False, 13),
         ("Độc lập - Tự do - Hạnh phúc", True, False, 14),
         ("–––––––––––––––", False, False, 13),
-    ])
-    cell_lines(header.cell(1, 0), [(f"Số: {doc.decision.number}", False, False, 13)])
-    cell_lines(header.cell(1, 1), [(doc.place_date, False, True, 14)])
+    ], right_width)
+    motto._tc.get_or_add_tcPr().append(OxmlElement("w:noWrap"))
+    cell_lines(header.cell(1, 0), [(f"Số: {doc.decision.number}", False, False, 13)], left_width)
+    cell_lines(header.cell(1, 1), [(doc.place_date, False, True, 14)], right_width)
 
     para(document, "QUYẾT ĐỊNH", bold=True, align=center, before=12)
     para(document, f"Về việc tặng {doc.form_title}", bold=True, align=center)
@@ -254,16 +304,18 @@ def decision_docx(doc: DecisionDoc) -> bytes:
     para(document, doc.authority, bold=True, align=center, before=6, after=6)
     for basis in doc.bases:
         para(document, basis, italic=True, align=justify, indent=True, after=3)
-    if doc.decision.proposal:
-        para(document, doc.decision.proposal, italic=True, align=justify, indent=True, after=3)
+    if doc.proposal:
+        para(document, doc.proposal, italic=True, align=justify, indent=True, after=3)
     para(document, "QUYẾT ĐỊNH:", bold=True, align=center, before=6, after=6)
     for label, text in (("Điều 1. ", doc.article1), ("Điều 2. ", doc.article2),
                         ("Điều 3. ", doc.article3)):
         paragraph = para(document, align=justify, indent=True, after=3)
+        paragraph.paragraph_format.keep_with_next = label == "Điều 3. "  # with the signature
         paragraph.add_run(label).bold = True
         paragraph.add_run(text)
 
     signature = document.add_table(rows=1, cols=2)
+    row_flag(signature.rows[0], "w:cantSplit")
     left, right = signature.cell(0, 0), signature.cell(0, 1)
     left.paragraphs[0].text = ""
     run = left.paragraphs[0].add_run("Nơi nhận:")
@@ -295,10 +347,13 @@ def decision_docx(doc: DecisionDoc) -> bytes:
         for i, title in enumerate(columns):
             table.rows[0].cells[i].text = ""
             table.rows[0].cells[i].paragraphs[0].add_run(title).bold = True
+        row_flag(table.rows[0], "w:tblHeader")  # repeated on every page
         for number, nomination in enumerate(rows, 1):
-            cells = table.add_row().cells
+            row = table.add_row()
+            row_flag(row, "w:cantSplit")  # a row never splits across pages
+            cells = row.cells
             cells[0].text = str(number)
-            cells[1].text = nomination.name
+            cells[1].text = nomination.printed_name
             if person:
                 cells[2].text = ", ".join(
                     part for part in (nomination.position, nomination.work_unit) if part

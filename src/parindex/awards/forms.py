@@ -6,15 +6,23 @@ from parindex.collation import collated
 from parindex.units.models import Unit, UnitGroup
 
 from . import rules
-from .models import AwardForm, Campaign, Decision, NomineeKind, ProposalRule
+from .models import (
+    AwardForm,
+    AwardingAuthority,
+    Campaign,
+    Decision,
+    Honorific,
+    NomineeKind,
+    ProposalRule,
+)
 
 
 class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
         fields = [
-            "code", "name", "year", "round", "awarder_unit", "awarder_kind", "awarder_title",
-            "award_form", "title_text", "deadline",
+            "code", "name", "year", "round", "awarder_unit", "authority", "awarder_kind",
+            "awarder_title", "award_form", "title_text", "deadline",
         ]
         widgets = {"deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
@@ -25,6 +33,17 @@ class CampaignForm(forms.ModelForm):
         if managed_units is not None:
             units = units.filter(pk__in=managed_units)
         self.fields["awarder_unit"].queryset = units
+        authorities = AwardingAuthority.objects.order_by("code")
+        if managed_units is not None:
+            authorities = authorities.filter(unit__in=managed_units)
+        self.fields["authority"].queryset = authorities
+        self.fields["authority"].help_text = _(
+            "Who signs the decision: it sets the awarder, the heading, the number series and "
+            "the signer's title."
+        )
+        # Given by the authority when one is chosen.
+        self.fields["awarder_kind"].required = False
+        self.fields["awarder_title"].required = False
         self.fields["award_form"].required = False
         self.fields["award_form"].help_text = _(
             "Left empty, it follows the awarder: bằng khen from the province chairman, "
@@ -36,6 +55,12 @@ class CampaignForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        authority = data.get("authority")
+        if authority is not None:
+            data["awarder_kind"], data["awarder_title"] = authority.awarder_kind, authority.title
+        for key in ("awarder_kind", "awarder_title"):
+            if not data.get(key) and key not in self.errors:
+                self.add_error(key, _("Required without an awarding authority."))
         if not data.get("award_form") and data.get("awarder_kind") in rules.AWARDER_FORMS:
             data["award_form"] = rules.award_form_for(data["awarder_kind"])
         return data
@@ -73,10 +98,15 @@ class NominationForm(forms.Form):
     kind = forms.ChoiceField(label=_("Nominee"), choices=NomineeKind.choices,
                              widget=forms.RadioSelect, initial=NomineeKind.INDIVIDUAL)
     name = forms.CharField(label=_("Full name, or the collective's name"), max_length=255)
+    honorific = forms.ChoiceField(
+        label=_("Title"), choices=Honorific.choices, required=False,
+        help_text=_("For an individual: how the certificate addresses them."),
+    )
     position = forms.CharField(label=_("Position"), max_length=255, required=False)
     work_unit = forms.CharField(
         label=_("Workplace"), max_length=255, required=False,
-        help_text=_("For an individual: the office or commune they work in."),
+        help_text=_("For an individual: the office or commune they work in; for a collective: "
+                    "the unit it belongs to (UBND huyện Ia Grai)."),
     )
     achievement = forms.CharField(label=_("Achievement summary"), widget=forms.Textarea(
         attrs={"rows": 3}))
@@ -94,10 +124,15 @@ class NominationEditForm(forms.Form):
     """A unit's correction of its nomination awaiting review; the unit and kind stay."""
 
     name = forms.CharField(label=_("Full name, or the collective's name"), max_length=255)
+    honorific = forms.ChoiceField(
+        label=_("Title"), choices=Honorific.choices, required=False,
+        help_text=_("For an individual: how the certificate addresses them."),
+    )
     position = forms.CharField(label=_("Position"), max_length=255, required=False)
     work_unit = forms.CharField(
         label=_("Workplace"), max_length=255, required=False,
-        help_text=_("For an individual: the office or commune they work in."),
+        help_text=_("For an individual: the office or commune they work in; for a collective: "
+                    "the unit it belongs to (UBND huyện Ia Grai)."),
     )
     achievement = forms.CharField(label=_("Achievement summary"), widget=forms.Textarea(
         attrs={"rows": 3}))
@@ -106,13 +141,16 @@ class NominationEditForm(forms.Form):
 
     def __init__(self, *args, nomination, **kwargs):
         kwargs.setdefault("initial", {
-            "name": nomination.name, "position": nomination.position,
+            "name": nomination.name, "honorific": nomination.honorific,
+            "position": nomination.position,
             "work_unit": nomination.work_unit, "achievement": nomination.achievement,
         })
         super().__init__(*args, **kwargs)
         if nomination.kind == NomineeKind.COLLECTIVE:
             del self.fields["position"]
-            self.fields["work_unit"].help_text = ""
+            del self.fields["honorific"]
+            self.fields["work_unit"].label = _("Parent unit")
+            self.fields["work_unit"].help_text = _("The unit it belongs to (UBND huyện Ia Grai).")
 
 
 class WithdrawForm(forms.Form):
@@ -139,6 +177,22 @@ class DecisionForm(forms.ModelForm):
             "executors": forms.Textarea(attrs={"rows": 2}),
             "recipients": forms.Textarea(attrs={"rows": 4}),
         }
+
+    def __init__(self, *args, authority=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if authority is not None:
+            # The heading, the series and the statutory bases are the authority's and the law's.
+            del self.fields["issuing_body"]
+            self.fields["number"].help_text = _(
+                "The number alone is completed with the series: 1234 → 1234/%(series)s."
+            ) % {"series": authority.number_series}
+            self.fields["signer_title"].help_text = _(
+                "Left empty: %(title)s. A deputy signs as KT. %(title)s / PHÓ %(title)s."
+            ) % {"title": authority.signer_title}
+            self.fields["legal_bases"].help_text = _(
+                "The bases the law in force on the decision's date requires are printed first; "
+                "add others here, one per line."
+            )
 
 
 class RegisterSearchForm(forms.Form):

@@ -1,7 +1,8 @@
 """Commendation (khen thưởng): campaigns, nominations, the decision, the register of awards.
 
-A campaign belongs to one awarder (e.g. the chairman of UBND huyện Ia Grai) and usually to one
-assessment round, whose results propose collectives through the campaign's rules. Units
+A campaign belongs to one awarder (e.g. the chairman of UBND huyện Ia Grai: an
+`AwardingAuthority`, whose level and the decision's date say which forms it may give) and
+usually to one assessment round, whose results propose collectives through the campaign's rules. Units
 nominate individuals and collectives of their own; the emulation council accepts or rejects
 each nomination; the decision lists the accepted ones and, when issued, writes one Award per
 awardee into the register, which also holds awards recorded from before parindex.
@@ -27,9 +28,126 @@ class AwardForm(models.TextChoices):
     BANG_KHEN = rules.BANG_KHEN, _("Provincial certificate of merit (bằng khen)")
 
 
+class Honorific(models.TextChoices):
+    """How a certificate addresses a person; unknown prints "Ông (Bà)"."""
+
+    UNKNOWN = "", _("Not recorded")
+    MR = "Ông", _("Mr (Ông)")
+    MRS = "Bà", _("Ms (Bà)")
+
+
+def addressed(honorific: str) -> str:
+    return honorific or "Ông (Bà)"
+
+
 class NomineeKind(models.TextChoices):
     COLLECTIVE = "collective", _("Collective")
     INDIVIDUAL = "individual", _("Individual")
+
+
+class Level(models.TextChoices):
+    """The level of the body that awards: what the law lets it give depends on it."""
+
+    PROVINCE = "province", _("Provincial People's Committee")
+    DEPARTMENT = "department", _("Provincial department")
+    DISTRICT = "district", _("District People's Committee")
+    COMMUNE = "commune", _("Commune People's Committee")
+
+
+def in_force(day):
+    """Rows of a dated table (valid_from, valid_to inclusive, open-ended) in force on `day`."""
+    return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
+class AwardingAuthority(models.Model):
+    """Who signs a commendation decision (e.g. the chairman of UBND tỉnh Gia Lai): the issuing
+    body printed top left, its signer's title and its number series. Which forms it may give
+    follows its level and the decision's date (`AwardingPower`). The body that proposes (Sở
+    Nội vụ) is not the issuer: it is printed as "Theo đề nghị của …", and its managers may run
+    the authority's campaigns (the authority's `unit`)."""
+
+    code = models.SlugField(_("code"), max_length=100, unique=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+",
+        help_text=_("The unit whose managers run this authority's campaigns."),
+    )
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    # As printed in the text: "Chủ tịch Ủy ban nhân dân tỉnh Gia Lai".
+    title = models.CharField(_("awarder's title"), max_length=255)
+    # The line above the issuing body, for a department: "UBND TỈNH GIA LAI".
+    parent_heading = models.CharField(_("parent body"), max_length=255, blank=True)
+    issuing_body = models.CharField(
+        _("issuing body"), max_length=255, help_text=_("One line each: ỦY BAN NHÂN DÂN / TỈNH GIA LAI.")
+    )
+    signer_title = models.CharField(_("signer's title"), max_length=100)  # "CHỦ TỊCH"
+    number_series = models.CharField(_("number series"), max_length=32)  # "QĐ-UBND"
+    proposer = models.CharField(
+        _("proposing body"), max_length=255, blank=True,
+        help_text=_("e.g. Giám đốc Sở Nội vụ: printed as “Theo đề nghị của …”."),
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("awarding authority")
+        verbose_name_plural = _("awarding authorities")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def awarder_kind(self) -> str:
+        return LEVEL_AWARDERS[self.level]
+
+
+class AwardingPower(models.Model):
+    """What the law in force lets each level give (data a province updates when the law
+    changes): e.g. from 1/7/2025 a commune chairman gives giấy khen (Decree 129/2025/NĐ-CP)."""
+
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    award_form = models.CharField(_("form of award"), max_length=16, choices=AwardForm.choices)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    source = models.CharField(_("legal source"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["level", "award_form", "valid_from"]
+        verbose_name = _("awarding power")
+        verbose_name_plural = _("awarding powers")
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()}: {self.get_award_form_display()}"
+
+    @classmethod
+    def grants(cls, level: str, award_form: str, day=None) -> bool:
+        """May the body of `level` give `award_form` on `day` (on some day, without one)?"""
+        powers = cls.objects.filter(level=level, award_form=award_form)
+        return powers.filter(in_force(day) if day else Q()).exists()
+
+
+class LegalBasis(models.Model):
+    """One "Căn cứ …" line a decision cites when it is dated within the line's validity."""
+
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    text = models.TextField(_("text"))
+    level = models.CharField(
+        _("level"), max_length=16, choices=Level.choices, blank=True,
+        help_text=_("Left empty, every level cites it."),
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "valid_from", "pk"]
+        verbose_name = _("legal basis")
+        verbose_name_plural = _("legal bases")
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @classmethod
+    def cited(cls, level: str, day) -> list[str]:
+        rows = cls.objects.filter(in_force(day), Q(level="") | Q(level=level))
+        return [text.strip() for text in rows.values_list("text", flat=True)]
 
 
 class Campaign(models.Model):
@@ -56,6 +174,11 @@ class Campaign(models.Model):
         Unit, verbose_name=_("awarding unit"), on_delete=models.PROTECT,
         related_name="award_campaigns",
     )
+    # Chosen, it sets the awarder and its title, and the decision prints its heading.
+    authority = models.ForeignKey(
+        AwardingAuthority, verbose_name=_("awarding authority"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="campaigns",
+    )
     awarder_kind = models.CharField(_("awarder"), max_length=32, choices=Awarder.choices)
     # As printed: "Chủ tịch Ủy ban nhân dân huyện Ia Grai".
     awarder_title = models.CharField(_("awarder's title"), max_length=255)
@@ -77,6 +200,36 @@ class Campaign(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state == self.State.OPEN
+
+    @property
+    def form_name(self) -> str:
+        """"Bằng khen" or "Giấy khen", as the documents print it."""
+        return FORM_NAMES.get(self.award_form, FORM_NAMES[AwardForm.GIAY_KHEN])
+
+    @property
+    def certificates_label(self):
+        return CERTIFICATES_LABELS.get(self.award_form, CERTIFICATES_LABELS[AwardForm.GIAY_KHEN])
+
+    @property
+    def certificate_label(self):
+        return CERTIFICATE_LABELS.get(self.award_form, CERTIFICATE_LABELS[AwardForm.GIAY_KHEN])
+
+
+LEVEL_AWARDERS = {
+    Level.PROVINCE: Campaign.Awarder.PROVINCE_CHAIRMAN,
+    Level.DEPARTMENT: Campaign.Awarder.DEPARTMENT_DIRECTOR,
+    Level.DISTRICT: Campaign.Awarder.DISTRICT_CHAIRMAN,
+    Level.COMMUNE: Campaign.Awarder.COMMUNE_CHAIRMAN,
+}
+FORM_NAMES = {AwardForm.GIAY_KHEN: "Giấy khen", AwardForm.BANG_KHEN: "Bằng khen"}
+CERTIFICATES_LABELS = {
+    AwardForm.GIAY_KHEN: _("Certificates of merit (PDF)"),
+    AwardForm.BANG_KHEN: _("Provincial certificates of merit (PDF)"),
+}
+CERTIFICATE_LABELS = {
+    AwardForm.GIAY_KHEN: _("Certificate of merit"),
+    AwardForm.BANG_KHEN: _("Provincial certificate of merit"),
+}
 
 
 class ProposalRule(models.Model):
@@ -154,7 +307,11 @@ class Nomination(models.Model):
         null=True, blank=True, related_name="award_nominations_received",
     )
     name = models.CharField(_("name"), max_length=255)
+    honorific = models.CharField(
+        _("title"), max_length=8, choices=Honorific.choices, blank=True, default=""
+    )
     position = models.CharField(_("position"), max_length=255, blank=True)
+    # An individual's office or commune; a collective's parent unit ("UBND huyện Ia Grai").
     work_unit = models.CharField(_("workplace"), max_length=255, blank=True)
     achievement = models.TextField(_("achievement summary"), blank=True)
     # The reason a proposal from results was made: the unit's place in its group.
@@ -211,6 +368,28 @@ class Nomination(models.Model):
             self.kind, self.name, self.work_unit if self.kind == NomineeKind.INDIVIDUAL else ""
         )
 
+    @property
+    def parent_name(self) -> str:
+        """A collective's parent unit as typed, else its registered unit's parent."""
+        if self.kind != NomineeKind.COLLECTIVE:
+            return ""
+        if self.work_unit:
+            return self.work_unit
+        unit = self.recipient_unit
+        return unit.parent.name if unit is not None and unit.parent_id else ""
+
+    @property
+    def printed_name(self) -> str:
+        return printed_name(self.kind, self.name, self.parent_name)
+
+
+def printed_name(kind: str, name: str, parent: str) -> str:
+    """A collective with its parent unit ("Phòng Nội vụ, UBND huyện Ia Grai"), unless its name
+    already says it."""
+    if kind != NomineeKind.COLLECTIVE or not parent or fold(parent) in fold(name):
+        return name
+    return f"{name}, {parent}"
+
 
 class Decision(models.Model):
     """The commendation decision (quyết định khen thưởng); its annex is the accepted list."""
@@ -223,11 +402,22 @@ class Decision(models.Model):
     date = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=100)  # "Ia Grai"
     # The issuing body as in the top-left corner, one line each: "ỦY BAN NHÂN DÂN\nHUYỆN IA GRAI".
-    issuing_body = models.CharField(_("issuing body"), max_length=255)
+    issuing_body = models.CharField(
+        _("issuing body"), max_length=255, blank=True,
+        help_text=_("Left empty, the awarding authority's."),
+    )
     # The signing authority: "CHỦ TỊCH" or "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH".
-    signer_title = models.CharField(_("signer's title"), max_length=255)
+    signer_title = models.CharField(
+        _("signer's title"), max_length=255, blank=True,
+        help_text=_("Left empty, the awarding authority's; a deputy: KT. CHỦ TỊCH / PHÓ CHỦ TỊCH."),
+    )
     signer_name = models.CharField(_("signer"), max_length=255)
-    legal_bases = models.TextField(_("legal bases"), help_text=_("One per line."))
+    # Cited after the bases in force on the decision's date (`LegalBasis`), e.g. the decision
+    # that published the index.
+    legal_bases = models.TextField(
+        _("legal bases"), blank=True,
+        help_text=_("One per line, after those the law in force on the date requires."),
+    )
     proposal = models.CharField(
         _("on the proposal of"), max_length=500, blank=True,
         help_text=_("e.g. Xét đề nghị của Trưởng phòng Nội vụ huyện."),
@@ -271,6 +461,9 @@ class Award(models.Model):
     sequence = models.PositiveIntegerField(_("number in the decision"), default=0)
     kind = models.CharField(_("awardee"), max_length=16, choices=NomineeKind.choices)
     name = models.CharField(_("name"), max_length=255)
+    honorific = models.CharField(
+        _("title"), max_length=8, choices=Honorific.choices, blank=True, default=""
+    )
     position = models.CharField(_("position"), max_length=255, blank=True)
     work_unit = models.CharField(_("workplace"), max_length=255, blank=True)
     unit = models.ForeignKey(
@@ -311,6 +504,14 @@ class Award(models.Model):
     def save(self, *args, **kwargs):
         self.fill_search_text()
         super().save(*args, **kwargs)
+
+    @property
+    def printed_name(self) -> str:
+        return printed_name(self.kind, self.name, self.work_unit)
+
+    @property
+    def addressed_as(self) -> str:
+        return addressed(self.honorific)
 
     def fill_search_text(self) -> None:
         parts = [self.name, self.position, self.work_unit]

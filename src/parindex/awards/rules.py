@@ -27,6 +27,8 @@ HUNDRED = Decimal(100)
 # The forms of award and who may give them (Law on Emulation and Commendation 2022, art. 74–77):
 # the province chairman gives a certificate of merit (bằng khen); the chairman of a district or
 # commune People's Committee and the director of a provincial department give a giấy khen.
+# This is the default form of each awarder; what a body may give on a given date is data
+# (`models.AwardingPower`), checked for campaigns with an awarding authority.
 GIAY_KHEN = "giay_khen"
 BANG_KHEN = "bang_khen"
 AWARD_FORMS = (GIAY_KHEN, BANG_KHEN)

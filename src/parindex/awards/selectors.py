@@ -105,7 +105,7 @@ def annex(campaign: Campaign) -> tuple[list[Nomination], list[Nomination]]:
     """The decision's annex: accepted collectives and individuals, in the order nominated."""
     accepted = list(
         Nomination.objects.filter(campaign=campaign, status=Nomination.Status.ACCEPTED)
-        .select_related("unit", "recipient_unit")
+        .select_related("unit", "recipient_unit__parent")
         .order_by("pk")
     )
     collectives = [n for n in accepted if n.kind == NomineeKind.COLLECTIVE]

@@ -17,10 +17,19 @@ from parindex.notifications.services import notify
 from parindex.units.models import Unit, UnitGroup
 
 from . import rules, selectors
-from .models import Award, Campaign, Decision, Nomination, NomineeKind, ProposalRule
+from .models import (
+    Award,
+    AwardingPower,
+    Campaign,
+    Decision,
+    Honorific,
+    Nomination,
+    NomineeKind,
+    ProposalRule,
+)
 
 CAMPAIGN_FIELDS = (
-    "code", "name", "year", "round", "awarder_unit", "awarder_kind", "awarder_title",
+    "code", "name", "year", "round", "awarder_unit", "authority", "awarder_kind", "awarder_title",
     "award_form", "title_text", "deadline",
 )
 DECISION_FIELDS = (
@@ -52,13 +61,74 @@ def _require_open(campaign: Campaign) -> None:
 # --------------------------------------------------------------------------- campaigns
 
 
+def _follow_authority(campaign: Campaign) -> None:
+    """A campaign with an awarding authority takes its awarder and title from it."""
+    authority = campaign.authority
+    if authority is not None:
+        campaign.awarder_kind = authority.awarder_kind
+        campaign.awarder_title = authority.title
+        if not campaign.award_form:
+            campaign.award_form = rules.award_form_for(authority.awarder_kind)
+
+
+def _form_label(award_form: str) -> str:
+    return str(dict(Campaign._meta.get_field("award_form").choices).get(award_form, award_form))
+
+
+def authority_errors(campaign: Campaign, decision: Decision | None) -> dict[str, list[str]]:
+    """What the awarding authority may not do: give this form on the decision's date (on any
+    date, before there is a decision), or number it in another body's series."""
+    authority = campaign.authority
+    if authority is None or not campaign.award_form:
+        return {}
+    errors: dict[str, list[str]] = {}
+    day = decision.date if decision is not None else None
+    if not AwardingPower.grants(authority.level, campaign.award_form, day):
+        params = {"authority": authority.title, "form": _form_label(campaign.award_form)}
+        if day is None:
+            errors["award_form"] = [_("%(authority)s does not give a %(form)s.") % params]
+        else:
+            params["date"] = day.strftime("%d/%m/%Y")
+            errors["date"] = [
+                _("On %(date)s, %(authority)s may not give a %(form)s under the law then in "
+                  "force.") % params
+            ]
+    if decision is not None:
+        number, series = decision.number, authority.number_series
+        if number and not number.endswith(f"/{series}"):
+            errors["number"] = [
+                _("A decision of %(authority)s is numbered in its series: …/%(series)s.")
+                % {"authority": authority.title, "series": series}
+            ]
+        signer = decision.signer_title
+        if signer and authority.signer_title.casefold() not in signer.casefold():
+            errors["signer_title"] = [
+                _("%(authority)s signs as %(title)s (a deputy: KT. %(title)s).")
+                % {"authority": authority.title, "title": authority.signer_title}
+            ]
+    return errors
+
+
 def _check_campaign(campaign: Campaign) -> None:
     errors: dict[str, list[str]] = {}
+    _follow_authority(campaign)
     try:
         campaign.full_clean()
     except ValidationError as error:
         errors.update(error.message_dict)
-    if campaign.awarder_kind in rules.AWARDER_FORMS:
+    authority = campaign.authority
+    if authority is not None:
+        if authority.unit_id != campaign.awarder_unit_id:
+            errors.setdefault("authority", []).append(
+                _("This awarding authority belongs to another unit.")
+            )
+        decision = Decision.objects.filter(campaign_id=campaign.pk).first() if campaign.pk else None
+        for key, problems in authority_errors(campaign, decision).items():
+            # A decision's date or number clashing with the new authority is the authority's.
+            errors.setdefault("award_form" if key == "award_form" else "authority", []).extend(
+                problems
+            )
+    elif campaign.awarder_kind in rules.AWARDER_FORMS:
         expected = rules.award_form_for(campaign.awarder_kind)
         if campaign.award_form and campaign.award_form != expected:
             errors.setdefault("award_form", []).append(
@@ -81,6 +151,7 @@ def create_campaign(user, data: Mapping[str, Any]) -> Campaign:
     awarder_unit = data.get("awarder_unit")
     _require(policy.can_create_campaign(user, getattr(awarder_unit, "pk", None)))
     campaign = Campaign(**{key: data[key] for key in CAMPAIGN_FIELDS if key in data})
+    _follow_authority(campaign)
     if not campaign.award_form and campaign.awarder_kind in rules.AWARDER_FORMS:
         campaign.award_form = rules.award_form_for(campaign.awarder_kind)
     _check_campaign(campaign)
@@ -217,9 +288,11 @@ def _clean_nominee(
     work_unit: str,
     achievement: str,
     recipient_unit: Unit | None,
+    honorific: str = "",
 ) -> dict[str, Any]:
     """The nominee's fields as stored, or every problem at once (a ValidationError)."""
     name = " ".join((name or "").split())
+    honorific = (honorific or "").strip()
     position = (position or "").strip()
     achievement = (achievement or "").strip()
     errors: dict[str, list[str]] = {}
@@ -240,11 +313,15 @@ def _clean_nominee(
         if recipient_unit is None and name:
             # A collective typed by its name is the registered unit of that name, if any.
             recipient_unit = Unit.objects.filter(name__iexact=name).first()
+    if kind != NomineeKind.INDIVIDUAL:
+        honorific = ""  # a collective is addressed as "Tập thể"
+    elif honorific not in Honorific.values:
+        errors["honorific"] = [_("Choose Ông, Bà, or leave the title empty.")]
     if not achievement:
         errors["achievement"] = [_("Summarise the achievement.")]
     if errors:
         raise ValidationError(errors)
-    return {"name": name, "position": position, "work_unit": work_unit,
+    return {"name": name, "honorific": honorific, "position": position, "work_unit": work_unit,
             "achievement": achievement, "recipient_unit": recipient_unit}
 
 
@@ -259,13 +336,15 @@ def nominate(
     work_unit: str = "",
     achievement: str = "",
     recipient_unit: Unit | None = None,
+    honorific: str = "",
 ) -> Nomination:
-    """A unit puts forward one of its people, or a collective of its own (an office, a commune,
-    or itself). Refused with a clear message for a person or collective already in the
-    campaign."""
+    """A unit puts forward one of its people (with their title, Ông or Bà, when known), or a
+    collective of its own (an office, a commune, or itself; its workplace is its parent unit).
+    Refused with a clear message for a person or collective already in the campaign."""
     _require(policy.can_nominate(user, campaign, unit.pk))
     _require_open(campaign)
-    clean = _clean_nominee(unit, kind, name, position, work_unit, achievement, recipient_unit)
+    clean = _clean_nominee(unit, kind, name, position, work_unit, achievement, recipient_unit,
+                           honorific)
     nomination = Nomination(
         campaign=campaign,
         kind=kind,
@@ -282,13 +361,14 @@ def nominate(
         _save_new(nomination)
         record(user, campaign, nomination, "create", {
             "kind": [None, kind], "name": [None, nomination.name],
+            "honorific": [None, nomination.honorific],
             "position": [None, nomination.position], "work_unit": [None, nomination.work_unit],
             "unit": [None, unit.pk],
         })
     return nomination
 
 
-NOMINATION_FIELDS = ("name", "position", "work_unit", "achievement")
+NOMINATION_FIELDS = ("name", "position", "work_unit", "achievement", "honorific")
 
 
 def not_changeable_error(nomination: Nomination) -> ValidationError:
@@ -330,11 +410,13 @@ def update_nomination(nomination: Nomination, user, *, reason: str = "", **field
         raise PermissionDenied
     current = {key: getattr(nomination, key) for key in NOMINATION_FIELDS}
     renamed = " ".join(str(fields.get("name") or "").split()) not in ("", nomination.name)
+    given = {key: fields.get(key, current[key]) for key in NOMINATION_FIELDS}
     clean = _clean_nominee(
-        nomination.unit, nomination.kind,
-        *(fields.get(key, current[key]) for key in NOMINATION_FIELDS),
+        nomination.unit, nomination.kind, given["name"], given["position"], given["work_unit"],
+        given["achievement"],
         # A collective renamed is looked up again among the registered units.
         None if renamed else nomination.recipient_unit,
+        given["honorific"],
     )
     before = {**current, "recipient_unit": nomination.recipient_unit_id}
     after = {**{key: clean[key] for key in NOMINATION_FIELDS},
@@ -505,7 +587,26 @@ def save_decision(user, campaign: Campaign, data: Mapping[str, Any]) -> Decision
         if key in data:
             value = data[key]
             setattr(decision, key, value.strip() if isinstance(value, str) else value)
-    decision.full_clean()
+    decision.number = _numbered(campaign, decision.number)
+    if campaign.authority_id:
+        decision.issuing_body = ""  # the authority's heading is printed
+    errors: dict[str, list[str]] = {}
+    try:
+        decision.full_clean()
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if campaign.authority_id is None:
+        # Without an authority the officer types what it would give.
+        for key in ("issuing_body", "signer_title", "legal_bases"):
+            if not getattr(decision, key):
+                errors.setdefault(key, []).append(
+                    _("Required when the campaign has no awarding authority.")
+                )
+    elif decision.date is not None:
+        for key, problems in authority_errors(campaign, decision).items():
+            errors.setdefault(key, []).extend(problems)
+    if errors:
+        raise ValidationError(errors)
     changes = {
         key: [None if creating else before[key], history.plain(getattr(decision, key))]
         for key in DECISION_FIELDS
@@ -516,6 +617,14 @@ def save_decision(user, campaign: Campaign, data: Mapping[str, Any]) -> Decision
         if changes:
             record(user, campaign, decision, "create" if creating else "update", changes)
     return decision
+
+
+def _numbered(campaign: Campaign, number: str) -> str:
+    """"1234" becomes "1234/QĐ-UBND" in the authority's series; a full number stays."""
+    number = " ".join((number or "").split())
+    if campaign.authority_id and number and "/" not in number:
+        return f"{number}/{campaign.authority.number_series}"
+    return number
 
 
 def issue_decision(user, campaign: Campaign) -> list[Award]:
@@ -532,6 +641,9 @@ def _issue(user, campaign: Campaign) -> list[Award]:
     decision = Decision.objects.filter(campaign=campaign).first()
     if decision is None:
         raise ValidationError(_("Record the decision's number, date and signer first."))
+    problems = authority_errors(campaign, decision)
+    if problems:  # the law or the authority changed since the draft was saved
+        raise ValidationError(problems)
     counts = selectors.counts(campaign)
     if counts.pending:
         raise ValidationError(
@@ -550,8 +662,10 @@ def _issue(user, campaign: Campaign) -> list[Award]:
                     sequence=sequence,
                     kind=nomination.kind,
                     name=nomination.name,
+                    honorific=nomination.honorific,
                     position=nomination.position,
-                    work_unit=nomination.work_unit,
+                    # A collective keeps its parent unit, as the decision printed it.
+                    work_unit=nomination.parent_name or nomination.work_unit,
                     unit=nomination.unit,
                     recipient_unit=nomination.recipient_unit,
                     award_form=campaign.award_form,

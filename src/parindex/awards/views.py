@@ -28,7 +28,7 @@ from .forms import (
     RuleFormSet,
     WithdrawForm,
 )
-from .models import Award, Campaign, Decision, Nomination, NomineeKind
+from .models import FORM_NAMES, Award, Campaign, Decision, Nomination, NomineeKind
 from .rules import identity_key
 
 HISTORY_PAGE = 50
@@ -38,7 +38,8 @@ HISTORY_PAGE = 50
 def _campaign(request, code: str) -> Campaign:
     """The one door to a campaign: "not found" unless `request.user` may open it."""
     return get_object_or_404(
-        policy.visible_campaigns(request.user).select_related("awarder_unit", "round"), code=code
+        policy.visible_campaigns(request.user).select_related("awarder_unit", "round", "authority"),
+        code=code,
     )
 
 
@@ -225,7 +226,7 @@ def nominate(request, code):
             nomination = services.nominate(
                 user, campaign, unit=data["unit"], kind=data["kind"], name=data["name"],
                 position=data["position"], work_unit=data["work_unit"],
-                achievement=data["achievement"],
+                achievement=data["achievement"], honorific=data["honorific"],
             )
         except ValidationError as error:
             _add_form_errors(form, error)
@@ -358,7 +359,7 @@ def decision_edit(request, code):
         raise PermissionDenied
     existing = Decision.objects.filter(campaign=campaign).first()
     instance = existing or _decision_defaults(campaign)
-    form = DecisionForm(request.POST or None, instance=instance)
+    form = DecisionForm(request.POST or None, instance=instance, authority=campaign.authority)
     if request.method == "POST" and form.is_valid():
         try:
             services.save_decision(request.user, campaign, form.cleaned_data)
@@ -371,7 +372,10 @@ def decision_edit(request, code):
 
 
 def _decision_defaults(campaign: Campaign) -> Decision:
-    """A new decision pre-filled from the campaign: the body and the usual legal bases."""
+    """A new decision pre-filled from the campaign: the body and the usual legal bases; with
+    an awarding authority, these come from it and from the law in force on the date."""
+    if campaign.authority_id:
+        return Decision(campaign=campaign, recipients="- Như Điều 3;\n- Lưu: VT.")
     unit_name = campaign.awarder_unit.name
     body = unit_name.upper().replace("UBND ", "ỦY BAN NHÂN DÂN\n")
     return Decision(
@@ -474,19 +478,20 @@ def certificates_pdf(request, code):
         raise PermissionDenied
     awards = list(selectors.campaign_awards(campaign))
     return web.attachment(documents.certificates_pdf(campaign, awards), web.PDF,
-                       f"giay-khen-{campaign.code}.pdf")
+                       f"{campaign.award_form.replace('_', '-')}-{campaign.code}.pdf")
 
 
 @login_required
 def certificate_pdf(request, pk):
-    award = get_object_or_404(Award.objects.select_related("campaign__decision"), pk=pk)
+    award = get_object_or_404(Award.objects.select_related("campaign__decision", "campaign__authority"), pk=pk)
     if award.campaign_id is None:  # recorded by hand: no decision here to print from
         raise Http404
     if not policy.can_download_certificate(request.user, award):
         raise Http404
     kind = "tt" if award.kind == NomineeKind.COLLECTIVE else "cn"
     return web.attachment(documents.certificates_pdf(award.campaign, [award]), web.PDF,
-                       f"giay-khen-{award.campaign.code}-{kind}{award.sequence:02d}.pdf")
+                       f"{award.campaign.award_form.replace('_', '-')}-{award.campaign.code}-{kind}"
+                       f"{award.sequence:02d}.pdf")
 
 
 @login_required
@@ -513,7 +518,7 @@ def _export_row(award: Award) -> list:
         "year": award.year,
         "decision_number": award.decision_number,
         "decision_date": award.decision_date.strftime("%d/%m/%Y"),
-        "award_form": documents.FORM_TITLES.get(award.award_form, award.award_form),
+        "award_form": FORM_NAMES.get(award.award_form, award.award_form),
         "kind": "Tập thể" if award.kind == NomineeKind.COLLECTIVE else "Cá nhân",
         "unit": award.unit.name if award.unit_id else "",
     }

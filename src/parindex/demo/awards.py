@@ -16,33 +16,43 @@ from django.db import transaction
 from parindex import history
 from parindex.assessments.models import Round
 from parindex.awards import services
-from parindex.awards.models import AwardForm, Campaign, Nomination, NomineeKind
+from parindex.awards.models import (
+    AwardForm,
+    AwardingAuthority,
+    Campaign,
+    Honorific,
+    Level,
+    Nomination,
+    NomineeKind,
+)
 from parindex.units.models import Unit
 
 CODE = "iagrai-cchc-2021"
 DISTRICT = "IAGRAI"
 TITLE = "đã có thành tích xuất sắc trong công tác cải cách hành chính năm 2021"
 
+PARENT = "UBND huyện Ia Grai"
+# (name, parent unit, achievement): printed "Phòng Nội vụ, UBND huyện Ia Grai".
 COLLECTIVES = [
-    ("Văn phòng HĐND và UBND huyện Ia Grai",
+    ("Văn phòng HĐND và UBND huyện", PARENT,
      "Tham mưu chỉ đạo, điều hành CCHC; vận hành Bộ phận Một cửa huyện đúng quy định."),
-    ("Phòng Nội vụ huyện Ia Grai",
+    ("Phòng Nội vụ", PARENT,
      "Cơ quan thường trực CCHC; huyện xếp thứ nhất Chỉ số CCHC cấp huyện năm 2021."),
-    ("Phòng Tư pháp huyện Ia Grai",
+    ("Phòng Tư pháp", PARENT,
      "Kiểm soát thủ tục hành chính; 100% văn bản QPPL được thẩm định đúng hạn."),
-    ("Phòng Tài chính - Kế hoạch huyện Ia Grai",
+    ("Phòng Tài chính - Kế hoạch", PARENT,
      "Thực hiện tốt cơ chế tự chủ tài chính; giải ngân vốn đầu tư công đạt kế hoạch."),
-    ("Phòng Văn hóa và Thông tin huyện Ia Grai",
+    ("Phòng Văn hóa và Thông tin", PARENT,
      "Tuyên truyền CCHC; vận hành cổng thông tin điện tử và chữ ký số."),
-    ("UBND thị trấn Ia Kha",
+    ("UBND thị trấn Ia Kha", "huyện Ia Grai",
      "Giải quyết 100% hồ sơ TTHC đúng hạn; dịch vụ công trực tuyến mức độ 3, 4 đạt cao."),
-    ("UBND xã Ia Dêr",
+    ("UBND xã Ia Dêr", "huyện Ia Grai",
      "Dẫn đầu các xã về tỷ lệ hồ sơ trực tuyến và sự hài lòng của người dân."),
-    ("UBND xã Ia Sao",
+    ("UBND xã Ia Sao", "huyện Ia Grai",
      "Niêm yết công khai, giải quyết TTHC đúng hạn; không có hồ sơ quá hạn."),
 ]
 
-# (full name, position, workplace)
+# (full name, position, workplace); the women are in WOMEN (a certificate says "Bà").
 INDIVIDUALS = [
     ("Nguyễn Văn Hùng", "Chánh Văn phòng", "Văn phòng HĐND và UBND huyện Ia Grai"),
     ("Trần Thị Thu Hà", "Chuyên viên", "Văn phòng HĐND và UBND huyện Ia Grai"),
@@ -69,10 +79,29 @@ INDIVIDUALS = [
     ("Puih Hiếu", "Công chức Địa chính - Xây dựng", "UBND xã Ia Tô"),
 ]
 
+WOMEN = {
+    "Trần Thị Thu Hà", "Phạm Thị Hồng Nhung", "Đặng Thị Mỹ Duyên", "Bùi Thị Lan Anh",
+    "Đỗ Thị Ngọc Ánh", "Nguyễn Thị Kim Oanh", "Lý Thị Hạnh", "Siu H'Yên", "Vũ Thị Thanh Thủy",
+    "Nguyễn Thị Bích Ngọc", "Rơ Châm H'Luyn",
+}
+
+# The awarding authorities (who signs, under which heading and number series); the laws the
+# decision cites come from the table seeded with the awards app, by the decision's date.
+AUTHORITIES = {
+    "ubnd-gialai": dict(
+        unit="GIALAI", level=Level.PROVINCE, title="Chủ tịch Ủy ban nhân dân tỉnh Gia Lai",
+        issuing_body="ỦY BAN NHÂN DÂN\nTỈNH GIA LAI", signer_title="CHỦ TỊCH",
+        number_series="QĐ-UBND", proposer="Giám đốc Sở Nội vụ",
+    ),
+    "ubnd-iagrai": dict(
+        unit=DISTRICT, level=Level.DISTRICT, title="Chủ tịch Ủy ban nhân dân huyện Ia Grai",
+        issuing_body="ỦY BAN NHÂN DÂN\nHUYỆN IA GRAI", signer_title="CHỦ TỊCH",
+        number_series="QĐ-UBND", proposer="Trưởng phòng Nội vụ huyện",
+    ),
+}
+
+# What the decision cites beyond the law in force on its date.
 LEGAL_BASES = """\
-Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; Luật sửa đổi, bổ sung một số điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương ngày 22 tháng 11 năm 2019;
-Căn cứ Luật Thi đua, Khen thưởng ngày 26 tháng 11 năm 2003; Luật sửa đổi, bổ sung một số điều của Luật Thi đua, Khen thưởng ngày 14 tháng 6 năm 2005 và ngày 16 tháng 11 năm 2013;
-Căn cứ Nghị định số 91/2017/NĐ-CP ngày 31 tháng 7 năm 2017 của Chính phủ quy định chi tiết thi hành một số điều của Luật Thi đua, khen thưởng;
 Căn cứ Quyết định số 197/QĐ-UBND ngày 15 tháng 4 năm 2022 của UBND tỉnh Gia Lai phê duyệt và công bố Chỉ số cải cách hành chính năm 2021 của các sở, ban, ngành tỉnh và UBND các huyện, thị xã, thành phố;"""
 
 RECIPIENTS = """\
@@ -99,6 +128,19 @@ def load_demo_campaign(actor, stdout=None) -> Campaign:
 PROVINCE_CODE = "gialai-cchc-2022"
 
 
+def authority(code: str) -> AwardingAuthority | None:
+    """The demo's awarding authority `code`, made once (reference data, as an administrator
+    enters it in the admin); None when its unit is not loaded."""
+    found = AwardingAuthority.objects.filter(code=code).first()
+    if found is not None:
+        return found
+    fields = dict(AUTHORITIES[code])
+    unit = Unit.objects.filter(code=fields.pop("unit")).first()
+    if unit is None:
+        return None
+    return AwardingAuthority.objects.create(code=code, unit=unit, **fields)
+
+
 def _load_province_2022(actor, stdout=None) -> Campaign | None:
     """An open campaign: top 3 of each group of the 2022 index proposed for a bằng khen."""
     province = Unit.objects.filter(code="GIALAI").first()
@@ -115,8 +157,7 @@ def _load_province_2022(actor, stdout=None) -> Campaign | None:
             year=2022,
             round=round,
             awarder_unit=province,
-            awarder_kind=Campaign.Awarder.PROVINCE_CHAIRMAN,
-            awarder_title="Chủ tịch Ủy ban nhân dân tỉnh Gia Lai",
+            authority=authority("ubnd-gialai"),
             award_form=AwardForm.BANG_KHEN,
             title_text=(
                 "đã có thành tích xuất sắc trong thực hiện nhiệm vụ cải cách hành chính năm 2022"
@@ -149,19 +190,20 @@ def _load_ia_grai(actor, stdout=None) -> Campaign:
             year=2021,
             round=round,
             awarder_unit=district,
-            awarder_kind=Campaign.Awarder.DISTRICT_CHAIRMAN,
-            awarder_title="Chủ tịch Ủy ban nhân dân huyện Ia Grai",
+            authority=authority("ubnd-iagrai"),
             award_form=AwardForm.GIAY_KHEN,
             title_text=TITLE,
             deadline=datetime.date(2022, 5, 6),
         ))
         reviewed_at = datetime.datetime(2022, 5, 12, 9, 0, tzinfo=datetime.UTC)
         rows = [
-            Nomination(kind=NomineeKind.COLLECTIVE, name=name, achievement=achievement)
-            for name, achievement in COLLECTIVES
+            Nomination(kind=NomineeKind.COLLECTIVE, name=name, work_unit=parent,
+                       achievement=achievement)
+            for name, parent, achievement in COLLECTIVES
         ] + [
             Nomination(
                 kind=NomineeKind.INDIVIDUAL, name=name, position=position, work_unit=work_unit,
+                honorific=Honorific.MRS if name in WOMEN else Honorific.MR,
                 achievement="Hoàn thành xuất sắc nhiệm vụ CCHC được giao năm 2021.",
             )
             for name, position, work_unit in INDIVIDUALS
@@ -181,14 +223,11 @@ def _load_ia_grai(actor, stdout=None) -> Campaign:
             for nomination in rows
         ])
         services.save_decision(actor, campaign, dict(
-            number="1234/QĐ-UBND",
+            number="1234",  # the authority's series completes it: 1234/QĐ-UBND
             date=datetime.date(2022, 5, 16),
             place="Ia Grai",
-            issuing_body="ỦY BAN NHÂN DÂN\nHUYỆN IA GRAI",
-            signer_title="CHỦ TỊCH",
             signer_name="Lê Ngọc Quý",
             legal_bases=LEGAL_BASES,
-            proposal="Xét đề nghị của Trưởng phòng Nội vụ huyện.",
             executors=(
                 "Chánh Văn phòng HĐND và UBND huyện, Trưởng phòng Nội vụ, Trưởng phòng Tài chính"
                 " - Kế hoạch huyện, Thủ trưởng các cơ quan, đơn vị có liên quan"
