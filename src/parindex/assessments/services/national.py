@@ -22,15 +22,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parindex import history, jobs, policy
+from parindex import history, policy
 from parindex.engine.tables import InputError, read_rows
 from parindex.frameworks.models import Node
 from parindex.imports import issue_text, read_limits
+from parindex.jobs import services as jobs
 from parindex.notifications.services import notify
 from parindex.units.models import Unit
 
 from ..models import CriterionAssignment, Score, Sheet
-from .cycle import S, SELF, _deny, _entry, _locked, _state, submission_problems
+from .cycle import SELF, S, _deny, _entry, _locked, _state, submission_problems
 
 A = CriterionAssignment.Status
 COLUMNS = ("criterion_code", "unit_code")
