@@ -357,6 +357,14 @@ def visible_criterion_assignments(user, round: Round) -> QuerySet[CriterionAssig
     return rows.filter(Q(unit_id__in=own) | Q(sheet__unit_id__in=own))
 
 
+def sees_national_page(user, round: Round) -> bool:
+    """The page of sub-criteria by department: a round with one sheet (the province's), for
+    those who see the round whole or some of its sub-criteria."""
+    if round.kind != Round.Kind.ASSESSMENT or Sheet.objects.filter(round=round).count() != 1:
+        return False
+    return sees_whole_round(user, round) or visible_criterion_assignments(user, round).exists()
+
+
 def can_assign_criteria(user, sheet: Sheet) -> bool:
     """Hand sub-criteria to departments, from a file or one at a time: the round's manager,
     while the sheet is a draft."""

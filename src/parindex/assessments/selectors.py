@@ -311,6 +311,16 @@ def national_sheet(round: Round) -> Sheet | None:
     return sheets[0] if len(sheets) == 1 else None
 
 
+def departments_of(sheet: Sheet) -> QuerySet:
+    """The units under the sheet's unit valid in the round's year: those offered as
+    departments in charge (a file may name any unit valid that year)."""
+    from parindex.units.models import Unit
+    from parindex.units.selectors import valid_in_year
+
+    return Unit.objects.filter(parent_id=sheet.unit_id).filter(
+        valid_in_year(sheet.round.year)).order_by("name")
+
+
 @dataclass
 class DepartmentProgress:
     unit_id: int
