@@ -280,7 +280,7 @@ class CriterionAssignment(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for review")
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", _("Accepted by the reviewer")
         RETURNED = "returned", _("Returned to the department")
 
     sheet = models.ForeignKey(Sheet, verbose_name=_("assessment sheet"),
