@@ -201,6 +201,8 @@ def test_a_department_drafts_and_the_manager_returns_through_the_page(c, client)
     assert Score.objects.get(node__code="2.1").value == "3/4"
     client.post(draft, {"numerator": "3", "denominator": "0", "note": NOTE, "version": "1"})
     assert Score.objects.get(node__code="2.1").value == "3/4"  # refused, nothing written
+    page = client.get(reverse("assessments:national", args=[c.round.code])).content.decode()
+    assert 'name="numerator" maxlength="30" aria-label="Numerator" value="3"' in page
     other = reverse("assessments:national_draft", args=[c.round.code, "1.1.1"])
     client.post(other, {"value": "yes", "version": "0"})
     assert not Score.objects.filter(node__code="1.1.1").exists()

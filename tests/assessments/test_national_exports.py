@@ -103,6 +103,27 @@ def test_a_package_over_its_limit_is_refused(c, settings):
         evidence_package(c.sheet)
 
 
+def test_the_department_in_charge_opens_its_evidence_and_no_other_department_does(c, client):
+    from parindex.assessments.models import Evidence
+
+    url = reverse("assessments:evidence", args=[Evidence.objects.filter(
+        node__code="2.1").first().pk])
+    client.force_login(c.stp_officer)
+    assert client.get(url).status_code == 200
+    client.force_login(c.sttt_officer)
+    assert client.get(url).status_code == 404
+
+
+def test_a_bad_evidence_file_is_refused_with_a_message_and_the_value_kept(c, client):
+    client.force_login(c.stp_officer)
+    url = reverse("assessments:national_draft", args=[c.round.code, "2.4"])
+    response = client.post(url, {"value": "0.5", "note": NOTE, "version": "0",
+                                 "file": upload("virus.pdf", b"MZ not a pdf")}, follow=True)
+    assert c.sheet.evidence.filter(node__code="2.4").count() == 0
+    assert response.context["messages"] and any(
+        m.level_tag == "error" for m in response.context["messages"])
+
+
 def test_the_exports_through_the_page(c, client):
     client.force_login(c.manager)
     response = client.get(reverse("assessments:national_workbook", args=[c.round.code]))

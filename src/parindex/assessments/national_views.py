@@ -106,11 +106,11 @@ def draft(request, round_code, node_code):
         services.save_score(request.user, sheet, node_code, SELF,
                             compose_value(leaf, request.POST), request.POST.get("note", ""),
                             parse_version(request.POST))
-        if request.FILES.get("file"):
+        messages.success(request, _("%(code)s saved.") % {"code": node_code})
+        if request.FILES.get("file"):  # checked by the evidence door (`evidence.check_upload`)
             form = UploadForm(request.POST, request.FILES)
             if form.is_valid():
                 services.add_evidence(request.user, sheet, node_code, form.cleaned_data["file"])
-        messages.success(request, _("%(code)s saved.") % {"code": node_code})
     except services.Conflict as conflict:
         messages.error(request, str(conflict))
     except (ValidationError, PermissionDenied) as error:

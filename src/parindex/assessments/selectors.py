@@ -366,6 +366,20 @@ class NationalRow:
     assignment: CriterionAssignment | None = None
     can_draft: bool = False  # set by the view from the policy
 
+    @property
+    def ratio(self) -> tuple[str, str]:
+        """The saved numerator and denominator of a ratio, to show them in its form."""
+        score = self.row.self_score
+        if score is None or "/" not in score.value:
+            return "", ""
+        numerator, _slash, denominator = score.value.partition("/")
+        return numerator, denominator
+
+    @property
+    def not_applicable(self) -> bool:
+        score = self.row.self_score
+        return score is not None and self.row.self_points is None
+
 
 @dataclass
 class NationalData:
