@@ -227,3 +227,23 @@ def test_departments_with_undrafted_leaves_are_reminded_once(c):
     snv = told.get(recipient=c.snv_officer)
     assert snv.params["count"] == CriterionAssignment.objects.filter(unit=c.snv).count()
     assert told.get(recipient=c.stp_head).params["count"] == 4
+
+
+def test_the_command_assigns_from_a_file_and_a_bad_file_exits_2_with_the_problems(c, tmp_path,
+                                                                                  capsys):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    good = tmp_path / "giao.csv"
+    good.write_text("criterion_code,unit_code\n2,STP\n", encoding="utf-8")
+    call_command("assign_criteria", c.round.code, str(good), "--as", c.manager.username)
+    assert "4 sub-criteria covered" in capsys.readouterr().out
+    bad = tmp_path / "sai.csv"
+    bad.write_text("criterion_code,unit_code\n3,STP\n9,STP\n", encoding="utf-8")
+    with pytest.raises(CommandError) as failed:
+        call_command("assign_criteria", c.round.code, str(bad), "--as", c.manager.username)
+    assert failed.value.returncode == 2
+    assert "Row 3: '9' is not a criterion" in capsys.readouterr().err
+    assert set(departments(c).values()) == {"STP"} and len(departments(c)) == 4
+    with pytest.raises(CommandError):
+        call_command("assign_criteria", c.round.code, str(good), "--as", c.stp_officer.username)
