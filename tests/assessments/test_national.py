@@ -247,3 +247,14 @@ def test_the_command_assigns_from_a_file_and_a_bad_file_exits_2_with_the_problem
     assert set(departments(c).values()) == {"STP"} and len(departments(c)) == 4
     with pytest.raises(CommandError):
         call_command("assign_criteria", c.round.code, str(good), "--as", c.stp_officer.username)
+
+
+def test_a_not_applicable_or_zero_draft_is_accepted_without_evidence(c):
+    assigned(c)
+    officer = fresh(c.stp_officer)
+    services.save_score(officer, c.sheet, "2.2", "self", "NA", "", 0)
+    services.save_score(officer, c.sheet, "2.4", "self", "0", "", 0)
+    for code in ("2.2", "2.4"):
+        row = services.review_criterion(fresh(c.manager), CriterionAssignment.objects.get(
+            node__code=code), True)
+        assert row.status == A.ACCEPTED

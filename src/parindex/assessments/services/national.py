@@ -31,7 +31,8 @@ from parindex.notifications.services import notify
 from parindex.units.models import Unit
 
 from ..models import CriterionAssignment, Score, Sheet
-from .cycle import SELF, S, _deny, _entry, _locked, _state, submission_problems
+from ..selectors import points_of
+from .cycle import SELF, S, _deny, _entry, _leaf, _locked, _state, submission_problems
 
 A = CriterionAssignment.Status
 COLUMNS = ("criterion_code", "unit_code")
@@ -202,8 +203,9 @@ def _draft_problems(sheet: Sheet, node: Node) -> list[str]:
                                  stage=SELF).first()
     if score is None:
         return [_("%(code)s has no value yet.") % {"code": node.code}]
+    _node, leaf, _field = _leaf(sheet, node.code)
     explained = score.note or sheet.evidence.filter(node=node, removed_at__isnull=True).exists()
-    if score.points != 0 and not explained:
+    if points_of(leaf, score.value) and not explained:  # as `submission_problems` asks
         return [_("%(code)s needs evidence or a note saying why there is none.")
                 % {"code": node.code}]
     return []
