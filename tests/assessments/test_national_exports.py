@@ -134,3 +134,21 @@ def test_the_exports_through_the_page(c, client):
     client.force_login(c.stp_officer)
     assert client.post(reverse("assessments:national_package", args=[c.round.code])
                        ).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_builds_the_package_and_keeps_it_for_its_starter(settings, tmp_path):
+    from tests.jobs.conftest import run_worker
+
+    settings.MEDIA_ROOT = tmp_path
+    c = assigned(build_national("natjob"))
+    services.save_score(fresh(c.stp_officer), c.sheet, "2.2", "self", "yes", NOTE, 0)
+    services.add_evidence(fresh(c.stp_officer), c.sheet, "2.2", upload("qd.pdf", PDF))
+    job = services.start_evidence_package(fresh(c.manager), c.sheet)
+    run_worker()
+    job.refresh_from_db()
+    assert job.state == Job.State.DONE, job.message
+    with job.result.open("rb") as handle:
+        names, _files, table = read_package(io.BytesIO(handle.read()))
+    assert [line[4] for line in table[1:]] == ["2.2/01-qd.pdf"]
+    assert sorted(names) == ["2.2/01-qd.pdf", INDEX_CSV, INDEX_XLSX]
