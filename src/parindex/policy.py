@@ -10,6 +10,9 @@ rules below are the whole access story (and tests/test_policy.py is its specific
   only the head submits it. A viewer held in an assessed unit reads that unit's sheets.
 - Appraisers see only the sheets they are assigned to (a whole sheet or one field of it), once
   the sheet is submitted, and score only what they are assigned.
+- On the province's self-assessment for the national index, each sub-criterion is in the
+  charge of a department, whose officers and head draft it (and only it) while the sheet is a
+  draft; the round's manager assigns, accepts or returns each draft, and submits the sheet.
 - Nobody edits a locked stage: self scores only while the sheet is a draft, explanations only in
   the explanation round before its deadline, appraised scores only in the two appraisal rounds,
   and nothing after the council's approval.
