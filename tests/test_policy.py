@@ -251,3 +251,76 @@ def test_who_is_told_of_each_event_and_who_reads_notifications_jobs_and_reminder
         assert policy.can_view_reminders(user, cycle.round) == (person == "manager"), person
     assert not policy.visible_notifications(AnonymousUser()).exists()
     assert not policy.visible_jobs(AnonymousUser()).exists()
+
+
+# --------------------------------------------------------------------------- national index
+# H02 is the department in charge of leaf 1.1 on H01's sheet (the province's self-assessment
+# for the national index works the same way on the province's one sheet).
+NATIONAL_MATRIX = {
+    "draft_criterion": {S.DRAFT: {"other_officer", "other_head"}},
+    "edit_self_leaf": {S.DRAFT: {"officer", "head", "other_officer", "other_head"}},
+    "assign_criteria": {S.DRAFT: {"manager"}},
+    "review_criteria": {S.DRAFT: {"manager"}},
+    "export_self_assessment": {s: ROUND_WIDE for s in STATES},
+}
+
+
+def _in_charge(c):
+    from parindex.assessments import services
+
+    services.assign_criteria(fresh(c.manager), c.sheet, [(None, "1.1", "H02")])
+    return c.sheet.criterion_assignments.get()
+
+
+NATIONAL_CHECKS = {
+    "draft_criterion": lambda user, sheet, a: policy.can_draft_criterion(user, a),
+    "edit_self_leaf": lambda user, sheet, a: policy.can_edit_self_leaf(user, sheet, a),
+    "assign_criteria": lambda user, sheet, a: policy.can_assign_criteria(user, sheet),
+    "review_criteria": lambda user, sheet, a: policy.can_review_criteria(user, sheet),
+    "export_self_assessment": lambda user, sheet, a: policy.can_export_self_assessment(
+        user, sheet),
+}
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("action", list(NATIONAL_MATRIX))
+def test_national_matrix(cycle, action, state):
+    assignment = _in_charge(cycle)
+    sheet = at_state(cycle, state)
+    assignment.sheet = sheet
+    allowed = {person for person in PEOPLE
+               if NATIONAL_CHECKS[action](fresh(getattr(cycle, person)), sheet, assignment)}
+    assert allowed == NATIONAL_MATRIX[action].get(state, set())
+
+
+def test_an_accepted_leaf_is_closed_to_everyone_and_others_stay_with_the_unit(cycle):
+    assignment = _in_charge(cycle)
+    assignment.status = assignment.Status.ACCEPTED
+    for person in PEOPLE:
+        user = fresh(getattr(cycle, person))
+        assert not policy.can_edit_self_leaf(user, cycle.sheet, assignment), person
+        assert not policy.can_draft_criterion(user, assignment), person
+        assert policy.can_edit_self_leaf(user, cycle.sheet, None) == (
+            person in ("officer", "head")), person
+
+
+def test_who_sees_the_sub_criteria_of_departments_and_their_evidence(cycle):
+    _in_charge(cycle)
+    seen = {p for p in PEOPLE if policy.visible_criterion_assignments(
+        fresh(getattr(cycle, p)), cycle.round).exists()}
+    assert seen == ROUND_WIDE | {"officer", "head", "unit_viewer", "other_officer",
+                                 "other_head"}
+    # The department in charge finds the round and reads the leaf's evidence, not the sheet.
+    other = fresh(cycle.other_officer)
+    assert policy.visible_rounds(other).filter(pk=cycle.round.pk).exists()
+    assert not policy.visible_sheets(other, cycle.round).filter(pk=cycle.sheet.pk).exists()
+    assert names_of(policy.department_people([cycle.units[1].pk]), cycle) == {
+        "other_officer", "other_head"}
+    assert not policy.visible_criterion_assignments(AnonymousUser(), cycle.round).exists()
+    # The page of sub-criteria by department is for a round with one sheet (the province's).
+    assert not policy.sees_national_page(fresh(cycle.manager), cycle.round)
+
+
+def names_of(queryset, c) -> set[str]:
+    users = {getattr(c, p).pk: p for p in PEOPLE}
+    return {users[pk] for pk in queryset.values_list("pk", flat=True) if pk in users}

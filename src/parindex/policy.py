@@ -10,6 +10,9 @@ rules below are the whole access story (and tests/test_policy.py is its specific
   only the head submits it. A viewer held in an assessed unit reads that unit's sheets.
 - Appraisers see only the sheets they are assigned to (a whole sheet or one field of it), once
   the sheet is submitted, and score only what they are assigned.
+- On the province's self-assessment for the national index, each sub-criterion is in the
+  charge of a department, whose officers and head draft it (and only it) while the sheet is a
+  draft; the round's manager assigns, accepts or returns each draft, and submits the sheet.
 - Nobody edits a locked stage: self scores only while the sheet is a draft, explanations only in
   the explanation round before its deadline, appraised scores only in the two appraisal rounds,
   and nothing after the council's approval.
@@ -32,7 +35,7 @@ from collections import defaultdict
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from parindex.assessments.models import Assignment, Evidence, Round, Sheet
+from parindex.assessments.models import Assignment, CriterionAssignment, Evidence, Round, Sheet
 from parindex.awards.models import Campaign
 from parindex.jobs.models import Job
 from parindex.notifications.models import Notification, Reminder
@@ -206,6 +209,7 @@ def visible_rounds(user) -> QuerySet[Round]:
         Q(organiser_id__in=wide)
         | Q(sheets__unit_id__in=own)
         | Q(assignments__user=user)
+        | Q(sheets__criterion_assignments__unit_id__in=own)
     ).distinct()
 
 
@@ -315,7 +319,14 @@ def can_finalise(user, sheet: Sheet) -> bool:
 
 
 def visible_evidence(user, round: Round) -> QuerySet[Evidence]:
-    return Evidence.objects.filter(sheet__in=visible_sheets(user, round))
+    """Evidence of the sheets `user` sees, and of the sub-criteria their department is in
+    charge of on a sheet they do not see (the province's national self-assessment)."""
+    mine = CriterionAssignment.objects.filter(
+        sheet__round=round, unit_id__in=_units_where(user, *UNIT_SIDE))
+    return Evidence.objects.filter(
+        Q(sheet__in=visible_sheets(user, round))
+        | Q(sheet__in=mine.values("sheet_id"), node_id__in=mine.values("node_id"))
+    )
 
 
 def appraisal_queue(user, round: Round) -> QuerySet[Sheet]:
@@ -325,6 +336,82 @@ def appraisal_queue(user, round: Round) -> QuerySet[Sheet]:
     if can_manage_round(user, round):
         return sheets
     return sheets.filter(unit_id__in=list(_assigned_fields(user, round)))
+
+
+# --------------------------------------------------------------------------- national index
+# The province's own sheet on the national index (Decision 892/QĐ-BNV): each sub-criterion is
+# in the charge of one department (đơn vị chủ trì). That department's officers and head draft
+# it — self score, note, evidence — while the sheet is a draft and the leaf is not accepted;
+# its viewers read it. The round's manager (the Sở Nội vụ) assigns the sub-criteria, accepts
+# or returns each draft, and submits the province's sheet; those who see the round whole see
+# every sub-criterion, and the province's own people see their sheet's.
+
+A = CriterionAssignment.Status
+
+
+def visible_criterion_assignments(user, round: Round) -> QuerySet[CriterionAssignment]:
+    """The sub-criteria of `round` whose department in charge `user` may see."""
+    rows = CriterionAssignment.objects.filter(sheet__round=round)
+    if sees_whole_round(user, round):
+        return rows
+    if not user.is_authenticated:
+        return rows.none()
+    own = _units_where(user, *UNIT_SIDE)
+    return rows.filter(Q(unit_id__in=own) | Q(sheet__unit_id__in=own))
+
+
+def sees_national_page(user, round: Round) -> bool:
+    """The page of sub-criteria by department: a round with one sheet (the province's), for
+    those who see the round whole or some of its sub-criteria."""
+    if round.kind != Round.Kind.ASSESSMENT or Sheet.objects.filter(round=round).count() != 1:
+        return False
+    return sees_whole_round(user, round) or visible_criterion_assignments(user, round).exists()
+
+
+def can_assign_criteria(user, sheet: Sheet) -> bool:
+    """Hand sub-criteria to departments, from a file or one at a time: the round's manager,
+    while the sheet is a draft."""
+    return _open(sheet) and sheet.state == S.DRAFT and can_manage_round(user, sheet.round)
+
+
+def can_review_criteria(user, sheet: Sheet) -> bool:
+    """Accept or return the departments' drafts, and submit the sheet they make up: the
+    round's manager, while the sheet is a draft."""
+    return can_assign_criteria(user, sheet)
+
+
+def can_draft_criterion(user, assignment: CriterionAssignment) -> bool:
+    """Draft one sub-criterion (self score, note, evidence): the officers and head of the
+    department in charge, while the sheet is a draft and the draft is not accepted."""
+    sheet = assignment.sheet
+    return (
+        _open(sheet)
+        and sheet.state == S.DRAFT
+        and assignment.status != A.ACCEPTED
+        and has_role(user, assignment.unit_id, K.OFFICER, K.HEAD)
+    )
+
+
+def can_edit_self_leaf(user, sheet: Sheet, assignment: CriterionAssignment | None) -> bool:
+    """The self score, note and evidence of one leaf: the sheet's own unit (`can_edit_self`)
+    and, for a leaf in a department's charge, that department (`can_draft_criterion`); an
+    accepted leaf is closed to both until the reviewer returns it."""
+    if assignment is None:
+        return can_edit_self(user, sheet)
+    if assignment.status == A.ACCEPTED:
+        return False
+    return can_edit_self(user, sheet) or can_draft_criterion(user, assignment)
+
+
+def can_export_self_assessment(user, sheet: Sheet) -> bool:
+    """The self-assessment workbook and the evidence package: those who see the round whole."""
+    return sees_whole_round(user, sheet.round)
+
+
+def department_people(unit_ids) -> QuerySet:
+    """The officers and heads of departments in charge: told of a returned draft and of the
+    self-assessment deadline while some of their sub-criteria are undrafted."""
+    return _holders(unit_ids, K.OFFICER, K.HEAD)
 
 
 # --------------------------------------------------------------------------- results

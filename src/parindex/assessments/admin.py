@@ -2,7 +2,15 @@ from django.contrib import admin
 
 from parindex.history.admin import LoggedAdmin
 
-from .models import Assignment, Evidence, ExplanationRequest, Round, Score, Sheet
+from .models import (
+    Assignment,
+    CriterionAssignment,
+    Evidence,
+    ExplanationRequest,
+    Round,
+    Score,
+    Sheet,
+)
 
 
 @admin.register(Round)
@@ -76,3 +84,10 @@ class EvidenceAdmin(ReadOnlyAdmin):
 class ExplanationRequestAdmin(ReadOnlyAdmin):
     list_display = ["sheet", "node", "requested_at", "answered_at"]
     list_select_related = ["sheet__unit", "sheet__round", "node"]
+
+
+@admin.register(CriterionAssignment)
+class CriterionAssignmentAdmin(ReadOnlyAdmin):
+    list_display = ["sheet", "node", "unit", "status", "reviewed_at"]
+    list_filter = ["status"]
+    list_select_related = ["sheet__unit", "sheet__round", "node", "unit"]

@@ -266,3 +266,46 @@ class ExplanationRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sheet} · {self.node.code}"
+
+
+class CriterionAssignment(models.Model):
+    """A sub-criterion of a sheet handed to the department in charge (đơn vị chủ trì), and the
+    organiser's review of its draft: the province's self-assessment for the national index,
+    where each national sub-criterion is drafted by a department and the Sở Nội vụ accepts or
+    returns it before submitting the province's sheet.
+
+    One row per leaf: a file or form naming a field or criterion assigns every leaf under it.
+    A department drafts the leaf (the self score, a note, evidence) until it is accepted; a
+    returned leaf carries the reviewer's comment until the department changes its draft."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        ACCEPTED = "accepted", _("Accepted by the reviewer")
+        RETURNED = "returned", _("Returned to the department")
+
+    sheet = models.ForeignKey(Sheet, verbose_name=_("assessment sheet"),
+                              on_delete=models.CASCADE, related_name="criterion_assignments")
+    node = models.ForeignKey(Node, verbose_name=_("criterion"), on_delete=models.PROTECT,
+                             related_name="+")
+    unit = models.ForeignKey(Unit, verbose_name=_("department in charge"),
+                             on_delete=models.PROTECT, related_name="criterion_assignments")
+    status = models.CharField(_("review"), max_length=16, choices=Status.choices,
+                              default=Status.PENDING)
+    comment = models.TextField(_("review comment"), blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+
+    class Meta:
+        ordering = ["sheet", "node__position", "node_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["sheet", "node"], name="one_department_per_leaf"),
+        ]
+        indexes = [models.Index(fields=["unit", "sheet"], name="criteria_of_department")]
+        verbose_name = _("criterion assignment")
+        verbose_name_plural = _("criterion assignments")
+
+    def __str__(self) -> str:
+        return f"{self.sheet} · {self.node.code} → {self.unit.code}"

@@ -23,7 +23,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import BooleanField, Case, CharField, Count, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from parindex.engine.compute import UnitInfo, UnitResult, compute
@@ -33,7 +44,7 @@ from parindex.engine.values import leaf_points, parse_value
 from parindex.frameworks.models import Node
 from parindex.frameworks.selectors import engine_framework
 
-from .models import Evidence, ExplanationRequest, Round, Score, Sheet
+from .models import CriterionAssignment, Evidence, ExplanationRequest, Round, Score, Sheet
 
 SELF = Score.Stage.SELF
 APPRAISED = Score.Stage.APPRAISED
@@ -286,3 +297,115 @@ def filtered(
 def page(sheets: QuerySet[Sheet], number, per_page: int = PER_PAGE) -> Page:
     """One page of the (ordered) sheets, with their unit and submitter: two queries."""
     return Paginator(sheets.select_related("unit", "submitted_by"), per_page).get_page(number)
+
+
+# --------------------------------------------------------------------------- national index
+# The province's self-assessment for the national index: one sheet, each leaf in the charge of
+# a department (`CriterionAssignment`). A leaf is "drafted" once it has a self value.
+
+
+def national_sheet(round: Round) -> Sheet | None:
+    """The round's one sheet (the province's), or None when the round has not exactly one."""
+    sheets = list(Sheet.objects.filter(round=round).select_related(
+        "round__organiser", "unit", "framework__unit_group", "submitted_by")[:2])
+    return sheets[0] if len(sheets) == 1 else None
+
+
+def departments_of(sheet: Sheet) -> QuerySet:
+    """The units under the sheet's unit valid in the round's year: those offered as
+    departments in charge (a file may name any unit valid that year)."""
+    from parindex.units.models import Unit
+    from parindex.units.selectors import valid_in_year
+
+    return Unit.objects.filter(parent_id=sheet.unit_id).filter(
+        valid_in_year(sheet.round.year)).order_by("name")
+
+
+@dataclass
+class DepartmentProgress:
+    unit_id: int
+    code: str
+    name: str
+    assigned: int = 0
+    drafted: int = 0
+    accepted: int = 0
+    returned: int = 0
+
+    @property
+    def undrafted(self) -> int:
+        return self.assigned - self.drafted
+
+
+def _drafted(sheet_ref) -> Exists:
+    return Exists(Score.objects.filter(
+        round_id=sheet_ref("sheet__round_id"), unit_id=sheet_ref("sheet__unit_id"),
+        node_id=sheet_ref("node_id"), stage=SELF))
+
+
+def department_progress(assignments: QuerySet[CriterionAssignment]) -> list[DepartmentProgress]:
+    """Per department in charge, by code: sub-criteria assigned, drafted, accepted, returned.
+    One query, whatever the number of departments or criteria."""
+    rows = assignments.annotate(drafted=_drafted(OuterRef)).order_by().values_list(
+        "unit_id", "unit__code", "unit__name", "status", "drafted")
+    progress: dict[str, DepartmentProgress] = {}
+    for unit_id, code, name, status, drafted in rows:
+        line = progress.setdefault(code, DepartmentProgress(unit_id, code, name))
+        line.assigned += 1
+        line.drafted += bool(drafted)
+        line.accepted += status == CriterionAssignment.Status.ACCEPTED
+        line.returned += status == CriterionAssignment.Status.RETURNED
+    return [progress[code] for code in sorted(progress)]
+
+
+@dataclass
+class NationalRow:
+    """A row of the national self-assessment: a node of the tree, and for a leaf its
+    department in charge (None when unassigned)."""
+
+    row: Row
+    assignment: CriterionAssignment | None = None
+    can_draft: bool = False  # set by the view from the policy
+
+    @property
+    def ratio(self) -> tuple[str, str]:
+        """The saved numerator and denominator of a ratio, to show them in its form."""
+        score = self.row.self_score
+        if score is None or "/" not in score.value:
+            return "", ""
+        numerator, _slash, denominator = score.value.partition("/")
+        return numerator, denominator
+
+    @property
+    def not_applicable(self) -> bool:
+        score = self.row.self_score
+        return score is not None and self.row.self_points is None
+
+
+@dataclass
+class NationalData:
+    data: SheetData
+    rows: list[NationalRow]
+
+    def leaves(self) -> list[NationalRow]:
+        return [r for r in self.rows if r.row.is_leaf]
+
+
+def national_data(sheet: Sheet, assignments: QuerySet[CriterionAssignment],
+                  everything: bool = False) -> NationalData:
+    """The sheet's tree, limited to the leaves among `assignments` (the person's policy
+    queryset) and the fields and criteria above them; with `everything`, every leaf (the
+    manager sees unassigned ones too). A fixed number of queries."""
+    data = sheet_data(sheet)
+    by_node = {a.node_id: a for a in assignments.filter(sheet=sheet).select_related(
+        "unit", "reviewed_by")}
+    parent = {row.node.pk: row.node.parent_id for row in data.rows}
+    shown: set[int] = set()
+    for row in data.rows:
+        if row.is_leaf and (everything or row.node.pk in by_node):
+            node_id = row.node.pk
+            while node_id is not None and node_id not in shown:
+                shown.add(node_id)
+                node_id = parent[node_id]
+    rows = [NationalRow(row, by_node.get(row.node.pk)) for row in data.rows
+            if row.node.pk in shown]
+    return NationalData(data, rows)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import national_views, views
 
 app_name = "assessments"
 
@@ -19,6 +19,18 @@ urlpatterns = [
     path("<slug:round_code>/compare/", views.round_compare, name="round_compare"),
     path("<slug:round_code>/history/", views.round_history_page, name="round_history_page"),
     path("<slug:round_code>/history.xlsx", views.round_history, name="round_history"),
+    path("<slug:round_code>/national/", national_views.national, name="national"),
+    path("<slug:round_code>/national/assign/", national_views.assign, name="national_assign"),
+    path("<slug:round_code>/national/submit/", national_views.consolidate,
+         name="national_submit"),
+    path("<slug:round_code>/national/workbook.xlsx", national_views.workbook,
+         name="national_workbook"),
+    path("<slug:round_code>/national/evidence.zip", national_views.evidence_package,
+         name="national_package"),
+    path("<slug:round_code>/national/<str:node_code>/draft/", national_views.draft,
+         name="national_draft"),
+    path("<slug:round_code>/national/<str:node_code>/review/", national_views.review,
+         name="national_review"),
     path(sheet, views.sheet, name="sheet"),
     path(sheet + "score/<str:node_code>/<str:stage>/", views.save_score, name="save_score"),
     path(sheet + "evidence/<str:node_code>/", views.upload_evidence, name="upload_evidence"),

@@ -152,6 +152,7 @@ def round_detail(request, round_code):
         "results_round": round.kind == Round.Kind.RESULTS,
         "can_import": policy.can_import_scores(user, round),
         "can_manage_results": policy.can_preview_results(user, round),
+        "national": policy.sees_national_page(user, round),
     })
 
 

@@ -39,6 +39,10 @@ KINDS: dict[str, Kind] = {
                           on_fail="parindex.surveys.services.imports.import_job_failed"),
     # Idempotent: a file is built again; drafts are replaced by the same computation.
     "results_annex": Kind(_("Excel annex"), "parindex.results.services.build_annex", attempts=3),
+    # Idempotent: the package is built again from the stored files.
+    "evidence_package": Kind(_("Evidence package"),
+                             "parindex.assessments.services.national.build_evidence_package",
+                             attempts=3),
     "results_compute": Kind(_("Computing results"), "parindex.results.services.compute_job",
                             attempts=3),
 }

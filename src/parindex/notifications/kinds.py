@@ -34,6 +34,16 @@ KINDS = {
         _("Explanation answered"),
         _("%(unit)s answered the explanation request on %(node)s (%(round)s)."),
     ),
+    "criterion_returned": (
+        _("Draft returned"),
+        _("The draft of %(node)s (%(unit)s, %(round)s) was returned to your department: "
+          "%(comment)s"),
+    ),
+    "criteria_reminder": (
+        _("Sub-criteria to draft"),
+        _("%(count)s sub-criteria of %(unit)s in %(round)s in your department's charge have no "
+          "draft yet (deadline: %(deadline)s)."),
+    ),
     "sheet_finalised": (
         _("Appraisal finalised"),
         _("The appraisal of the sheet of %(unit)s in %(round)s is final."),

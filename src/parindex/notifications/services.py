@@ -197,10 +197,28 @@ def send_digests() -> int:
 # --------------------------------------------------------------------------- reminders
 
 
+def _remind_departments(sheet: Sheet) -> None:
+    """A sheet drafted by departments (the province's national self-assessment): each
+    department with sub-criteria still undrafted is told how many."""
+    from django.urls import reverse
+
+    from parindex.assessments.selectors import department_progress
+
+    link = reverse("assessments:national", args=[sheet.round.code])
+    for line in department_progress(sheet.criterion_assignments.all()):
+        if line.undrafted:
+            notify(None, "criteria_reminder",
+                   policy.department_people([line.unit_id]),
+                   sheet=sheet, link=link, params={
+                       "count": line.undrafted,
+                       "deadline": sheet.round.self_deadline.isoformat()})
+
+
 def send_reminders(day: datetime.date) -> list[Reminder]:
     """Remind the officers and head of each unit whose sheet is still a draft: from three days
     before the self-assessment deadline ("due soon") and after it ("overdue"); once per sheet
-    and kind, however often the check runs. Acts for nobody."""
+    and kind, however often the check runs. A sheet drafted by departments also reminds each
+    department with sub-criteria undrafted. Acts for nobody."""
     rounds = Round.objects.filter(
         kind=Round.Kind.ASSESSMENT, approved_at__isnull=True, self_deadline__isnull=False,
         self_deadline__lte=day + datetime.timedelta(days=REMINDER_DAYS),
@@ -216,6 +234,7 @@ def send_reminders(day: datetime.date) -> list[Reminder]:
                     reminder = Reminder.objects.create(sheet=sheet, kind=kind, day=day)
                     notify(None, kinds.REMINDERS[kind], policy.sheet_unit_people(sheet),
                            sheet=sheet, params={"deadline": round.self_deadline.isoformat()})
+                    _remind_departments(sheet)
             except IntegrityError:  # another check sent it meanwhile
                 continue
             sent.append(reminder)

@@ -26,7 +26,7 @@ from parindex.frameworks.models import Node, top_level_ids
 from parindex.notifications.services import notify
 
 from ..evidence import check_upload
-from ..models import Evidence, ExplanationRequest, Round, Score, Sheet
+from ..models import CriterionAssignment, Evidence, ExplanationRequest, Round, Score, Sheet
 from ..selectors import field_codes, load_nodes, points_of
 
 S = Sheet.State
@@ -97,6 +97,22 @@ def _leaf(sheet: Sheet, node_code: str):
     return node, leaf, field_codes(framework)[node_code]
 
 
+def _in_charge(sheet: Sheet, node) -> CriterionAssignment | None:
+    """The leaf's department in charge, if a department drafts it (read under the sheet's
+    lock, which every change of it takes first)."""
+    assignment = CriterionAssignment.objects.filter(sheet=sheet, node=node).first()
+    if assignment is not None:
+        assignment.sheet = sheet
+    return assignment
+
+
+def _redrafted(assignment: CriterionAssignment | None) -> None:
+    """A returned draft that its department changes waits for review again."""
+    if assignment is not None and assignment.status == CriterionAssignment.Status.RETURNED:
+        assignment.status = CriterionAssignment.Status.PENDING
+        assignment.save(update_fields=["status"])
+
+
 def save_score(
     user,
     sheet: Sheet,
@@ -118,8 +134,10 @@ def save_score(
     with transaction.atomic():
         sheet = _locked(sheet)
         node, leaf, field_code = _leaf(sheet, node_code)
+        assignment = None
         if stage == SELF:
-            allowed = policy.can_edit_self(user, sheet)
+            assignment = _in_charge(sheet, node)
+            allowed = policy.can_edit_self_leaf(user, sheet, assignment)
         elif stage == APPRAISED:
             allowed = policy.can_appraise(user, sheet, field_code)
         else:
@@ -173,6 +191,7 @@ def save_score(
             _log(user, "score", sheet, stage, old_value, value, **common)
         if old_note != note:
             _log(user, "note", sheet, stage, old_note, note, **common)
+        _redrafted(assignment)
         if stage == SELF and sheet.started_at is None:
             sheet.started_at = timezone.now()
             sheet.save(update_fields=["started_at"])
@@ -186,13 +205,15 @@ def add_evidence(
     content_type = check_upload(upload)
     with transaction.atomic():
         sheet = _locked(sheet)
+        node, _leaf_node, _field = _leaf(sheet, node_code)
+        assignment = None
         if request is not None:
             allowed = request.sheet_id == sheet.pk and policy.can_explain(user, sheet)
         else:
-            allowed = policy.can_edit_self(user, sheet)
+            assignment = _in_charge(sheet, node)
+            allowed = policy.can_edit_self_leaf(user, sheet, assignment)
         if not allowed:
             _deny(_("Evidence cannot be changed at this stage."))
-        node, _leaf_node, _field = _leaf(sheet, node_code)
         evidence = Evidence(
             sheet=sheet, node=node, request=request, name=upload.name[:255], size=upload.size,
             content_type=content_type, uploaded_by=user,
@@ -202,6 +223,7 @@ def add_evidence(
         _log(user, "evidence", sheet, "file", new=evidence.name, round=sheet.round,
              part=node_code,
              reason=_("Supplementary evidence for an explanation") if request else "")
+        _redrafted(assignment)
     return evidence
 
 
@@ -212,7 +234,7 @@ def remove_evidence(user, evidence: Evidence, reason: str = "") -> None:
         if evidence.request_id:
             allowed = policy.can_explain(user, sheet)
         else:
-            allowed = policy.can_edit_self(user, sheet)
+            allowed = policy.can_edit_self_leaf(user, sheet, _in_charge(sheet, evidence.node))
         if not allowed or evidence.removed_at is not None:
             _deny(_("Evidence cannot be changed at this stage."))
         evidence.removed_at, evidence.removed_by = timezone.now(), user
