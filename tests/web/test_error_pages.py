@@ -79,3 +79,11 @@ def test_the_demo_and_development_settings_run_without_debug():
 
     assert dev.DEBUG is False or "DEBUG" in os.environ  # `make demo` shows the 404 page above
     assert dev.WHITENOISE_USE_FINDERS is True  # static files served without collectstatic
+
+
+def test_an_expired_form_answers_the_translated_page(db):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("login"), {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Biểu mẫu đã hết hạn" in html and "CSRF" not in html
