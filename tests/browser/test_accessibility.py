@@ -39,8 +39,14 @@ PAGES = [
     ("iagrai.canbo", "/awards/iagrai-cchc-2021/"),
     ("snv.thamdinh", "/viec-cua-toi/"),
     ("snv.thamdinh", "/assessments/gialai-2023/queue/"),
+    ("snv.thamdinh", "/assessments/gialai-2023/units/ANKHE/"),  # submitted: appraisal forms
     ("snv.quanly", "/viec-cua-toi/"),
+    ("snv.quanly", "/assessments/gialai-2023/progress/"),
+    ("snv.quanly", "/manage/results/"),
+    ("snv.quanly", "/survey/"),
+    ("snv.quanly", "/jobs/"),
     ("snv.hoidong", "/viec-cua-toi/"),
+    ("snv.hoidong", "/assessments/gialai-2023/"),
 ]
 
 
