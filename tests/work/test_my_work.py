@@ -159,3 +159,14 @@ def test_constant_queries_whatever_the_number_of_units(
         client.force_login(user)
         with django_assert_max_num_queries(QUERIES):
             assert client.get(URL).status_code == 200
+
+
+def test_a_long_list_is_cut_with_a_link_to_the_rest(client, cycle, monkeypatch):
+    from parindex.work import selectors
+
+    monkeypatch.setattr(selectors, "LIMIT", 1)
+    submitted(cycle)
+    submitted(cycle, cycle.other_sheet, cycle.other_head)
+    html = section(page(client, cycle.appraiser), "to-appraise")
+    assert "2 phiếu chờ tôi thẩm định" in html and html.count("<tr data-unit=") == 1
+    assert f'<a href="{reverse("assessments:index")}">Và 1 mục khác.</a>' in html
