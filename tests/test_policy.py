@@ -324,3 +324,32 @@ def test_who_sees_the_sub_criteria_of_departments_and_their_evidence(cycle):
 def names_of(queryset, c) -> set[str]:
     users = {getattr(c, p).pk: p for p in PEOPLE}
     return {users[pk] for pk in queryset.values_list("pk", flat=True) if pk in users}
+def test_what_waits_for_whom_sheets_to_appraise_rounds_to_approve_campaigns_to_review(cycle):
+    from parindex.awards.models import AwardForm, Campaign
+    from tests.assessments.cycle import submitted
+
+    def who(queryset_of):
+        return {p for p in PEOPLE if queryset_of(fresh(getattr(cycle, p))).exists()}
+
+    assert who(policy.sheets_to_appraise) == set()  # drafts wait for nobody's appraisal
+    submitted(cycle, cycle.other_sheet, cycle.other_head)
+    assert who(policy.sheets_to_appraise) == {"appraiser", "field_appraiser"}
+    submitted(cycle)
+    assert set(policy.sheets_to_appraise(fresh(cycle.field_appraiser))) == {cycle.other_sheet}
+    assert policy.sheets_to_appraise(fresh(cycle.appraiser)).count() == 2
+    assert who(policy.rounds_to_approve) == {"council"}
+    Campaign.objects.create(
+        code="snv", name="Khen thưởng", year=2023, awarder_unit=cycle.organiser,
+        awarder_kind=Campaign.Awarder.DEPARTMENT_DIRECTOR, awarder_title="Giám đốc",
+        award_form=AwardForm.GIAY_KHEN, title_text="thành tích")
+    assert who(policy.campaigns_to_review) == {"council", "manager"}
+    admin = cast.administrator()
+    assert policy.rounds_to_approve(admin).exists() and policy.campaigns_to_review(admin).exists()
+    Round.objects.filter(pk=cycle.round.pk).update(approved_at=timezone.now())
+    Campaign.objects.update(state=Campaign.State.DECIDED)
+    assert who(policy.sheets_to_appraise) == who(policy.rounds_to_approve) == set()
+    assert who(policy.campaigns_to_review) == set()
+    anonymous = AnonymousUser()
+    assert not policy.sheets_to_appraise(anonymous).exists()
+    assert not policy.rounds_to_approve(anonymous).exists()
+    assert not policy.campaigns_to_review(anonymous).exists()

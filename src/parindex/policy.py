@@ -32,7 +32,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from parindex.assessments.models import Assignment, CriterionAssignment, Evidence, Round, Sheet
@@ -166,6 +166,15 @@ def round_appraisers(round: Round):
     return get_user_model().objects.filter(
         unit_roles__unit_id=round.organiser_id, unit_roles__kind=K.APPRAISER
     ).distinct()
+
+
+def rounds_to_approve(user) -> QuerySet[Round]:
+    """Assessment rounds not yet approved whose council `user` sits on (every one, for a
+    superuser): `can_approve_round` as a queryset."""
+    rounds = Round.objects.filter(kind=Round.Kind.ASSESSMENT, approved_at__isnull=True)
+    if user.is_superuser:
+        return rounds
+    return rounds.filter(organiser_id__in=_units_where(user, K.COUNCIL))
 
 
 def is_appraiser_of(user, organiser_id: int | None) -> bool:
@@ -327,6 +336,17 @@ def visible_evidence(user, round: Round) -> QuerySet[Evidence]:
         Q(sheet__in=visible_sheets(user, round))
         | Q(sheet__in=mine.values("sheet_id"), node_id__in=mine.values("node_id"))
     )
+
+
+def sheets_to_appraise(user) -> QuerySet[Sheet]:
+    """Sheets waiting for `user` as appraiser in every round not yet approved: submitted or
+    explained, and assigned to them (whole or one field)."""
+    if not user.is_authenticated:
+        return Sheet.objects.none()
+    assigned = Assignment.objects.filter(
+        user=user, round_id=OuterRef("round_id"), unit_id=OuterRef("unit_id"))
+    return Sheet.objects.filter(
+        Exists(assigned), state__in=(S.SUBMITTED, S.EXPLAINED), round__approved_at__isnull=True)
 
 
 def appraisal_queue(user, round: Round) -> QuerySet[Sheet]:
@@ -646,6 +666,15 @@ def can_review_nominations(user, campaign) -> bool:
     if not campaign.is_open:
         return False
     return user.is_superuser or has_role(user, campaign.awarder_unit_id, K.COUNCIL, K.MANAGER)
+
+
+def campaigns_to_review(user) -> QuerySet[Campaign]:
+    """Open campaigns whose nominations `user` accepts or rejects (`can_review_nominations`
+    as a queryset)."""
+    campaigns = Campaign.objects.filter(state=Campaign.State.OPEN)
+    if user.is_superuser:
+        return campaigns
+    return campaigns.filter(awarder_unit_id__in=_units_where(user, K.COUNCIL, K.MANAGER))
 
 
 def can_edit_decision(user, campaign) -> bool:

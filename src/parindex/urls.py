@@ -3,9 +3,11 @@ from django.urls import include, path
 
 from parindex.notifications.views import set_language
 from parindex.ops.views import healthz
+from parindex.web import favicon
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
@@ -15,6 +17,8 @@ urlpatterns = [
     path("api/", include("parindex.api.urls")),
     path("jobs/", include("parindex.jobs.urls")),
     path("notifications/", include("parindex.notifications.urls")),
+    path("viec-cua-toi/", include("parindex.work.urls")),
     path("", include("parindex.results.urls")),
 ]
 # Uploaded files are never served directly: evidence goes through permission-checked views.
+# Errors: Django's own handlers render templates/403.html, 404.html and 500.html.

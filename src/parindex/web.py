@@ -1,4 +1,5 @@
-"""Small helpers every app's views share: one attachment response, one way to show refusals.
+"""Small helpers every app's views share: one attachment response, one way to show refusals,
+and the icon at the address browsers ask for first (/favicon.ico).
 
 A file name may be Vietnamese (a campaign's name, a unit's): the header is built by Django's
 `content_disposition_header`, which quotes it for every browser (RFC 6266/5987).
@@ -11,7 +12,13 @@ from typing import BinaryIO
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    StreamingHttpResponse,
+)
+from django.templatetags.static import static
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
@@ -50,3 +57,8 @@ def error_messages(error: Exception) -> list[str]:
 def flash_errors(request, error: Exception) -> None:
     for message in error_messages(error):
         messages.error(request, message)
+
+
+def favicon(request):
+    """Browsers ask /favicon.ico before reading the page's <link rel="icon">: the static file."""
+    return HttpResponsePermanentRedirect(static("parindex/favicon.ico"))

@@ -31,7 +31,8 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me")
-DEBUG = env_bool("DEBUG", True)
+# Off unless asked for (DEBUG=1): an unknown address answers the site's own 404 page, as deployed.
+DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "parindex.api",
     "parindex.demo",
     "parindex.ops",
+    "parindex.work",
 ]
 
 MIDDLEWARE = [
@@ -213,7 +215,7 @@ PARINDEX_IMPORT_MAX_UNCOMPRESSED_MB = int(
     os.environ.get("PARINDEX_IMPORT_MAX_UNCOMPRESSED_MB", "512"))
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "my_work"  # "My work": what waits for the person
 LOGOUT_REDIRECT_URL = "home"
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 
