@@ -131,6 +131,7 @@ def _create_nodes(model: Framework, node_dicts: list[dict]) -> None:
                     max_points=Decimal(item["max"]),
                     rule=json_ready(item["rule"]) if "rule" in item else None,
                     guide=item.get("guide", ""),
+                    source=item.get("source"),
                 )
             )
             parents.append(parent)
