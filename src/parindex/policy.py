@@ -821,3 +821,18 @@ def prefill_open(sheet: Sheet) -> bool:
 def can_contest_prefill(user, sheet: Sheet) -> bool:
     """Contesting a computed value (with an explanation): whoever may edit the self scores."""
     return can_edit_self(user, sheet)
+
+
+def plan_units(user) -> QuerySet[Unit]:
+    """The units whose plan `user` may write (see `can_edit_plan`)."""
+    if not user.is_authenticated:
+        return Unit.objects.none()
+    if user.is_superuser:
+        return Unit.objects.all()
+    return Unit.objects.filter(pk__in=_units_where(user, K.MANAGER, K.OFFICER, K.HEAD))
+
+
+def can_view_service_index(user) -> bool:
+    """The monthly service index ranks units as the province publishes it each month: every
+    signed-in person reads it (the figures behind it stay with `visible_service_months`)."""
+    return bool(user.is_authenticated and user.is_active)

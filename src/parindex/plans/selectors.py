@@ -17,6 +17,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from parindex import policy
+from parindex.engine.compute import round2
 from parindex.engine.framework import Source
 
 from .models import Plan, Report, ServiceMonth, Task, task_status
@@ -161,4 +162,62 @@ def share(numerator, denominator) -> Decimal | None:
     """A percentage to two places, for display (Decimal)."""
     if not denominator:
         return None
-    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.01"))
+    return round2(Decimal(numerator) * 100 / Decimal(denominator))
+
+
+def service_table(user, year: int) -> list[dict]:
+    """Per unit: the year's sums and their shares (on time, online, digitised) in percent."""
+    rows = service_totals(user, year)
+    for row in rows:
+        row["on_time_share"] = share(row["on_time"], row["on_time"] + row["late"])
+        row["online_share"] = share(row["online"], row["received"])
+        row["digitised_share"] = share(row["digitised"], row["received"])
+    return rows
+
+
+@dataclass
+class Bar:
+    """A month of a unit's chart, 10 wide and 100 high per 100 %; SVG numbers are written with
+    a decimal point whatever the page's language."""
+
+    index: int
+    month: datetime.date
+    on_time: Decimal | None
+    online: Decimal | None
+
+    @property
+    def x(self) -> int:
+        return self.index * 10
+
+    @staticmethod
+    def _svg(value: Decimal | None) -> str:
+        return format(value or Decimal(0), "f")
+
+    @property
+    def on_time_h(self) -> str:
+        return self._svg(self.on_time)
+
+    @property
+    def on_time_y(self) -> str:
+        return self._svg(100 - (self.on_time or 0))
+
+    @property
+    def online_h(self) -> str:
+        return self._svg(self.online)
+
+    @property
+    def online_y(self) -> str:
+        return self._svg(100 - (self.online or 0))
+
+
+def service_charts(user, year: int) -> list[dict]:
+    """Per unit, a bar per month: processed on time and received online, in percent."""
+    charts: dict[int, dict] = {}
+    for month in service_series(user, year):
+        chart = charts.setdefault(month.unit_id, {"unit": month.unit, "bars": []})
+        chart["bars"].append(Bar(len(chart["bars"]), month.month,
+                                 share(month.on_time, month.on_time + month.late),
+                                 share(month.online, month.received)))
+    for chart in charts.values():
+        chart["width"] = max(10, len(chart["bars"]) * 10)
+    return list(charts.values())
