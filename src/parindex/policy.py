@@ -724,11 +724,6 @@ def reform_overseen_units(user) -> QuerySet[Unit]:
     )
 
 
-def oversees_reform(user) -> bool:
-    """Whether the person sees the province's reform dashboard (someone's work to oversee)."""
-    return reform_overseen_units(user).exists()
-
-
 def _own_units(user) -> list[int]:
     return _units_where(user, *UNIT_SIDE)
 

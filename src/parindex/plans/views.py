@@ -52,7 +52,6 @@ def index(request):
         "by_unit": selectors.summary(rows, lambda t: t.responsible.name),
         "by_field": selectors.summary(rows, lambda t: t.field or "—"),
         "plans": policy.visible_plans(user).filter(year=year).select_related("unit"),
-        "oversees": policy.oversees_reform(user),
         "plan_form": PlanForm(units=units, initial={"year": year}) if units.exists() else None,
     })
 
