@@ -301,6 +301,8 @@ def test_reform_plans_reports_service_figures_and_prefills(cycle, tmp_path):
     names = {getattr(cycle, p).pk: p for p in PEOPLE}
     assert {names[pk] for pk in policy.report_unit_people(report).values_list("pk", flat=True)
             } == {"officer", "head"}
+    assert {names[pk] for pk in policy.unit_reform_people(h02.pk).values_list("pk", flat=True)
+            } == {"other_officer", "other_head"}
     assert policy.prefill_open(cycle.sheet)
     for state in STATES[1:]:
         assert not policy.prefill_open(at_state(cycle, state))

@@ -790,9 +790,14 @@ def can_submit_report(user, report: Report) -> bool:
     return report.submitted_at is None and has_role(user, report.unit_id, K.OFFICER, K.HEAD)
 
 
+def unit_reform_people(unit_id: int) -> QuerySet:
+    """A unit's officers and head: they report on its tasks and send its reports."""
+    return _holders([unit_id], K.OFFICER, K.HEAD)
+
+
 def report_unit_people(report: Report) -> QuerySet:
     """A report's unit officers and head: reminded before its due date and when overdue."""
-    return _holders([report.unit_id], K.OFFICER, K.HEAD)
+    return unit_reform_people(report.unit_id)
 
 
 def can_import_service_data(user) -> bool:

@@ -116,3 +116,22 @@ def test_a_leafs_source_is_stored_and_read_back(huyen, tmp_path):
         "kind": "service_ratio", "denominator": "received", "numerator": "online"}
     assert Node.objects.get(framework=model, code="1.4").source is None
     assert engine_framework(model) == engine
+
+
+def test_sources_are_declared_on_a_scored_framework_by_an_administrator_only(huyen):
+    from django.core.exceptions import PermissionDenied
+
+    from parindex.frameworks.services import set_sources
+    from parindex.history.models import Change
+
+    model = import_framework(cast.administrator(), mini_framework())
+    with pytest.raises(PermissionDenied):
+        set_sources(cast.outsider(), model, {"1.1": {"kind": "plan_issued_by",
+                                                     "by": "2021-01-31"}})
+    with pytest.raises(FrameworkError):  # a yes/no leaf cannot take a ratio
+        set_sources(cast.administrator(), model, {"1.1": {"kind": "plan_tasks_on_time"}})
+    assert Node.objects.get(framework=model, code="1.1").source is None
+    set_sources(cast.administrator(), model, {"1.1": {"kind": "plan_issued_by",
+                                                      "by": "2021-01-31"}})
+    assert engine_framework(model).leaves()["1.1"].source.get("by") == "2021-01-31"
+    assert Change.objects.filter(action="update", after__sources__isnull=False).exists()

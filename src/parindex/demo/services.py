@@ -138,6 +138,11 @@ def load_demo(directory: Path | None = None) -> DemoSummary:
         # The 2023 round in progress (built on the 2022 frameworks) and an account per role.
         accounts = load_demo_2023(users=people)
         summary.rounds.append("gialai-2023")
+        # The year's reform plan, reports and service figures, and the open round's sheets
+        # prefilled from them (demo/plans.py says which round).
+        from parindex.demo.plans import load_demo_plans
+
+        load_demo_plans(people, admin)
         summary.accounts = [(ADMIN_USERNAME, ADMIN_PASSWORD, ADMIN_ROLE)] + accounts
     return summary
 
