@@ -305,8 +305,9 @@ def test_reform_plans_reports_service_figures_and_prefills(cycle, tmp_path):
             } == {"other_officer", "other_head"}
     assert policy.prefill_open(cycle.sheet)
     for state in STATES[1:]:
-        assert not policy.prefill_open(at_state(cycle, state))
-        assert not who(lambda u, s=at_state(cycle, state): policy.can_contest_prefill(u, s))
+        sheet = at_state(cycle, state)
+        assert not policy.prefill_open(sheet)
+        assert not who(lambda u, s=sheet: policy.can_contest_prefill(u, s))
     plans.submit_report(cycle.officer, report, pdf())
     report.refresh_from_db()
     assert not who(lambda u: policy.can_submit_report(u, report))
