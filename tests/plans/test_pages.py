@@ -29,6 +29,8 @@ def test_the_dashboard_lists_tasks_overdue_first_per_unit_and_field(plans):
     html = page.content.decode()
     assert html.index("NV2. Nhiệm vụ 2") < html.index("NV1. Nhiệm vụ 1")  # overdue first
     assert 'id="by-unit"' in html and 'id="by-field"' in html and "Cải cách TTHC" in html
+    other = client_of(plans.manager).get("/plans/?year=2026&unit=H02").content.decode()
+    assert "NV1. Nhiệm vụ 1" not in other  # the tasks of one unit only
 
 
 def test_the_dashboard_queries_do_not_grow_with_tasks(plans, django_assert_max_num_queries):
@@ -101,8 +103,10 @@ def test_service_figures_show_per_unit_with_a_chart(plans, tmp_path):
     services.import_service_data(plans.manager, path)
     html = client_of(plans.manager).get("/plans/service/?year=2026").content.decode()
     assert "90,00" in html and "<svg" in html and 'height="90.00"' in html
+    assert 'id="service-imports"' in html and "dvc.csv" in html
     own = client_of(plans.officer).get("/plans/service/?year=2026").content.decode()
     assert "UBND huyện 1" in own and "UBND huyện 2" not in own
+    assert 'id="service-imports"' not in own
 
 
 def test_the_appraiser_sees_the_computed_and_the_units_value(plans):

@@ -20,7 +20,7 @@ from parindex import policy
 from parindex.engine.compute import round2
 from parindex.engine.framework import Source
 
-from .models import Plan, Report, ServiceMonth, Task, task_status
+from .models import Plan, Report, ServiceImport, ServiceMonth, Task, task_status
 
 S = Task.Status
 
@@ -134,6 +134,13 @@ def summary(rows, key) -> list[dict]:
         counts[key(task)]["total"] += 1
     lines = [{"name": name, **values} for name, values in counts.items()]
     return sorted(lines, key=lambda line: (-line.get(S.NOT_DONE, 0), line["name"]))
+
+
+def service_imports(user):
+    """The files imported, newest first: for those who import them."""
+    if not policy.can_import_service_data(user):
+        return ServiceImport.objects.none()
+    return ServiceImport.objects.select_related("imported_by").order_by("-imported_at")
 
 
 def reports_board(user, year: int):

@@ -45,10 +45,14 @@ def _refusal(request, error) -> None:
 @login_required
 def index(request):
     user, year = request.user, _year(request)
-    rows = selectors.tasks_board(user, year)
+    everything = selectors.tasks_board(user, year)
+    unit_code = request.GET.get("unit", "")
+    rows = [t for t in everything if not unit_code or unit_code in (
+        t.responsible.code, t.plan.unit.code)]
     units = policy.plan_units(user)
     return render(request, "plans/index.html", {
-        "year": year, "years": range(year - 2, year + 2), "tasks": rows,
+        "year": year, "years": range(year - 2, year + 2), "tasks": rows, "unit": unit_code,
+        "task_units": sorted({t.responsible for t in everything}, key=lambda u: u.code),
         "by_unit": selectors.summary(rows, lambda t: t.responsible.name),
         "by_field": selectors.summary(rows, lambda t: t.field or "—"),
         "plans": policy.visible_plans(user).filter(year=year).select_related("unit"),
@@ -223,6 +227,7 @@ def service(request):
         "year": year, "totals": selectors.service_table(user, year),
         "charts": selectors.service_charts(user, year),
         "can_import": policy.can_import_service_data(user), "form": FileForm(),
+        "imports": selectors.service_imports(user)[:20],
     })
 
 
