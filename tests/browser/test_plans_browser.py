@@ -4,11 +4,11 @@ sees the computed value and the unit's side by side."""
 
 import pytest
 from playwright.sync_api import expect
-
-from parindex.plans.models import Prefill
 from tests.browser.test_assessment_cycle import login
 from tests.plans.conftest import build
 from tests.plans.test_pages import submit
+
+from parindex.plans.models import Prefill
 
 
 @pytest.mark.django_db(transaction=True)
