@@ -117,3 +117,22 @@ def test_only_the_responsible_unit_reports_progress(plans):
     with pytest.raises(ValidationError):
         services.report_progress(plans.officer, plans.tasks[0], "x", D(2099, 1, 1))
     assert not plans.tasks[0].progress.exists()
+
+
+def test_a_hostile_contest_is_refused_and_a_hostile_title_escaped(plans):
+    from django.test import Client
+    from django.urls import reverse
+
+    prefill = Prefill.objects.get(sheet=plans.sheet, node__code="1.2")
+    with pytest.raises(ValidationError):  # not a ratio: the engine's message, nothing kept
+        services.contest_prefill(fresh(plans.officer), prefill, "=HYPERLINK(1)", "x")
+    prefill.refresh_from_db()
+    assert prefill.contested_value == "" and self_score(plans, "1.2").value == "0/4"
+    with pytest.raises(ValidationError):
+        services.contest_prefill(fresh(plans.officer), prefill, "1/4", "x" * 2001)
+    services.add_task(plans.officer, plans.plan, "NV9", "<img src=x onerror=alert(1)>",
+                      plans.units[0], D(2026, 5, 1))
+    client = Client()
+    client.force_login(plans.officer)
+    html = client.get(reverse("assessments:sheet", args=[plans.round.code, "H01"])).content
+    assert b"<img src=x" not in html and b"&lt;img src=x onerror=alert(1)&gt;" in html

@@ -82,9 +82,6 @@ class Task(models.Model):
         return task_status(self.deadline, self.completed_on, self.plan.year,
                            today or timezone.localdate())
 
-    def get_status_display(self) -> str:
-        return Task.Status(self.status()).label
-
 
 def task_status(deadline, completed_on, year: int, today: datetime.date) -> str:
     """By dates alone: done by the deadline, after it, a deadline moved past the plan's year
