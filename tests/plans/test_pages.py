@@ -143,3 +143,21 @@ def submit(c):
         cycle.save_score(fresh(c.officer), c.sheet, score.node.code, "self", score.value,
                          "Xem kế hoạch", score.version)
     cycle.submit(fresh(c.head), c.sheet)
+
+
+def test_the_pages_need_no_inline_code(plans, tmp_path):
+    from tests.web.test_csp import refused
+
+    path = tmp_path / "dvc.csv"
+    path.write_text("unit,month,received,on_time,late,online,digitised\n"
+                    "H01,01/2026,100,90,10,50,40\n", encoding="utf-8")
+    services.import_service_data(plans.manager, path)
+    client = client_of(plans.officer)
+    urls = ["/plans/?year=2026", f"/plans/plan/{plans.plan.pk}/",
+            f"/plans/tasks/{plans.tasks[0].pk}/", "/plans/reports/?year=2026",
+            "/plans/service/?year=2026", "/plans/index/?year=2026",
+            reverse("assessments:sheet", args=[plans.round.code, "H01"])]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert refused(response.content.decode()) == [], url
