@@ -158,6 +158,85 @@ def report_progress(actor, task: Task, note: str, completed_on: datetime.date | 
     return progress
 
 
+TASK_COLUMNS = ("code", "title", "field", "responsible", "cooperating", "deadline", "output")
+
+
+def import_tasks(actor, plan: Plan, source, name: str | None = None) -> list[Task]:
+    """A plan's tasks from a spreadsheet (CSV/XLSX, header row of TASK_COLUMNS; `cooperating`
+    lists unit codes separated by commas, `deadline` is DD/MM/YYYY or YYYY-MM-DD): all rows or
+    none, every problem with its row number."""
+    if not policy.can_edit_plan(actor, plan.unit_id):
+        _deny(_("Only the unit's officers, head or round managers may edit its plan."))
+    file = Path(name or getattr(source, "name", "") or str(source)).name
+    rows = read_rows(source, file, read_limits())
+    header = [cell.strip().lower() for cell in rows[0]] if rows else []
+    missing = [c for c in ("code", "title", "responsible", "deadline") if c not in header]
+    unknown = [c for c in header if c and c not in TASK_COLUMNS]
+    if not rows or missing or unknown:
+        raise InputError([InputIssue(file, 1, None, _(
+            "the header must name the columns %(columns)s (missing: %(missing)s; unknown: "
+            "%(unknown)s)") % {"columns": ", ".join(TASK_COLUMNS),
+                               "missing": ", ".join(missing) or "—",
+                               "unknown": ", ".join(unknown) or "—"})])
+    lines = [(number, dict(zip(header, row + [""] * (len(header) - len(row)), strict=False)))
+             for number, row in enumerate(rows[1:], start=2) if any(c.strip() for c in row)]
+    codes = {c.strip() for _n, line in lines
+             for c in [line["responsible"]] + line.get("cooperating", "").split(",")}
+    units = {u.code: u for u in Unit.objects.filter(code__in=codes)}
+    taken = set(plan.tasks.values_list("code", flat=True))
+    issues, parsed = [], []
+    for number, line in lines:
+        before = len(issues)
+        code, title = line["code"].strip(), line["title"].strip()
+        if not code or len(code) > 32 or code in taken:
+            issues.append(InputIssue(file, number, "code", _(
+                "the code is empty, longer than 32 characters or used twice")))
+        if not title or len(title) > MAX_TEXT:
+            issues.append(InputIssue(file, number, "title", _(
+                "the task is empty or longer than %(limit)s characters") % {"limit": MAX_TEXT}))
+        wanted = [line["responsible"].strip()] + [
+            c.strip() for c in line.get("cooperating", "").split(",") if c.strip()]
+        for i, unit_code in enumerate(wanted):
+            if unit_code not in units:
+                issues.append(InputIssue(file, number, "cooperating" if i else "responsible", _(
+                    "unknown unit '%(code)s'") % {"code": unit_code[:64]}))
+        try:
+            deadline = _day(line["deadline"])
+        except ValueError:
+            issues.append(InputIssue(file, number, "deadline", _(
+                "'%(text)s' is not a date: write DD/MM/YYYY") % {"text": line["deadline"][:20]}))
+        taken.add(code)
+        if len(issues) == before:
+            parsed.append((code, title, line.get("field", "").strip()[:100],
+                           units[wanted[0]], [units[c] for c in wanted[1:]], deadline,
+                           line.get("output", "").strip()[:255]))
+    if issues:
+        raise InputError(issues)
+    with transaction.atomic():
+        plan = Plan.objects.select_for_update().get(pk=plan.pk)
+        tasks = Task.objects.bulk_create([
+            Task(plan=plan, code=code, title=title, field=field, responsible=responsible,
+                 deadline=deadline, output=output)
+            for code, title, field, responsible, _co, deadline, output in parsed])
+        Task.cooperating.through.objects.bulk_create([
+            Task.cooperating.through(task_id=task.pk, unit_id=unit.pk)
+            for task, item in zip(tasks, parsed, strict=True) for unit in item[4]
+            if unit.pk != task.responsible_id])
+        history.bulk([history.entry(actor, "import", task, scope=plan, after={
+            "code": task.code, "responsible": task.responsible.code,
+            "deadline": task.deadline.isoformat(), "file": file}) for task in tasks])
+        refresh(actor, sorted({task.responsible_id for task in tasks}), plan.year)
+    return tasks
+
+
+def _day(text: str) -> datetime.date:
+    text = text.strip()
+    if "/" in text:
+        day, month, year = text.split("/")
+        return datetime.date(int(year), int(month), int(day))
+    return datetime.date.fromisoformat(text[:10])
+
+
 # --------------------------------------------------------------------------- periodic reports
 
 
