@@ -161,3 +161,14 @@ def test_the_pages_need_no_inline_code(plans, tmp_path):
         response = client.get(url)
         assert response.status_code == 200, url
         assert refused(response.content.decode()) == [], url
+
+
+def test_a_too_long_explanation_changes_nothing(plans):
+    prefill = Prefill.objects.get(sheet=plans.sheet, node__code="1.2")
+    client = client_of(plans.officer)
+    client.post(f"/plans/prefill/{prefill.pk}/contest/", {"value": "3/4", "explanation": "Lý do"})
+    response = client.post(f"/plans/prefill/{prefill.pk}/contest/",
+                           {"value": "", "explanation": "x" * 2001})
+    assert response.status_code == 302
+    prefill.refresh_from_db()
+    assert (prefill.contested_value, prefill.explanation) == ("3/4", "Lý do")

@@ -3,9 +3,6 @@ yours"), call one service, turn refusals into messages, render."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -239,20 +236,15 @@ def service_import(request):
         messages.error(request, _("Choose a CSV or XLSX file."))
         return redirect("plans:service")
     upload = form.cleaned_data["file"]
-    suffix = Path(upload.name).suffix.lower()
-    with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
-        for chunk in upload.chunks():
-            tmp.write(chunk)
-        tmp.flush()
-        try:
-            summary = services.import_service_data(request.user, Path(tmp.name), upload.name)
-        except InputError as error:
-            return render(request, "plans/import_errors.html", {
-                "name": upload.name, "total": error.total,
-                "issues": [(i.row, i.column, issue_text(i)) for i in error.errors]}, status=400)
-        except (ValidationError, PermissionDenied) as error:
-            _refusal(request, error)
-            return redirect("plans:service")
+    try:  # the engine's reader bounds what it reads of the upload (rows, cells, unpacked size)
+        summary = services.import_service_data(request.user, upload, upload.name)
+    except InputError as error:
+        return render(request, "plans/import_errors.html", {
+            "name": upload.name, "total": error.total,
+            "issues": [(i.row, i.column, issue_text(i)) for i in error.errors]}, status=400)
+    except (ValidationError, PermissionDenied) as error:
+        _refusal(request, error)
+        return redirect("plans:service")
     messages.success(request, _("%(new)s month(s) added, %(changed)s replaced.") % {
         "new": summary.created, "changed": summary.updated})
     return redirect("plans:service")
@@ -269,14 +261,16 @@ def contest(request, pk):
     sheet = get_object_or_404(policy.visible_sheets(request.user, prefill.sheet.round),
                               pk=prefill.sheet_id)
     form = ContestForm(request.POST)
-    form.is_valid()
+    url = reverse("assessments:sheet", args=[sheet.round.code, sheet.unit.code])
+    if not form.is_valid():  # never read as "withdraw": nothing changes
+        messages.error(request, "; ".join(m for ms in form.errors.values() for m in ms))
+        return redirect(f"{url}#prefills")
     try:
         services.contest_prefill(request.user, prefill, form.cleaned_data.get("value", ""),
                                  form.cleaned_data.get("explanation", ""))
         messages.success(request, _("Your value and explanation are saved."))
     except (ValidationError, PermissionDenied) as error:
         _refusal(request, error)
-    url = reverse("assessments:sheet", args=[sheet.round.code, sheet.unit.code])
     return redirect(f"{url}#prefills")
 
 
