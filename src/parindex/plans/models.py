@@ -227,7 +227,8 @@ class Prefill(models.Model):
 
     sheet = models.ForeignKey("assessments.Sheet", verbose_name=_("assessment sheet"),
                               on_delete=models.CASCADE, related_name="prefills")
-    node = models.ForeignKey(Node, verbose_name=_("criterion"), on_delete=models.PROTECT,
+    # Derived data: it goes with its criterion (a framework replaced before any score).
+    node = models.ForeignKey(Node, verbose_name=_("criterion"), on_delete=models.CASCADE,
                              related_name="+")
     value = models.CharField(_("computed value"), max_length=64)
     provenance = models.JSONField(_("computed from"), default=list)
