@@ -353,3 +353,66 @@ def test_what_waits_for_whom_sheets_to_appraise_rounds_to_approve_campaigns_to_r
     assert not policy.sheets_to_appraise(anonymous).exists()
     assert not policy.rounds_to_approve(anonymous).exists()
     assert not policy.campaigns_to_review(anonymous).exists()
+def test_reform_plans_reports_service_figures_and_prefills(cycle, tmp_path):
+    import datetime
+
+    from parindex.plans import services as plans
+    from parindex.plans.models import Report, ServiceMonth
+    from tests.assessments.files import pdf
+
+    h01, h02 = cycle.units
+    plan = plans.save_plan(cycle.officer, h01, 2023, "Kế hoạch CCHC 2023")
+    task = plans.add_task(cycle.officer, plan, "NV1", "Nhiệm vụ", h01, datetime.date(2023, 3, 1),
+                          cooperating=[h02])
+    own_plan = plans.add_task(cycle.manager, plans.save_plan(cycle.manager, cycle.organiser, 2023,
+                                                             "Kế hoạch tỉnh"),
+                              "T1", "Nhiệm vụ tỉnh", cycle.organiser, datetime.date(2023, 3, 1))
+    plans.request_reports(cycle.manager, cycle.organiser, [h01, h02], 2023, "q1", "Quý I",
+                          datetime.date(2023, 3, 15))
+    report = Report.objects.get(unit=h01)
+    path = tmp_path / "dvc.csv"
+    path.write_text("unit,month,received,on_time,late,online,digitised\n"
+                    "H01,01/2023,10,9,1,5,4\n", encoding="utf-8")
+    plans.import_service_data(cycle.manager, path)
+    month = ServiceMonth.objects.get()
+
+    def who(check) -> set[str]:
+        return {p for p in PEOPLE if check(fresh(getattr(cycle, p)))}
+
+    seeing = ROUND_WIDE | OWN_UNIT
+    assert who(lambda u: policy.visible_plans(u).filter(pk=plan.pk).exists()) == (
+        seeing | {"other_officer", "other_head"})
+    assert who(lambda u: policy.visible_tasks(u).filter(pk=task.pk).exists()) == (
+        seeing | {"other_officer", "other_head"})
+    assert who(lambda u: policy.visible_tasks(u).filter(pk=own_plan.pk).exists()) == ROUND_WIDE
+    assert who(lambda u: policy.visible_reports(u).filter(pk=report.pk).exists()) == seeing
+    assert who(lambda u: policy.visible_service_months(u).filter(pk=month.pk).exists()) == seeing
+    assert who(lambda u: policy.can_edit_plan(u, h01.pk)) == {"officer", "head"}
+    assert who(lambda u: policy.can_edit_plan(u, cycle.organiser.pk)) == {"manager"}
+    assert who(lambda u: policy.plan_units(u).filter(pk=h01.pk).exists()) == {"officer", "head"}
+    assert who(lambda u: policy.can_report_task(u, task)) == {"officer", "head"}
+    assert who(lambda u: policy.can_request_reports(u, cycle.organiser.pk)) == {"manager"}
+    assert who(lambda u: policy.units_to_request_reports_from(u).filter(pk=h02.pk).exists()
+               ) == {"manager"}
+    assert who(lambda u: policy.can_submit_report(u, report)) == {"officer", "head"}
+    assert who(policy.can_import_service_data) == {"manager"}
+    assert who(policy.can_view_service_index) == set(PEOPLE)
+    assert who(lambda u: policy.can_contest_prefill(u, cycle.sheet)) == {"officer", "head"}
+    names = {getattr(cycle, p).pk: p for p in PEOPLE}
+    assert {names[pk] for pk in policy.report_unit_people(report).values_list("pk", flat=True)
+            } == {"officer", "head"}
+    assert {names[pk] for pk in policy.unit_reform_people(h02.pk).values_list("pk", flat=True)
+            } == {"other_officer", "other_head"}
+    assert policy.prefill_open(cycle.sheet)
+    for state in STATES[1:]:
+        sheet = at_state(cycle, state)
+        assert not policy.prefill_open(sheet)
+        assert not who(lambda u, s=sheet: policy.can_contest_prefill(u, s))
+    plans.submit_report(cycle.officer, report, pdf())
+    report.refresh_from_db()
+    assert not who(lambda u: policy.can_submit_report(u, report))
+    anonymous = AnonymousUser()
+    assert not policy.visible_plans(anonymous).exists()
+    assert not policy.can_edit_plan(anonymous, h01.pk)
+    assert not policy.can_import_service_data(anonymous)
+    assert not policy.can_view_service_index(anonymous)

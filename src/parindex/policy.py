@@ -39,6 +39,7 @@ from parindex.assessments.models import Assignment, CriterionAssignment, Evidenc
 from parindex.awards.models import Campaign
 from parindex.jobs.models import Job
 from parindex.notifications.models import Notification, Reminder
+from parindex.plans.models import Plan, Report, ServiceMonth, Task
 from parindex.results.models import ResultSnapshot
 from parindex.surveys.models import RespondentGroup, Response, Survey
 from parindex.units.models import Role, Unit
@@ -817,3 +818,137 @@ def visible_reminders(user, round: Round) -> QuerySet[Reminder]:
     if not can_view_reminders(user, round):
         return Reminder.objects.none()
     return Reminder.objects.filter(sheet__round=round)
+
+
+# --------------------------------------------------------------------------- reform plans
+# The year's reform work (parindex.plans). The province's reform staff — the round managers,
+# council members and viewers of an organising unit — oversee that unit, the units under it and
+# every unit assessed in its rounds; a unit's officers, head and viewers see their own unit's
+# plan, the tasks it carries out or cooperates on, its reports and its service figures.
+
+
+def reform_overseen_units(user) -> QuerySet[Unit]:
+    """The units whose plans, tasks, reports and service figures `user` oversees."""
+    if not user.is_authenticated:
+        return Unit.objects.none()
+    if user.is_superuser:
+        return Unit.objects.all()
+    staff = _units_where(user, *ROUND_WIDE)
+    return Unit.objects.filter(
+        Q(pk__in=staff) | Q(parent_id__in=staff)
+        | Q(pk__in=Sheet.objects.filter(round__organiser_id__in=staff).values("unit_id"))
+    )
+
+
+def _own_units(user) -> list[int]:
+    return _units_where(user, *UNIT_SIDE)
+
+
+def visible_plans(user) -> QuerySet[Plan]:
+    """Plans of the units one oversees, of one's own unit, or with a task one's unit carries
+    out or cooperates on."""
+    own = _own_units(user)
+    return Plan.objects.filter(
+        Q(unit__in=reform_overseen_units(user)) | Q(unit_id__in=own)
+        | Q(pk__in=Task.objects.filter(Q(responsible_id__in=own) | Q(cooperating__in=own))
+            .values("plan_id"))
+    )
+
+
+def visible_tasks(user) -> QuerySet[Task]:
+    """Tasks of the plans one oversees or one's unit issued, and those one's unit carries out
+    or cooperates on."""
+    own = _own_units(user)
+    return Task.objects.filter(
+        Q(plan__unit__in=reform_overseen_units(user)) | Q(plan__unit_id__in=own)
+        | Q(pk__in=Task.objects.filter(Q(responsible_id__in=own) | Q(cooperating__in=own))
+            .values("pk"))
+    )
+
+
+def can_edit_plan(user, unit_id: int | None) -> bool:
+    """A unit's plan and its tasks: its officers, head and round managers (an administrator
+    for any unit)."""
+    return bool(user.is_authenticated and user.is_active) and (
+        user.is_superuser or has_role(user, unit_id, K.MANAGER, K.OFFICER, K.HEAD))
+
+
+def can_report_task(user, task: Task) -> bool:
+    """Progress on a task, with its evidence and completion date: the officers and head of the
+    unit responsible for it."""
+    return has_role(user, task.responsible_id, K.OFFICER, K.HEAD)
+
+
+def visible_reports(user) -> QuerySet[Report]:
+    """Periodic reports due from the units one oversees, or from one's own unit."""
+    return Report.objects.filter(
+        Q(unit__in=reform_overseen_units(user)) | Q(unit_id__in=_own_units(user)))
+
+
+def can_request_reports(user, unit_id: int | None) -> bool:
+    """Ask units for periodic reports on behalf of `unit_id`: its round managers."""
+    return bool(user.is_authenticated) and (
+        user.is_superuser or has_role(user, unit_id, K.MANAGER))
+
+
+def units_to_request_reports_from(user) -> QuerySet[Unit]:
+    """The units whose reports `user` may ask for: those they oversee as a round manager."""
+    if user.is_superuser:
+        return Unit.objects.all()
+    managed = _units_where(user, K.MANAGER)
+    return Unit.objects.filter(
+        Q(pk__in=managed) | Q(parent_id__in=managed)
+        | Q(pk__in=Sheet.objects.filter(round__organiser_id__in=managed).values("unit_id")))
+
+
+def can_submit_report(user, report: Report) -> bool:
+    """A periodic report is sent once, by its unit's officers or head."""
+    return report.submitted_at is None and has_role(user, report.unit_id, K.OFFICER, K.HEAD)
+
+
+def unit_reform_people(unit_id: int) -> QuerySet:
+    """A unit's officers and head: they report on its tasks and send its reports."""
+    return _holders([unit_id], K.OFFICER, K.HEAD)
+
+
+def report_unit_people(report: Report) -> QuerySet:
+    """A report's unit officers and head: reminded before its due date and when overdue."""
+    return unit_reform_people(report.unit_id)
+
+
+def can_import_service_data(user) -> bool:
+    """The portal's monthly figures: a round manager (of any organising unit) or an
+    administrator imports them."""
+    return bool(user.is_authenticated) and (
+        user.is_superuser or bool(_units_where(user, K.MANAGER)))
+
+
+def visible_service_months(user) -> QuerySet[ServiceMonth]:
+    """Monthly service figures of the units one oversees or of one's own unit."""
+    return ServiceMonth.objects.filter(
+        Q(unit__in=reform_overseen_units(user)) | Q(unit_id__in=_own_units(user)))
+
+
+def prefill_open(sheet: Sheet) -> bool:
+    """Computed values are written into a sheet only while it is a draft of an open round."""
+    return _open(sheet) and sheet.state == S.DRAFT
+
+
+def can_contest_prefill(user, sheet: Sheet) -> bool:
+    """Contesting a computed value (with an explanation): whoever may edit the self scores."""
+    return can_edit_self(user, sheet)
+
+
+def plan_units(user) -> QuerySet[Unit]:
+    """The units whose plan `user` may write (see `can_edit_plan`)."""
+    if not user.is_authenticated:
+        return Unit.objects.none()
+    if user.is_superuser:
+        return Unit.objects.all()
+    return Unit.objects.filter(pk__in=_units_where(user, K.MANAGER, K.OFFICER, K.HEAD))
+
+
+def can_view_service_index(user) -> bool:
+    """The monthly service index ranks units as the province publishes it each month: every
+    signed-in person reads it (the figures behind it stay with `visible_service_months`)."""
+    return bool(user.is_authenticated and user.is_active)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("assessments/", include("parindex.assessments.urls")),
     path("survey/", include("parindex.surveys.urls")),
     path("awards/", include("parindex.awards.urls")),
+    path("plans/", include("parindex.plans.urls")),
     path("api/", include("parindex.api.urls")),
     path("jobs/", include("parindex.jobs.urls")),
     path("notifications/", include("parindex.notifications.urls")),

@@ -187,3 +187,21 @@ def test_row_limit_applies_to_compute(tmp_path):
                            "--scores", str(DATA / "scores.csv")], capture_output=True, text=True,
                           env=env)
     assert done.returncode == 2 and "scores.csv: the file has more than 3 rows" in done.stderr
+
+
+def test_a_source_on_a_leaf_changes_nothing_in_compute(tmp_path):
+    """`source` tells parindex where to prefill a value from; computing files ignores it."""
+    text = (DATA / "framework.yaml").read_text("utf-8").replace(
+        "        rule: {kind: yes_no}\n",
+        "        rule: {kind: yes_no}\n        source: {kind: plan_issued_by, by: 2021-01-31}\n", 1)
+    assert "plan_issued_by" in text
+    framework = tmp_path / "framework.yaml"
+    framework.write_text(text, "utf-8")
+    args = ["--scores", str(DATA / "scores.csv"), "--units", str(DATA / "units.csv"),
+            "--format", "json"]
+    plain = run(*args)
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "parindex.settings.test"}
+    sourced = subprocess.run([str(PARINDEX), "compute", "--framework", str(framework), *args],
+                             capture_output=True, text=True, env=env)
+    assert sourced.returncode == 0, sourced.stderr
+    assert json.loads(sourced.stdout)["results"] == json.loads(plain.stdout)["results"]

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
-from parindex.engine.framework import framework_from_dict
+from parindex.engine.framework import SERVICE_FIGURES, framework_from_dict
 from parindex.engine.values import NA
 
 hundredths = st.integers(min_value=1, max_value=1000).map(lambda n: Decimal(n) / 100)
@@ -30,6 +30,23 @@ def rules(draw):
 
 
 @st.composite
+def sources(draw, rule_kind):
+    """None mostly; else a source that can write a value for this rule kind (parindex.plans
+    reads it, the arithmetic never does)."""
+    choices = {
+        "ratio": [{"kind": "plan_tasks_on_time"},
+                  {"kind": "service_ratio", "numerator": draw(st.sampled_from(SERVICE_FIGURES)),
+                   "denominator": "received"},
+                  {"kind": "reports_on_time", "reports": "q1, half"}],
+        "count": [{"kind": "reports_on_time", "reports": "q1, half, q3, year"}],
+        "yes_no": [{"kind": "plan_issued_by", "by": "2024-01-31"}],
+    }.get(rule_kind)
+    if not choices or draw(st.booleans()):
+        return None
+    return draw(st.sampled_from(choices))
+
+
+@st.composite
 def frameworks(draw):
     counter = iter(range(10_000))
 
@@ -37,7 +54,9 @@ def frameworks(draw):
         code = f"n{next(counter)}"
         title = draw(st.sampled_from(["Lĩnh vực", "Tiêu chí", "Chỉ số thành phần"]))
         if depth >= 2 or draw(st.booleans()):
-            return {"code": code, "title": title, "max": draw(hundredths), "rule": draw(rules())}
+            leaf = {"code": code, "title": title, "max": draw(hundredths), "rule": draw(rules())}
+            source = draw(sources(leaf["rule"]["kind"]))
+            return {**leaf, "source": source} if source else leaf
         return {"code": code, "title": title,
                 "children": [node(depth + 1) for _ in range(draw(st.integers(1, 3)))]}
 

@@ -102,3 +102,36 @@ def test_replace_is_refused_while_scores_use_the_framework(huyen):
     with pytest.raises(FrameworkError, match="scores already use"):
         import_framework(cast.administrator(), mini_framework(), replace=True)
     assert list(Node.objects.values_list("pk", "code", "max_points")) == before
+
+
+def test_a_leafs_source_is_stored_and_read_back(huyen, tmp_path):
+    from parindex.engine.io import write_framework_xlsx
+    from tests.plans.conftest import sourced_framework
+
+    engine = framework_from_dict(sourced_framework())
+    path = tmp_path / "nguon.xlsx"
+    write_framework_xlsx(engine, path)  # the XLSX's column source, read back by the import
+    model = import_framework(cast.administrator(), path)
+    assert Node.objects.get(framework=model, code="2.1").source == {
+        "kind": "service_ratio", "denominator": "received", "numerator": "online"}
+    assert Node.objects.get(framework=model, code="1.4").source is None
+    assert engine_framework(model) == engine
+
+
+def test_sources_are_declared_on_a_scored_framework_by_an_administrator_only(huyen):
+    from django.core.exceptions import PermissionDenied
+
+    from parindex.frameworks.services import set_sources
+    from parindex.history.models import Change
+
+    model = import_framework(cast.administrator(), mini_framework())
+    with pytest.raises(PermissionDenied):
+        set_sources(cast.outsider(), model, {"1.1": {"kind": "plan_issued_by",
+                                                     "by": "2021-01-31"}})
+    with pytest.raises(FrameworkError):  # a yes/no leaf cannot take a ratio
+        set_sources(cast.administrator(), model, {"1.1": {"kind": "plan_tasks_on_time"}})
+    assert Node.objects.get(framework=model, code="1.1").source is None
+    set_sources(cast.administrator(), model, {"1.1": {"kind": "plan_issued_by",
+                                                      "by": "2021-01-31"}})
+    assert engine_framework(model).leaves()["1.1"].source.get("by") == "2021-01-31"
+    assert Change.objects.filter(action="update", after__sources__isnull=False).exists()

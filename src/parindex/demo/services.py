@@ -138,6 +138,12 @@ def load_demo(directory: Path | None = None) -> DemoSummary:
         # The 2023 round in progress (built on the 2022 frameworks) and an account per role.
         accounts = load_demo_2023(users=people)
         summary.rounds.append("gialai-2023")
+        # The year's reform plan, reports and service figures, and the open round's sheets
+        # prefilled from them (demo/plans.py says which round).
+        from parindex.demo.plans import load_demo_plans
+
+        load_demo_plans(people, admin)
+
         # The province's 2026 self-assessment for the national index, drafted by departments.
         from parindex.demo.national import ROUND_CODE as NATIONAL_ROUND
         from parindex.demo.national import load_demo_national

@@ -9,6 +9,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -17,7 +18,7 @@ NODE_KINDS = ("", "bonus", "penalty")
 RANKINGS = ("competition", "dense")
 
 FRAMEWORK_KEYS = ("code", "name", "year", "unit_group", "ranking", "bands", "nodes")
-NODE_KEYS = ("code", "title", "kind", "max", "rule", "guide", "children")
+NODE_KEYS = ("code", "title", "kind", "max", "rule", "guide", "source", "children")
 BAND_KEYS = ("code", "label", "min")
 # Which rule keys each kind takes besides `kind`; anything else is a typo worth reporting.
 RULE_KEYS = {
@@ -28,6 +29,19 @@ RULE_KEYS = {
     "ratio": ("bands", "proportional"),
     "survey": (),
 }
+
+# Where a leaf's value may come from besides a person typing it (parindex fills it in from the
+# year's reform plan, periodic reports and service figures): kind → (its keys, required keys,
+# the rule kinds whose value it can write). The engine only checks and keeps it; the
+# arithmetic never reads it, so `parindex compute` on files ignores it.
+SERVICE_FIGURES = ("received", "on_time", "late", "online", "digitised")
+SOURCE_KINDS = {
+    "plan_tasks_on_time": ((), (), ("ratio",)),
+    "reports_on_time": (("reports",), (), ("count", "ratio")),
+    "plan_issued_by": (("by",), ("by",), ("yes_no",)),
+    "service_ratio": (("numerator", "denominator"), ("numerator", "denominator"), ("ratio",)),
+}
+REPORT_KINDS = ("q1", "half", "q3", "year", "adhoc")
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -70,6 +84,18 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Source:
+    """Where a leaf's value is computed from: `kind` (one of SOURCE_KINDS) and its settings
+    as text (`by` an ISO date, `reports` report kinds separated by commas, figures' names)."""
+
+    kind: str
+    params: tuple[tuple[str, str], ...] = ()
+
+    def get(self, key: str, default: str = "") -> str:
+        return dict(self.params).get(key, default)
+
+
+@dataclass(frozen=True)
 class Node:
     code: str
     title: str
@@ -78,6 +104,7 @@ class Node:
     rule: Rule | None = None
     children: tuple[Node, ...] = ()
     guide: str = ""
+    source: Source | None = None
 
     @property
     def is_leaf(self) -> bool:
@@ -331,6 +358,12 @@ def _node(check: _Checker, raw: Any, path: tuple, seen: set[str], top: bool) -> 
     common = {"code": code, "title": check.text(raw, "title", path, what), "kind": kind,
               "guide": check.text(raw, "guide", path, what)}
 
+    if raw.get("source") is not None:
+        if raw.get("children"):
+            check.error(path + ("source",), f"{what}: only a leaf takes a source")
+        else:
+            common["source"] = _source(check, raw["source"], path + ("source",), what, rule)
+
     if raw.get("children"):
         if raw.get("rule") is not None:
             check.error(path + ("rule",), f"{what}: a node with children takes no rule "
@@ -353,6 +386,50 @@ def _node(check: _Checker, raw: Any, path: tuple, seen: set[str], top: bool) -> 
         check.error(path + ("max",), f"{what}: max {fmt(declared)} must be above 0")
     # A broken rule is already reported; keep the leaf so its parent's sum stays right.
     return Node(max=declared, rule=rule or Rule("points"), **common)
+
+
+def _source(check: _Checker, raw: Any, path: tuple, what: str, rule: Rule | None
+            ) -> Source | None:
+    if not isinstance(raw, dict):
+        check.error(path, f"{what}: source must be a mapping, not {_show(raw)}")
+        return None
+    kind = check.text(raw, "kind", path, what)
+    if kind not in SOURCE_KINDS:
+        check.error(path + ("kind",), f"{what}: source kind '{kind}' is not one of "
+                    f"{', '.join(SOURCE_KINDS)}")
+        return None
+    keys, required, rule_kinds = SOURCE_KINDS[kind]
+    check.keys(raw, path, ("kind",) + keys, required, f"{what} ({kind} source)")
+    if rule is not None and rule.kind not in rule_kinds:
+        check.error(path + ("kind",), f"{what}: a {kind} source writes a value for a "
+                    f"{' or '.join(rule_kinds)} rule, not {rule.kind}")
+    params = {key: _source_text(raw.get(key)) for key in keys if raw.get(key) is not None}
+    if "by" in params:
+        try:
+            date.fromisoformat(params["by"])
+        except ValueError:
+            check.error(path + ("by",), f"{what}: by '{params['by']}' is not a date "
+                        "written YYYY-MM-DD")
+    for key in ("numerator", "denominator"):
+        if key in params and params[key] not in SERVICE_FIGURES:
+            check.error(path + (key,), f"{what}: {key} '{params[key]}' is not one of "
+                        f"{', '.join(SERVICE_FIGURES)}")
+    if "reports" in params:
+        unknown = [k for k in _words(params["reports"]) if k not in REPORT_KINDS]
+        if unknown or not _words(params["reports"]):
+            check.error(path + ("reports",), f"{what}: reports '{params['reports']}' must "
+                        f"list some of {', '.join(REPORT_KINDS)}")
+    return Source(kind, tuple(sorted(params.items())))
+
+
+def _source_text(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item).strip() for item in value)
+    return normalize_text(str(value))
+
+
+def _words(text: str) -> list[str]:
+    return [word.strip() for word in text.split(",") if word.strip()]
 
 
 def _rule(check: _Checker, raw: Any, path: tuple, what: str) -> Rule | None:
@@ -451,6 +528,8 @@ def _node_to_dict(node: Node) -> dict:
         data["guide"] = node.guide
     if node.rule is not None:
         data["rule"] = rule_to_dict(node.rule)
+        if node.source is not None:
+            data["source"] = source_to_dict(node.source)
     else:
         data["children"] = [_node_to_dict(child) for child in node.children]
     return data
@@ -473,3 +552,7 @@ def rule_to_dict(rule: Rule) -> dict:
                 for b in rule.bands
             ]
     return data
+
+
+def source_to_dict(source: Source) -> dict:
+    return {"kind": source.kind, **dict(source.params)}

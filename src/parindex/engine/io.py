@@ -30,6 +30,7 @@ from .framework import (
     fmt,
     framework_from_dict,
     framework_to_dict,
+    source_to_dict,
 )
 from .tables import (
     EMPTY,
@@ -152,7 +153,7 @@ def dump_framework_yaml(fw: Framework) -> str:
 # --------------------------------------------------------------------------- XLSX framework
 
 NODE_COLUMNS = ("code", "parent_code", "title", "kind", "max", "rule_kind", "levels", "per_item",
-                "ratio_bands", "proportional", "guide")
+                "ratio_bands", "proportional", "guide", "source")
 FRAMEWORK_SHEET_KEYS = ("code", "name", "year", "unit_group", "ranking")
 
 
@@ -206,6 +207,8 @@ def write_framework_xlsx(fw: Framework, out: str | os.PathLike | IO[bytes]) -> N
             _pairs_text([(fmt(b.min), b.fraction) for b in rule.bands]) if rule else "",
             "yes" if rule and rule.proportional else "",
             node.guide,
+            "; ".join(f"{key}={value}" for key, value in source_to_dict(node.source).items())
+            if node.source else "",
         ]))
         for child in node.children:
             add(child, node.code)
@@ -277,6 +280,11 @@ def _read_framework_xlsx(path: Path, limits: ReadLimits | None = None) -> Framew
             node["max"] = row.get("max")
         if cell_text(row.get("guide")):
             node["guide"] = cell_text(row.get("guide"))
+        if cell_text(row.get("source")):
+            try:  # `kind=service_ratio; numerator=online; denominator=received`
+                node["source"] = dict(_parse_pairs(cell_text(row["source"])))
+            except ValueError as error:
+                errors.append(f"{source}: {at}, column source: {error}")
         rule_kind = cell_text(row.get("rule_kind"))
         if rule_kind:
             rule: dict[str, Any] = {"kind": rule_kind}
@@ -317,7 +325,8 @@ def _read_framework_xlsx(path: Path, limits: ReadLimits | None = None) -> Framew
             built[code] = (node, path)
         positions[path] = at
         for key, column in (("code", "code"), ("title", "title"), ("kind", "kind"),
-                            ("max", "max"), ("guide", "guide"), ("children", "code")):
+                            ("max", "max"), ("guide", "guide"), ("children", "code"),
+                            ("source", "source")):
             positions[path + (key,)] = f"{at}, column {column}"
         positions[path + ("rule",)] = f"{at}, column rule_kind"
         for key in ("kind", "levels", "per_item", "proportional"):

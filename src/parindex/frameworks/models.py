@@ -60,6 +60,9 @@ class Node(models.Model):
     # Only leaves have a rule, e.g. {"kind": "levels", "levels": [...]}; see shared formats.
     rule = models.JSONField(_("rule"), null=True, blank=True)
     guide = models.TextField(_("scoring guide"), blank=True)
+    # Where a leaf's value is computed from, e.g. {"kind": "plan_tasks_on_time"} (formats.md);
+    # parindex.plans prefills the self value of such a leaf on draft sheets.
+    source = models.JSONField(_("data source"), null=True, blank=True)
 
     class Meta:
         ordering = ["framework", "position"]

@@ -24,6 +24,8 @@ def framework_dict(model: Framework, nodes: list[Node]) -> dict:
             item["guide"] = node.guide
         if node.rule is not None:
             item["rule"] = node.rule
+            if node.source:
+                item["source"] = node.source
         else:
             item["children"] = []
         items[node.pk] = item

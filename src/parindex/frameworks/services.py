@@ -131,6 +131,7 @@ def _create_nodes(model: Framework, node_dicts: list[dict]) -> None:
                     max_points=Decimal(item["max"]),
                     rule=json_ready(item["rule"]) if "rule" in item else None,
                     guide=item.get("guide", ""),
+                    source=item.get("source"),
                 )
             )
             parents.append(parent)
@@ -145,6 +146,34 @@ def _create_nodes(model: Framework, node_dicts: list[dict]) -> None:
             row.parent_id = rows[parent].pk
             children.append(row)
     Node.objects.bulk_update(children, ["parent"])
+
+
+def set_sources(actor, model: Framework, sources: dict[str, dict | None]) -> Framework:
+    """Declare (or, with None, remove) where leaves' values are computed from (formats.md,
+    `source`), on a framework that may already be scored: the arithmetic never reads a source,
+    so no score changes. Validated by the engine as a file would be; one change-log row."""
+    if not policy.can_manage_frameworks(actor):
+        raise PermissionDenied("only administrators change frameworks")
+    from parindex.engine.framework import framework_from_dict
+
+    from .selectors import framework_dict
+
+    with transaction.atomic():
+        model = Framework.objects.select_for_update().select_related("unit_group").get(
+            pk=model.pk)
+        nodes = list(Node.objects.filter(framework=model).order_by("position"))
+        by_code = {node.code: node for node in nodes}
+        unknown = [code for code in sources if code not in by_code]
+        if unknown:
+            raise FrameworkError(f"{model.code}: no criterion {', '.join(unknown)}")
+        before = {code: by_code[code].source for code in sources}
+        for code, source in sources.items():
+            by_code[code].source = source
+        framework_from_dict(framework_dict(model, nodes), source=f"framework {model.code}")
+        Node.objects.bulk_update([by_code[code] for code in sources], ["source"])
+        history.record(actor, "update", model, before={"sources": before},
+                       after={"sources": dict(sources)})
+    return model
 
 
 def delete_framework(actor, model: Framework) -> None:

@@ -64,6 +64,8 @@ ACTIONS = {
     "correct": _("corrected"),
     "review": _("reviewed"),
     "invite": _("invitation codes created"),
+    "prefill": _("prefilled"),
+    "contest": _("contested"),
 }
 
 

@@ -78,6 +78,14 @@ KINDS = {
         _("The self-assessment deadline of %(unit)s in %(round)s (%(deadline)s) has passed and "
           "the sheet is still a draft."),
     ),
+    "report_due_soon": (
+        _("Report due soon"),
+        _("%(title)s of %(unit)s is due on %(deadline)s and has not been sent."),
+    ),
+    "report_overdue": (
+        _("Report overdue"),
+        _("%(title)s of %(unit)s was due on %(deadline)s and has not been sent."),
+    ),
 }
 REMINDERS = {"due_soon": "reminder_due_soon", "overdue": "reminder_overdue"}
 

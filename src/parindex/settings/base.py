@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "parindex.surveys",
     "parindex.results",
     "parindex.awards",
+    "parindex.plans",
     "parindex.notifications",
     "parindex.api",
     "parindex.demo",

@@ -144,57 +144,67 @@ def save_score(
             raise ValueError(f"unknown stage {stage!r}")
         if not allowed:
             _deny(_("This sheet is locked for you at this stage."))
-        points = None
-        if value:
-            try:
-                points = stored_points(leaf, parse_value(leaf, value))
-            except ValueError as error:
-                raise ValidationError(str(error)) from None
-        elif note:
-            raise ValidationError(_("Enter a value before writing a note."))
-
-        current = Score.objects.select_for_update(of=("self",)).filter(
-            round_id=sheet.round_id, unit_id=sheet.unit_id, node=node, stage=stage
-        ).select_related("updated_by").first()
-        if current is not None and current.value == value and current.note == note:
-            return current  # nothing to change, so nothing can be overwritten
-        if current is None and not value:
-            return None
-        if (current.version if current else 0) != version:
-            raise Conflict(current)
-        old_value, old_note = (current.value, current.note) if current else ("", "")
-        if not value:
-            current.delete()
-            score = None
-        elif current is None:
-            try:
-                with transaction.atomic():
-                    score = Score.objects.create(
-                        round_id=sheet.round_id, unit_id=sheet.unit_id, node=node, stage=stage,
-                        value=value, points=points, field_id=node.top_id, note=note,
-                        updated_by=user,
-                    )
-            except IntegrityError:  # created by someone else between our read and write
-                raise Conflict(
-                    Score.objects.filter(
-                        round_id=sheet.round_id, unit_id=sheet.unit_id, node=node, stage=stage
-                    ).first()
-                ) from None
-        else:
-            current.value, current.note, current.updated_by = value, note, user
-            current.points = points
-            current.version += 1
-            current.save()
-            score = current
-        common = {"round": sheet.round, "part": node_code, "reason": reason}
-        if old_value != value:
-            _log(user, "score", sheet, stage, old_value, value, **common)
-        if old_note != note:
-            _log(user, "note", sheet, stage, old_note, note, **common)
+        score = write_value(user, sheet, node, leaf, stage, value, note, version, reason)
         _redrafted(assignment)
-        if stage == SELF and sheet.started_at is None:
-            sheet.started_at = timezone.now()
-            sheet.save(update_fields=["started_at"])
+        return score
+
+
+def write_value(user, sheet: Sheet, node: Node, leaf, stage: str, value: str, note: str,
+                version: int, reason: str = "") -> Score | None:
+    """The write behind `save_score` (points, field, version, change log), for a caller that
+    holds the sheet locked and has asked the policy: `save_score` and the prefill of leaves
+    computed from the year's data (parindex.plans). `node.top_id` is its top-level node."""
+    value, note = (value or "").strip(), (note or "").strip()
+    points = None
+    if value:
+        try:
+            points = stored_points(leaf, parse_value(leaf, value))
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+    elif note:
+        raise ValidationError(_("Enter a value before writing a note."))
+
+    current = Score.objects.select_for_update(of=("self",)).filter(
+        round_id=sheet.round_id, unit_id=sheet.unit_id, node=node, stage=stage
+    ).select_related("updated_by").first()
+    if current is not None and current.value == value and current.note == note:
+        return current  # nothing to change, so nothing can be overwritten
+    if current is None and not value:
+        return None
+    if (current.version if current else 0) != version:
+        raise Conflict(current)
+    old_value, old_note = (current.value, current.note) if current else ("", "")
+    if not value:
+        current.delete()
+        score = None
+    elif current is None:
+        try:
+            with transaction.atomic():
+                score = Score.objects.create(
+                    round_id=sheet.round_id, unit_id=sheet.unit_id, node=node, stage=stage,
+                    value=value, points=points, field_id=node.top_id, note=note,
+                    updated_by=user,
+                )
+        except IntegrityError:  # created by someone else between our read and write
+            raise Conflict(
+                Score.objects.filter(
+                    round_id=sheet.round_id, unit_id=sheet.unit_id, node=node, stage=stage
+                ).first()
+            ) from None
+    else:
+        current.value, current.note, current.updated_by = value, note, user
+        current.points = points
+        current.version += 1
+        current.save()
+        score = current
+    common = {"round": sheet.round, "part": node.code, "reason": reason}
+    if old_value != value:
+        _log(user, "score", sheet, stage, old_value, value, **common)
+    if old_note != note:
+        _log(user, "note", sheet, stage, old_note, note, **common)
+    if stage == SELF and sheet.started_at is None:
+        sheet.started_at = timezone.now()
+        sheet.save(update_fields=["started_at"])
     return score
 
 

@@ -125,6 +125,10 @@ def open_round(
             kind=Round.Kind.ASSESSMENT,
         )
         create_sheets(round, units, user=user)
+        # Local import: plans builds on assessments. Leaves with a source start filled in.
+        from parindex.plans.services import prefill_round
+
+        prefill_round(user, round)
         deadline = round.self_deadline
         notify(user, "round_opened", policy.round_unit_people(round), round=round,
                params={"deadline": deadline.isoformat() if deadline else ""})
