@@ -72,7 +72,11 @@ REPORTS = [("q1", "Báo cáo CCHC quý I", 3), ("half", "Báo cáo CCHC 6 tháng
 
 
 def demo_round() -> Round | None:
-    open_rounds = Round.objects.filter(kind=Round.Kind.ASSESSMENT, approved_at__isnull=True)
+    from parindex.demo.national import ROUND_CODE as NATIONAL_ROUND
+
+    # The province's own self-assessment for the national index is not a round of its units.
+    open_rounds = Round.objects.filter(
+        kind=Round.Kind.ASSESSMENT, approved_at__isnull=True).exclude(code=NATIONAL_ROUND)
     return (open_rounds.filter(year=PREFERRED_YEAR).first()
             or open_rounds.order_by("-year", "-pk").first())
 
