@@ -16,6 +16,7 @@ from .cycle import (
     APPRAISED,
     SELF,
     Conflict,
+    accept_self_scores,
     add_evidence,
     answer_request,
     approve_round,
@@ -39,7 +40,7 @@ from .rounds import (
 )
 
 __all__ = [
-    "APPRAISED", "SELF", "Conflict", "Deadlines", "ScoresSummary", "add_evidence",
+    "APPRAISED", "SELF", "Conflict", "Deadlines", "ScoresSummary", "accept_self_scores", "add_evidence",
     "answer_request", "approve_round", "assign", "create_round", "create_sheets", "finalise",
     "import_scores", "open_round", "open_round_file", "remove_evidence", "reopen", "request_explanation",
     "save_score", "send_requests", "submission_problems", "submit",
