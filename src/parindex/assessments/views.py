@@ -40,7 +40,6 @@ from .selectors import APPRAISED, SELF, leaf_of, sheet_data
 
 S = Sheet.State
 HISTORY_PAGE = 50
-INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg"}
 
 
 def _round(request, code: str) -> Round:
@@ -278,6 +277,9 @@ def _sheet_context(request, sheet: Sheet, data=None) -> dict:
         decides=(lambda row: row.can_appraise) if stage == APPRAISED else (lambda row: edit_self),
     )
     accept = selectors.acceptable(data) if appraise_any else []
+    accept_by_field = Counter(row.field_code for row in accept)
+    for field in navigation.fields:
+        field.row.accept = accept_by_field[field.row.node.code]
     return {
         "sheet": sheet,
         "round": sheet.round,
@@ -290,7 +292,6 @@ def _sheet_context(request, sheet: Sheet, data=None) -> dict:
         "appraise": appraise_any,
         "navigation": navigation,
         "accept_total": len(accept),
-        "accept_by_field": Counter(row.field_code for row in accept),
         "can_submit": policy.can_submit(user, sheet),
         "can_reopen": policy.can_reopen(user, sheet),
         "can_request": policy.can_request_explanation(user, sheet),
@@ -395,7 +396,7 @@ def evidence_file(request, pk):
     evidence = _evidence(request, pk)
     response = FileResponse(
         evidence.file.open("rb"),
-        as_attachment=evidence.content_type not in INLINE_TYPES,
+        as_attachment=not evidence.preview,
         filename=evidence.name,
         content_type=evidence.content_type,
     )
