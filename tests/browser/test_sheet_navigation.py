@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 from tests import cast
-from tests.assessments.cycle import FILLED, build_cycle, fill
-from tests.assessments.files import PNG
+from tests.assessments.cycle import FILLED, build_cycle, fill, fresh, submitted
+from tests.assessments.files import PNG, upload
 
 from parindex.assessments import services
 from parindex.assessments.models import Score
@@ -125,13 +125,9 @@ def test_the_phone_sheet_fits_and_its_controls_are_big_enough(live_server, phone
 
 @pytest.mark.django_db(transaction=True)
 def test_the_appraiser_sees_requests_evidence_and_accepts_a_field(
-        live_server, laptop, phone_page, sheet, tmp_path):
+        live_server, laptop, phone_page, sheet):
     c = sheet
-    from tests.assessments.cycle import fresh, submitted
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    services.add_evidence(fresh(c.officer), c.sheet, "1.1",
-                          SimpleUploadedFile("anh.png", PNG, content_type="image/png"))
+    services.add_evidence(fresh(c.officer), c.sheet, "1.1", upload("anh.png", PNG))
     submitted(c)
     services.save_score(fresh(c.appraiser), c.sheet, "1.2", "appraised", "<80%", "", 0)
     services.request_explanation(fresh(c.appraiser), c.sheet, "1.2", "Bổ sung báo cáo quý IV")

@@ -271,7 +271,9 @@ def _sheet_context(request, sheet: Sheet, data=None) -> dict:
     )
     edit_self = policy.can_edit_self(user, sheet)
     can_explain = policy.can_explain(user, sheet)
-    stage = APPRAISED if show_appraisal else SELF
+    is_member = policy.is_unit_member(user, sheet)
+    # The unit follows its own scores; the appraisers and the round's managers the appraisal.
+    stage = APPRAISED if show_appraisal and not is_member else SELF
     navigation = selectors.flag_leaves(
         data, stage, with_appraisal=show_appraisal, explain=can_explain,
         decides=(lambda row: row.can_appraise) if stage == APPRAISED else (lambda row: edit_self),
@@ -297,7 +299,7 @@ def _sheet_context(request, sheet: Sheet, data=None) -> dict:
         "can_request": policy.can_request_explanation(user, sheet),
         "can_finalise": policy.can_finalise(user, sheet),
         "can_explain": can_explain,
-        "is_member": policy.is_unit_member(user, sheet),
+        "is_member": is_member,
         "late": sheet.state == S.DRAFT and sheet.round.self_deadline is not None
         and timezone.localdate() > sheet.round.self_deadline,
         "reason_form": ReasonForm(),
