@@ -420,25 +420,16 @@ def _accept(user, sheet: Sheet, accepted: list[Score]) -> None:
     ])
 
 
-def _appraised_fields(user, sheet: Sheet, field: str | None) -> set[int]:
-    """Node ids of the top-level fields of the sheet `user` may appraise (only `field`, if
-    given); empty when none."""
-    if not policy.can_appraise(user, sheet):
-        return set()
-    tops = Node.objects.filter(framework_id=sheet.framework_id, parent__isnull=True)
-    if field is not None:
-        tops = tops.filter(code=field)
-    return {pk for pk, code in tops.values_list("pk", "code")
-            if policy.can_appraise(user, sheet, code)}
-
-
 def accept_self_scores(user, sheet: Sheet, field: str | None = None) -> int:
     """The appraiser accepts the unit's self score for every leaf of a field (or of the whole
     sheet, as far as the person appraises it) that has no appraised score yet; returns how many
     leaves were set. Appraised scores already given are never overwritten."""
     with transaction.atomic():
         sheet = _locked(sheet)
-        fields = _appraised_fields(user, sheet, field)
+        fields = policy.appraisable_fields(user, sheet)
+        if field is not None:
+            fields = fields.filter(code=field)
+        fields = set(fields.values_list("pk", flat=True))
         if not fields:
             if field is not None and policy.can_appraise(user, sheet):
                 raise ValidationError(_("'%(code)s' is not a field you appraise on this sheet.")
