@@ -139,7 +139,8 @@ def test_the_appraiser_sees_requests_evidence_and_accepts_a_field(
     leaf(page, "1.1").locator("details.preview summary").click()
     image = leaf(page, "1.1").locator("details.preview img")
     image.wait_for()
-    page.wait_for_function("document.querySelector('details.preview img').naturalWidth > 0")
+    # Loaded through the evidence view, in the page (the page's CSP forbids eval for polling).
+    assert image.evaluate("img => img.decode().then(() => img.naturalWidth)") == 4
     toc = page.locator("#sheet-toc")
     toc.locator('button[data-filter="cut"]').click()
     assert leaf(page, "1.2").is_visible() and leaf(page, "1.1").is_hidden()
