@@ -291,3 +291,16 @@ def test_pdf_and_image_evidence_is_shown_in_place(client, cycle):
     # Other pages still refuse to be framed.
     client.force_login(cycle.officer)
     assert "frame-ancestors 'none'" in client.get(url(cycle))["Content-Security-Policy"]
+
+
+def test_not_applicable_reads_na_as_the_guide_says(client, cycle, settings):
+    """Vietnamese pages and the sheet's file write "NA" (the guide's abbreviation), not "KAD"."""
+    fill(cycle)
+    settings.LANGUAGE_CODE = "vi"
+    client.force_login(cycle.officer)
+    with translation.override("vi"):
+        html = client.get(url(cycle)).content.decode()
+        ws = download(client, cycle).active
+    assert "KAD" not in html and re.search(r'name="na" value="1"[^>]*> NA</label>', html)
+    line = row_of(ws, "2.3.1")  # filled with NA
+    assert (ws.cell(line, 5).value, ws.cell(line, 6).value) == ("NA", "NA")

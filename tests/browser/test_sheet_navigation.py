@@ -5,6 +5,7 @@ through the leaves; the phone never scrolls sideways and the N/A box is big enou
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from tests import cast
 from tests.assessments.cycle import FILLED, build_cycle, fill, fresh, submitted
 from tests.assessments.files import PNG, upload
@@ -70,6 +71,7 @@ def test_contents_filters_and_keyboard_on_a_laptop(live_server, laptop, sheet):
     assert abs(in_view(page, '[id="field-4"]')) < 80
     assert page.evaluate("location.hash") == "#field-4"
     assert toc.is_visible()  # the contents stay in view
+    expect(toc.locator('a[href="#field-4"]')).to_have_attribute("aria-current", "true")
     shot(page, "laptop-field-4")
 
     toc.locator('button[data-filter="unscored"]').click()

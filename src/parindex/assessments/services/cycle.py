@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from parindex import history, policy
 from parindex.engine.values import parse_value, stored_points
-from parindex.frameworks.models import Node, top_level_ids
+from parindex.frameworks.models import top_level_ids
 from parindex.imports import problem_text
 from parindex.notifications.services import notify
 

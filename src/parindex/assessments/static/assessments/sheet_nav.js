@@ -38,6 +38,29 @@
     }
   });
 
+  // The field being read (the last one starting above a third of the window) is marked in the
+  // contents.
+  var sections = Array.prototype.slice.call(sheet.querySelectorAll("section.field-section"));
+  var marking = false;
+  function markCurrent() {
+    marking = false;
+    var line = window.innerHeight / 3, current = null;
+    sections.forEach(function (section) {
+      if (!section.hidden && section.getBoundingClientRect().top <= line) current = section;
+    });
+    toc.querySelectorAll(".toc-fields a").forEach(function (link) {
+      if (current && link.getAttribute("href") === "#" + current.id) {
+        link.setAttribute("aria-current", "true");
+      } else {
+        link.removeAttribute("aria-current");
+      }
+    });
+  }
+  window.addEventListener("scroll", function () {
+    if (!marking) { marking = true; requestAnimationFrame(markCurrent); }
+  }, { passive: true });
+  markCurrent();
+
   function applyFilter(name) {
     current = name;
     sheet.classList.toggle("filtering", !!name);
@@ -53,6 +76,7 @@
       button.setAttribute("aria-pressed", String(button.dataset.filter === name));
     });
     document.getElementById("filter-empty").hidden = shown > 0;
+    markCurrent();
   }
 
   filters.addEventListener("click", function (event) {
