@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 from tests import cast
 from tests.assessments.cycle import FILLED, build_cycle, fill, fresh, submitted
-from tests.assessments.files import PNG, upload
+from tests.assessments.files import PNG, pdf, upload
 
 from parindex.assessments import services
 from parindex.assessments.models import Score
@@ -130,6 +130,7 @@ def test_the_appraiser_sees_requests_evidence_and_accepts_a_field(
         live_server, laptop, phone_page, sheet):
     c = sheet
     services.add_evidence(fresh(c.officer), c.sheet, "1.1", upload("anh.png", PNG))
+    document = services.add_evidence(fresh(c.officer), c.sheet, "1.2", pdf())
     submitted(c)
     services.save_score(fresh(c.appraiser), c.sheet, "1.2", "appraised", "<80%", "", 0)
     services.request_explanation(fresh(c.appraiser), c.sheet, "1.2", "Bổ sung báo cáo quý IV")
@@ -143,6 +144,13 @@ def test_the_appraiser_sees_requests_evidence_and_accepts_a_field(
     image.wait_for()
     # Loaded through the evidence view, in the page (the page's CSP forbids eval for polling).
     assert image.evaluate("img => img.decode().then(() => img.naturalWidth)") == 4
+    # The PDF opens in a frame of the page (a refused frame would show Chrome's error page).
+    leaf(page, "1.2").locator("details.preview summary").click()
+    frame = leaf(page, "1.2").locator("details.preview iframe")
+    frame.wait_for()
+    content = frame.element_handle().content_frame()
+    content.wait_for_load_state()
+    assert content.url == f"{base}/assessments/evidence/{document.pk}/"
     toc = page.locator("#sheet-toc")
     toc.locator('button[data-filter="cut"]').click()
     assert leaf(page, "1.2").is_visible() and leaf(page, "1.1").is_hidden()
