@@ -51,6 +51,12 @@ class Row:
     scores: dict[str, Score] = field(default_factory=dict)
     evidence: list[Evidence] = field(default_factory=list)
     requests: list[ExplanationRequest] = field(default_factory=list)
+    # Set for the person reading the page: whether they may appraise this leaf (by the view),
+    # the filters it matches (`flag_leaves`), and on a field, how many self scores they may
+    # accept in it.
+    can_appraise: bool = False
+    flags: list[str] = field(default_factory=list)
+    accept: int = 0
 
     @property
     def is_leaf(self) -> bool:
@@ -286,7 +292,7 @@ def acceptable(data: SheetData, field: str | None = None) -> list[Row]:
     set by the page), in `field` if given."""
     return [
         row for row in data.leaves()
-        if getattr(row, "can_appraise", False) and row.self_score is not None
+        if row.can_appraise and row.self_score is not None
         and row.appraised_score is None and field in (None, row.field_code)
     ]
 

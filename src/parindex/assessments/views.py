@@ -259,12 +259,18 @@ def round_history(request, round_code):
 # --------------------------------------------------------------------------- the sheet
 
 
-def _sheet_context(request, sheet: Sheet, data=None) -> dict:
-    user = request.user
-    data = data or sheet_data(sheet)
+def _mark_appraisable(user, sheet: Sheet, data) -> bool:
+    """Mark the rows whose appraised score `user` may set; whether there is any."""
     appraise_any = policy.can_appraise(user, sheet)
     for row in data.rows:
         row.can_appraise = appraise_any and policy.can_appraise(user, sheet, row.field_code)
+    return appraise_any
+
+
+def _sheet_context(request, sheet: Sheet, data=None) -> dict:
+    user = request.user
+    data = data or sheet_data(sheet)
+    appraise_any = _mark_appraisable(user, sheet, data)
     show_appraisal = sheet.state != S.DRAFT and (
         policy.sees_whole_round(user, sheet.round) or policy.is_appraiser(user, sheet)
         or sheet.state in (S.EXPLANATION, S.EXPLAINED, S.FINALISED, S.APPROVED)
@@ -438,8 +444,7 @@ def sheet_confirm(request, round_code, unit_code, action):
         problems = services.submission_problems(sheet)
     if action == "accept":
         data = sheet_data(sheet, with_files=False)
-        for row in data.leaves():
-            row.can_appraise = policy.can_appraise(request.user, sheet, row.field_code)
+        _mark_appraisable(request.user, sheet, data)
         accept = selectors.acceptable(data, field)
     return render(request, "assessments/confirm.html", {
         "sheet": sheet,
