@@ -240,13 +240,14 @@ class Navigation:
     requests: list[tuple[Row, ExplanationRequest]]  # every explanation request, by leaf
 
 
-def flag_leaves(data: SheetData, stage: str, *, decides: Callable[[Row], bool],
-                with_appraisal: bool, explain: bool = False) -> Navigation:
+def flag_leaves(data: SheetData, stage: str, result: UnitResult, *,
+                decides: Callable[[Row], bool], with_appraisal: bool,
+                explain: bool = False) -> Navigation:
     """Give each leaf row its `flags`: the filters it matches, and "needs" when the person has a
     decision to make on it (no value yet at `stage` where `decides(row)`, or an unanswered
     request when they `explain`); and sum them per field. `stage` is the stage the person fills
-    in or reads; requests and cuts count only `with_appraisal` (when the person sees it)."""
-    result = data.result(stage)
+    in or reads, `result` its totals (`data.result(stage)`); requests and cuts count only
+    `with_appraisal` (when the person sees it)."""
     counts = dict.fromkeys(FILTERS, 0)
     per_field: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for row in data.leaves():

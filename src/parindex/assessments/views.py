@@ -280,8 +280,12 @@ def _sheet_context(request, sheet: Sheet, data=None) -> dict:
     is_member = policy.is_unit_member(user, sheet)
     # The unit follows its own scores; the appraisers and the round's managers the appraisal.
     stage = APPRAISED if show_appraisal and not is_member else SELF
+    results = {
+        SELF: data.result(SELF),
+        APPRAISED: data.result(APPRAISED) if show_appraisal else None,
+    }
     navigation = selectors.flag_leaves(
-        data, stage, with_appraisal=show_appraisal, explain=can_explain,
+        data, stage, results[stage], with_appraisal=show_appraisal, explain=can_explain,
         decides=(lambda row: row.can_appraise) if stage == APPRAISED else (lambda row: edit_self),
     )
     accept = selectors.acceptable(data) if appraise_any else []
@@ -292,8 +296,8 @@ def _sheet_context(request, sheet: Sheet, data=None) -> dict:
         "sheet": sheet,
         "round": sheet.round,
         "data": data,
-        "self_result": data.result(SELF),
-        "appraised_result": data.result(APPRAISED) if show_appraisal else None,
+        "self_result": results[SELF],
+        "appraised_result": results[APPRAISED],
         "field_names": {node.code: node.title for node in data.framework.nodes},
         "show_appraisal": show_appraisal,
         "edit_self": edit_self,
