@@ -239,6 +239,14 @@ class Navigation:
     counts: dict[str, int]  # leaves per filter
     requests: list[tuple[Row, ExplanationRequest]]  # every explanation request, by leaf
 
+    @property
+    def scored(self) -> int:
+        return sum(item.scored for item in self.fields)
+
+    @property
+    def total(self) -> int:
+        return sum(item.total for item in self.fields)
+
 
 def flag_leaves(data: SheetData, stage: str, result: UnitResult, *,
                 decides: Callable[[Row], bool], with_appraisal: bool,
