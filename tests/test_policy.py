@@ -108,6 +108,25 @@ def test_field_appraiser_scores_only_the_assigned_field(cycle):
     assert not policy.can_finalise(user, sheet)  # the whole-sheet appraiser closes it
 
 
+@pytest.mark.parametrize("state", STATES)
+def test_appraisable_fields_per_person(cycle, state):
+    """Whose self scores a person may accept field by field: the fields they appraise, while
+    the sheet is being appraised."""
+    sheets = {"H01": at_state(cycle, state), "H02": cycle.other_sheet}
+    sheets["H02"].state = state
+    fields = {
+        (person, unit): set(policy.appraisable_fields(fresh(getattr(cycle, person)), sheet)
+                            .values_list("code", flat=True))
+        for person in PEOPLE for unit, sheet in sheets.items()
+    }
+    everything = {"1", "2", "T", "P"}
+    expected = {}
+    if state in (S.SUBMITTED, S.EXPLAINED):
+        expected = {("appraiser", "H01"): everything, ("appraiser", "H02"): everything,
+                    ("field_appraiser", "H02"): {"1"}}
+    assert {key: codes for key, codes in fields.items() if codes} == expected
+
+
 def test_explanation_closes_at_its_deadline(cycle):
     sheet = at_state(cycle, S.EXPLANATION)
     sheet.round.explanation_deadline = timezone.localdate() - datetime.timedelta(days=1)

@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from parindex.assessments.models import Assignment, CriterionAssignment, Evidence, Round, Sheet
 from parindex.awards.models import Campaign
+from parindex.frameworks.models import Node
 from parindex.jobs.models import Job
 from parindex.notifications.models import Notification, Reminder
 from parindex.plans.models import Plan, Report, ServiceMonth, Task
@@ -312,6 +313,17 @@ def can_appraise(user, sheet: Sheet, field_code: str | None = None) -> bool:
     if field_code is None or WHOLE_SHEET in fields:
         return bool(fields)
     return field_code in fields
+
+
+def appraisable_fields(user, sheet: Sheet) -> QuerySet[Node]:
+    """The top-level fields of the sheet whose appraised scores `user` may set now: all of them
+    for its whole-sheet appraisers, the assigned ones for a field appraiser, none outside the
+    appraisal rounds."""
+    fields = Node.objects.filter(framework_id=sheet.framework_id, parent__isnull=True)
+    if not can_appraise(user, sheet):
+        return fields.none()
+    assigned = appraisal_fields(user, sheet)
+    return fields if WHOLE_SHEET in assigned else fields.filter(code__in=assigned)
 
 
 def can_request_explanation(user, sheet: Sheet, field_code: str | None = None) -> bool:

@@ -88,7 +88,10 @@ def test_resubmit_shows_the_answers_and_what_is_unanswered(client, cycle):
     assert "Re-submit with the explanations?" in html
     assert "1 of 2 explanation requests are answered." in html
     assert "Báo cáo số 7/BC" in html and "Hỏi 1.2" in html
-    assert "Answer every explanation request first: 1.2" in html
+    second = cycle.sheet.requests.get(node__code="1.2")
+    sheet = reverse("assessments:sheet", args=[cycle.round.code, "H01"])
+    assert (f'Answer every explanation request first: <a href="{sheet}#request-{second.pk}">1.2</a>'
+            in html)  # linked to the request on the sheet
 
 
 def test_finalise_lists_the_leaves_that_keep_the_self_score(client, cycle):

@@ -1,7 +1,10 @@
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from parindex.engine import values
 from parindex.engine.values import NA, leaf_points, parse_value
 
 from .helpers import field, leaf, make
@@ -80,3 +83,54 @@ def test_leaf_points_refuses_values_that_could_not_be_parsed():
         leaf_points(L["lv"], "Tốt")
     with pytest.raises(ValueError):
         leaf_points(L["ct"], -1)
+
+
+# --------------------------------------------------------------------------- messages, warnings
+
+
+@pytest.mark.parametrize("code,raw,message,params", [
+    ("rb", "abc/15", values.NOT_A_RATIO, {"value": "abc/15"}),
+    ("p", "2.5", values.ABOVE_MAX, {"points": D("2.5"), "max": D(2), "code": "p"}),
+    ("lv", "Tốt", values.NOT_A_LEVEL,
+     {"value": "Tốt", "code": "lv", "levels": "'Đạt', 'Đạt một phần', 'Không đạt'"}),
+    ("ct", "-1", values.NEGATIVE_COUNT, {"value": "-1", "code": "ct"}),
+    ("p", " ", values.EMPTY, {}),
+])
+def test_a_refusal_is_a_message_id_with_parameters(code, raw, message, params):
+    with pytest.raises(values.ValueProblem) as refused:
+        parse_value(L[code], raw)
+    assert (refused.value.message, refused.value.params) == (message, params)
+
+
+def test_the_caller_translates_the_message_and_writes_the_numbers():
+    with pytest.raises(values.ValueProblem) as refused:
+        parse_value(L["p"], "2,5")
+    catalogue = {values.ABOVE_MAX: "%(points)s vượt quá điểm tối đa %(max)s của '%(code)s'"}
+    text = refused.value.text(catalogue.get, lambda number: str(number).replace(".", ","))
+    assert text == "2,5 vượt quá điểm tối đa 2 của 'p'"
+    assert str(refused.value) == "2.5 is above the max 2 of 'p'"
+
+
+def test_a_long_typed_value_is_cut_in_the_message():
+    with pytest.raises(values.ValueProblem) as refused:
+        parse_value(L["p"], "x" * 10_000)
+    assert len(str(refused.value)) < 80 and refused.value.params["value"].endswith("…")
+
+
+def test_a_ratio_over_100_percent_is_scored_as_100_with_a_warning():
+    value = parse_value(L["rp"], "20/15")
+    assert leaf_points(L["rp"], value) == D(2)
+    (warning,) = values.value_warnings(L["rp"], value)
+    assert warning.message == values.OVER_FULL
+    assert warning.params == {"value": "20/15", "percent": D(133)}
+    assert "over 100% (133%)" in str(warning)
+    assert values.value_warnings(L["rp"], parse_value(L["rp"], "15/15")) == []
+    assert values.value_warnings(L["p"], parse_value(L["p"], "2")) == []
+    assert values.value_warnings(L["rp"], values.NA) == []
+
+
+@given(st.integers(0, 10**6), st.integers(1, 10**6))
+def test_warned_exactly_when_the_numerator_is_above_the_denominator(numerator, denominator):
+    value = parse_value(L["rb"], f"{numerator}/{denominator}")
+    assert bool(values.value_warnings(L["rb"], value)) == (numerator > denominator)
+    assert leaf_points(L["rb"], value) <= L["rb"].max

@@ -234,6 +234,13 @@ class Evidence(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def preview(self) -> str:
+        """How the sheet shows the file in place: "pdf", "image", or "" (downloaded only)."""
+        if self.content_type == "application/pdf":
+            return "pdf"
+        return "image" if self.content_type in ("image/png", "image/jpeg") else ""
+
 
 class ExplanationRequest(models.Model):
     """An appraiser's question on one sub-criterion, and the unit's answer (giải trình)."""

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -40,7 +41,7 @@ from django.utils import timezone
 from parindex.engine.compute import UnitInfo, UnitResult, compute
 from parindex.engine.framework import Framework as EngineFramework
 from parindex.engine.framework import Node as EngineNode
-from parindex.engine.values import leaf_points, parse_value
+from parindex.engine.values import ValueProblem, leaf_points, parse_value, value_warnings
 from parindex.frameworks.models import Node
 from parindex.frameworks.selectors import engine_framework
 
@@ -61,6 +62,12 @@ class Row:
     scores: dict[str, Score] = field(default_factory=dict)
     evidence: list[Evidence] = field(default_factory=list)
     requests: list[ExplanationRequest] = field(default_factory=list)
+    # Set for the person reading the page: whether they may appraise this leaf (by the view),
+    # the filters it matches (`flag_leaves`), and on a field, how many self scores they may
+    # accept in it.
+    can_appraise: bool = False
+    flags: list[str] = field(default_factory=list)
+    accept: int = 0
 
     @property
     def is_leaf(self) -> bool:
@@ -100,6 +107,21 @@ class Row:
     @property
     def active_evidence(self) -> list[Evidence]:
         return [e for e in self.evidence if e.removed_at is None]
+
+    def warnings(self, stage: str) -> list[ValueProblem]:
+        """What looks mistyped in the stored value (a ratio over 100%), for the page to say."""
+        score = self.scores.get(stage)
+        if score is None:
+            return []
+        return value_warnings(self.leaf, parse_value(self.leaf, score.value))
+
+    @property
+    def self_warnings(self):
+        return self.warnings(SELF)
+
+    @property
+    def appraised_warnings(self):
+        return self.warnings(APPRAISED)
 
 
 def points_of(leaf: EngineNode, raw: str) -> Decimal | None:
@@ -203,6 +225,96 @@ class StepSummary:
     @property
     def unanswered(self) -> list[tuple[Row, ExplanationRequest]]:
         return [(row, item) for row, item in self.requests if not item.answer]
+
+
+# The sheet's filters, each a flag a leaf may carry (see `flag_leaves`).
+FILTERS = ("unscored", "no_evidence", "asked", "cut")
+
+
+@dataclass
+class FieldProgress:
+    """One top-level field in the sheet's table of contents."""
+
+    row: Row
+    scored: int  # leaves with a value at the person's stage
+    total: int  # leaves the person's stage scores (survey leaves are not the unit's)
+    achieved: Decimal | None
+    max: Decimal | None
+
+
+@dataclass
+class Navigation:
+    """The sheet's table of contents and filters, for one person's stage."""
+
+    fields: list[FieldProgress]
+    counts: dict[str, int]  # leaves per filter
+    requests: list[tuple[Row, ExplanationRequest]]  # every explanation request, by leaf
+
+    @property
+    def scored(self) -> int:
+        return sum(item.scored for item in self.fields)
+
+    @property
+    def total(self) -> int:
+        return sum(item.total for item in self.fields)
+
+
+def flag_leaves(data: SheetData, stage: str, result: UnitResult, *,
+                decides: Callable[[Row], bool], with_appraisal: bool,
+                explain: bool = False) -> Navigation:
+    """Give each leaf row its `flags`: the filters it matches, and "needs" when the person has a
+    decision to make on it (no value yet at `stage` where `decides(row)`, or an unanswered
+    request when they `explain`); and sum them per field. `stage` is the stage the person fills
+    in or reads, `result` its totals (`data.result(stage)`); requests and cuts count only
+    `with_appraisal` (when the person sees it)."""
+    counts = dict.fromkeys(FILTERS, 0)
+    per_field: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for row in data.leaves():
+        survey = row.leaf.rule.kind == "survey"  # points from the survey, not from a person
+        flags = set()
+        if not survey and row.scores.get(stage) is None:
+            flags.add("unscored")
+        if not survey and not row.active_evidence:
+            flags.add("no_evidence")
+        if with_appraisal and row.requests:
+            flags.add("asked")
+        if with_appraisal and row.cut is not None and row.cut > 0:
+            flags.add("cut")
+        for name in flags:
+            counts[name] += 1
+        if ("unscored" in flags and decides(row)) or (
+            explain and any(not item.answer for item in row.requests)
+        ):
+            flags.add("needs")
+        row.flags = sorted(flags)
+        if not survey:
+            done = per_field[row.field_code]
+            done[0] += "unscored" not in flags
+            done[1] += 1
+    fields = []
+    for row in data.rows:
+        if row.depth == 0:
+            scored, total = per_field[row.node.code]
+            points = result.fields.get(row.node.code)
+            fields.append(FieldProgress(
+                row=row, scored=scored, total=total,
+                achieved=points.achieved if points else None,
+                max=points.max if points else None,
+            ))
+    requests = ([(row, item) for row in data.leaves() for item in row.requests]
+                if with_appraisal else [])
+    return Navigation(fields=fields, counts=counts, requests=requests)
+
+
+def acceptable(data: SheetData, field: str | None = None) -> list[Row]:
+    """The leaves whose self score the appraiser may accept in one step (`accept_self_scores`):
+    a self score, no appraised score yet, in a field the person appraises (`row.can_appraise`,
+    set by the page), in `field` if given."""
+    return [
+        row for row in data.leaves()
+        if row.can_appraise and row.self_score is not None
+        and row.appraised_score is None and field in (None, row.field_code)
+    ]
 
 
 def step_summary(sheet: Sheet) -> StepSummary:

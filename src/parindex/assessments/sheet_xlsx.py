@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from parindex.engine.cells import xlsx_row
 from parindex.engine.tables import InputError, read_xlsx_rows
 from parindex.engine.values import parse_value
-from parindex.imports import issue_text, read_limits
+from parindex.imports import issue_text, problem_text, read_limits
 
 from . import services
 from .selectors import SELF, SheetData, sheet_data
@@ -114,7 +114,8 @@ def import_sheet(user, sheet, upload) -> int:
             try:
                 parse_value(row.leaf, value)
             except ValueError as error:
-                errors.append(_("Row %(row)s, column E: %(error)s") % {**where, "error": error})
+                errors.append(_("Row %(row)s, column E: %(error)s")
+                              % {**where, "error": problem_text(error)})
                 continue
         current = row.self_score
         new_value = value or (current.value if current else "")

@@ -4,6 +4,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
+from csp.constants import SELF as CSP_SELF
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +17,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from parindex import history, policy, web
@@ -34,7 +40,6 @@ from .selectors import APPRAISED, SELF, leaf_of, sheet_data
 
 S = Sheet.State
 HISTORY_PAGE = 50
-INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg"}
 
 
 def _round(request, code: str) -> Round:
@@ -255,32 +260,57 @@ def round_history(request, round_code):
 # --------------------------------------------------------------------------- the sheet
 
 
-def _sheet_context(request, sheet: Sheet, data=None) -> dict:
-    user = request.user
-    data = data or sheet_data(sheet)
+def _mark_appraisable(user, sheet: Sheet, data) -> bool:
+    """Mark the rows whose appraised score `user` may set; whether there is any."""
     appraise_any = policy.can_appraise(user, sheet)
     for row in data.rows:
         row.can_appraise = appraise_any and policy.can_appraise(user, sheet, row.field_code)
+    return appraise_any
+
+
+def _sheet_context(request, sheet: Sheet, data=None) -> dict:
+    user = request.user
+    data = data or sheet_data(sheet)
+    appraise_any = _mark_appraisable(user, sheet, data)
     show_appraisal = sheet.state != S.DRAFT and (
         policy.sees_whole_round(user, sheet.round) or policy.is_appraiser(user, sheet)
         or sheet.state in (S.EXPLANATION, S.EXPLAINED, S.FINALISED, S.APPROVED)
     )
+    edit_self = policy.can_edit_self(user, sheet)
+    can_explain = policy.can_explain(user, sheet)
+    is_member = policy.is_unit_member(user, sheet)
+    # The unit follows its own scores; the appraisers and the round's managers the appraisal.
+    stage = APPRAISED if show_appraisal and not is_member else SELF
+    results = {
+        SELF: data.result(SELF),
+        APPRAISED: data.result(APPRAISED) if show_appraisal else None,
+    }
+    navigation = selectors.flag_leaves(
+        data, stage, results[stage], with_appraisal=show_appraisal, explain=can_explain,
+        decides=(lambda row: row.can_appraise) if stage == APPRAISED else (lambda row: edit_self),
+    )
+    accept = selectors.acceptable(data) if appraise_any else []
+    accept_by_field = Counter(row.field_code for row in accept)
+    for field in navigation.fields:
+        field.row.accept = accept_by_field[field.row.node.code]
     return {
         "sheet": sheet,
         "round": sheet.round,
         "data": data,
-        "self_result": data.result(SELF),
-        "appraised_result": data.result(APPRAISED) if show_appraisal else None,
+        "self_result": results[SELF],
+        "appraised_result": results[APPRAISED],
         "field_names": {node.code: node.title for node in data.framework.nodes},
         "show_appraisal": show_appraisal,
-        "edit_self": policy.can_edit_self(user, sheet),
+        "edit_self": edit_self,
         "appraise": appraise_any,
+        "navigation": navigation,
+        "accept_total": len(accept),
         "can_submit": policy.can_submit(user, sheet),
         "can_reopen": policy.can_reopen(user, sheet),
         "can_request": policy.can_request_explanation(user, sheet),
         "can_finalise": policy.can_finalise(user, sheet),
-        "can_explain": policy.can_explain(user, sheet),
-        "is_member": policy.is_unit_member(user, sheet),
+        "can_explain": can_explain,
+        "is_member": is_member,
         "late": sheet.state == S.DRAFT and sheet.round.self_deadline is not None
         and timezone.localdate() > sheet.round.self_deadline,
         "reason_form": ReasonForm(),
@@ -371,11 +401,15 @@ def _evidence(request, pk) -> Evidence:
 
 
 @login_required
+@xframe_options_sameorigin
+@csp_replace({"frame-ancestors": [CSP_SELF]})
 def evidence_file(request, pk):
+    """The file itself: a PDF or an image inline (the sheet previews it in a frame of its own
+    origin), anything else as a download."""
     evidence = _evidence(request, pk)
     response = FileResponse(
         evidence.file.open("rb"),
-        as_attachment=evidence.content_type not in INLINE_TYPES,
+        as_attachment=not evidence.preview,
         filename=evidence.name,
         content_type=evidence.content_type,
     )
@@ -400,6 +434,7 @@ STEPS = {
     "submit": policy.can_submit,
     "send": policy.can_request_explanation,
     "finalise": policy.can_finalise,
+    "accept": policy.can_appraise,
 }
 
 
@@ -409,15 +444,21 @@ def sheet_confirm(request, round_code, unit_code, action):
     allowed = STEPS.get(action)
     if allowed is None or not allowed(request.user, sheet):
         raise Http404
-    problems = []
+    problems, accept, field = [], [], request.GET.get("field") or None
     if action == "submit" and sheet.state == S.DRAFT:
         problems = services.submission_problems(sheet)
+    if action == "accept":
+        data = sheet_data(sheet, with_files=False)
+        _mark_appraisable(request.user, sheet, data)
+        accept = selectors.acceptable(data, field)
     return render(request, "assessments/confirm.html", {
         "sheet": sheet,
         "round": sheet.round,
         "action": action,
         "summary": selectors.step_summary(sheet),
         "problems": problems,
+        "accept": accept,
+        "field": field,
     })
 
 
@@ -430,11 +471,19 @@ def sheet_action(request, round_code, unit_code, action):
         "reopen": _("The sheet is reopened for the unit."),
         "send": _("The explanation requests are sent to the unit."),
         "finalise": _("The appraisal of this sheet is finalised."),
+        "accept": "",
     }
     if action not in done:
         raise Http404
     try:
-        if action == "submit":
+        if action == "accept":
+            count = services.accept_self_scores(request.user, sheet,
+                                                request.POST.get("field") or None)
+            done[action] = ngettext(
+                "%(count)s self score accepted as the appraised score.",
+                "%(count)s self scores accepted as the appraised scores.", count,
+            ) % {"count": count}
+        elif action == "submit":
             services.submit(request.user, sheet)
         elif action == "reopen":
             services.reopen(request.user, sheet, request.POST.get("reason", ""))
@@ -442,7 +491,14 @@ def sheet_action(request, round_code, unit_code, action):
             services.send_requests(request.user, sheet)
         else:
             services.finalise(request.user, sheet)
-    except (ValidationError, PermissionDenied) as error:
+    except ValidationError as error:
+        if action == "submit" and sheet.state == S.DRAFT:
+            # The confirmation lists what is missing, each sub-criterion linked to its place.
+            messages.error(request, _("The sheet cannot be submitted yet."))
+            return redirect("assessments:sheet_confirm", sheet.round.code, sheet.unit.code,
+                            action)
+        web.flash_errors(request, error)
+    except PermissionDenied as error:
         web.flash_errors(request, error)
     else:
         messages.success(request, done[action])

@@ -6,6 +6,11 @@ person can act on) and the hot loop of `compute` only maps already-checked value
 Parsed values: `NA`; `Decimal` points (points, survey); `bool` (yes_no); the level's label as
 declared in the framework (levels); `int` (count); `(numerator, denominator)` Decimals (ratio).
 
+A refused value raises `ValueProblem`, a ValueError whose message is an English message id
+with %(name)s parameters: the web and command layers translate it
+(`parindex.imports.problem_text`), this module stays free of Django. `value_warnings` lists what
+is accepted but probably mistyped (a ratio over 100%, which every ratio rule caps).
+
 `stored_points` is what a database keeps beside a value so that totals can be summed there:
 the leaf's points exactly, at `STORED_PLACES` decimal places, or None when the leaf does not
 apply or its points need more places (a proportional ratio such as 2 × 45/47); those leaves are
@@ -15,9 +20,11 @@ scored from their value again at compute time.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from .framework import ZERO, Node, fmt, label_key, normalize_text
+from .tables import gettext_noop
 
 
 class _NotApplicable:
@@ -48,6 +55,48 @@ NO_WORDS = frozenset({"no", "không"})
 _DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
 
 
+SHOWN_CHARS = 40  # of a typed value quoted in a message: enough to recognise it
+
+EMPTY = gettext_noop("the value is empty")
+NOT_A_NUMBER = gettext_noop("'%(value)s' is not a number")
+NOT_YES_NO = gettext_noop("'%(value)s' is not yes/no (write yes, no, có, không or NA)")
+NOT_A_LEVEL = gettext_noop("'%(value)s' is not a level of '%(code)s' (valid: %(levels)s, NA)")
+NOT_WHOLE = gettext_noop("the count %(value)s of '%(code)s' is not a whole number")
+NEGATIVE_COUNT = gettext_noop("the count %(value)s of '%(code)s' is negative")
+NOT_A_RATIO = gettext_noop(
+    "'%(value)s' is not a ratio: write numerator/denominator, e.g. 45/50")
+ZERO_DENOMINATOR = gettext_noop("the ratio %(value)s of '%(code)s' has denominator 0")
+NEGATIVE_RATIO = gettext_noop("the ratio %(value)s of '%(code)s' has a negative part")
+BELOW_ZERO = gettext_noop("%(points)s is below 0 for '%(code)s'")
+ABOVE_MAX = gettext_noop("%(points)s is above the max %(max)s of '%(code)s'")
+UNKNOWN_KIND = gettext_noop("'%(code)s' has an unknown rule kind '%(kind)s'")
+OVER_FULL = gettext_noop(
+    "the ratio %(value)s is over 100%% (%(percent)s%%): it counts as 100%%, the maximum; "
+    "check the numerator and the denominator")
+
+
+class ValueProblem(ValueError):
+    """A value refused (or, from `value_warnings`, accepted with a warning): `message` is a
+    message id, `params` its parameters; numbers in `params` are Decimals so that the reader's
+    layer writes them in the reader's format. str() is the English text."""
+
+    def __init__(self, message: str, **params):
+        self.message, self.params = message, params
+        super().__init__(self.text())
+
+    def text(self, translate: Callable[[str], str] = gettext_noop,
+             number: Callable[[Decimal], str] = fmt) -> str:
+        shown = {name: number(value) if isinstance(value, Decimal) else value
+                 for name, value in self.params.items()}
+        return translate(self.message) % shown
+
+
+def _shown(raw: str) -> str:
+    """A typed value as a message quotes it: trimmed, and cut when long."""
+    text = str(raw).strip()
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
+
+
 def _word(raw: str) -> str:
     return normalize_text(raw).casefold()
 
@@ -59,17 +108,17 @@ def parse_number(raw: str) -> Decimal:
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise ValueError(f"'{raw}' is not a number") from None
+        raise ValueProblem(NOT_A_NUMBER, value=_shown(raw)) from None
     if not number.is_finite():
-        raise ValueError(f"'{raw}' is not a number")
+        raise ValueProblem(NOT_A_NUMBER, value=_shown(raw))
     return number
 
 
 def parse_value(leaf: Node, raw: str) -> object:
-    """Check and convert one value for `leaf`; ValueError carries the reason, not the place."""
+    """Check and convert one value for `leaf`; ValueProblem carries the reason, not the place."""
     word = _word(raw)
     if not word:
-        raise ValueError("the value is empty")
+        raise ValueProblem(EMPTY)
     if word in NA_WORDS:
         return NA
     kind = leaf.rule.kind
@@ -84,47 +133,57 @@ def parse_value(leaf: Node, raw: str) -> object:
             return True
         if word in NO_WORDS:
             return False
-        raise ValueError(f"'{raw}' is not yes/no (write yes, no, có, không or NA)")
+        raise ValueProblem(NOT_YES_NO, value=_shown(raw))
 
     if kind == "levels":
         for level in leaf.rule.levels:
             if label_key(level.label) == word:
                 return level.label
         labels = ", ".join(f"'{lv.label}'" for lv in leaf.rule.levels)
-        raise ValueError(f"'{raw}' is not a level of '{leaf.code}' (valid: {labels}, NA)")
+        raise ValueProblem(NOT_A_LEVEL, value=_shown(raw), code=leaf.code, levels=labels)
 
     if kind == "count":
         count = parse_number(raw)
         if count != count.to_integral_value():
-            raise ValueError(f"count {raw.strip()} of '{leaf.code}' is not a whole number")
+            raise ValueProblem(NOT_WHOLE, value=_shown(raw), code=leaf.code)
         if count < 0:
-            raise ValueError(f"count {raw.strip()} of '{leaf.code}' is negative")
+            raise ValueProblem(NEGATIVE_COUNT, value=_shown(raw), code=leaf.code)
         return int(count)
 
     if kind == "ratio":
         parts = raw.split("/")
         if len(parts) != 2:
-            raise ValueError(f"'{raw}' is not a ratio: write numerator/denominator, e.g. 45/50")
+            raise ValueProblem(NOT_A_RATIO, value=_shown(raw))
         try:
             numerator, denominator = parse_number(parts[0]), parse_number(parts[1])
         except ValueError:
-            raise ValueError(
-                f"'{raw}' is not a ratio: write numerator/denominator, e.g. 45/50"
-            ) from None
+            raise ValueProblem(NOT_A_RATIO, value=_shown(raw)) from None
         if denominator == 0:
-            raise ValueError(f"ratio {raw.strip()} of '{leaf.code}' has denominator 0")
+            raise ValueProblem(ZERO_DENOMINATOR, value=_shown(raw), code=leaf.code)
         if denominator < 0 or numerator < 0:
-            raise ValueError(f"ratio {raw.strip()} of '{leaf.code}' has a negative part")
+            raise ValueProblem(NEGATIVE_RATIO, value=_shown(raw), code=leaf.code)
         return (numerator, denominator)
 
-    raise ValueError(f"'{leaf.code}' has an unknown rule kind '{kind}'")
+    raise ValueProblem(UNKNOWN_KIND, code=leaf.code, kind=kind)
 
 
 def _check_points(leaf: Node, points: Decimal) -> None:
     if points < 0:
-        raise ValueError(f"{fmt(points)} is below 0 for '{leaf.code}'")
+        raise ValueProblem(BELOW_ZERO, points=points, code=leaf.code)
     if points > leaf.max:
-        raise ValueError(f"{fmt(points)} is above the max {fmt(leaf.max)} of '{leaf.code}'")
+        raise ValueProblem(ABOVE_MAX, points=points, max=leaf.max, code=leaf.code)
+
+
+def value_warnings(leaf: Node, value: object) -> list[ValueProblem]:
+    """What is accepted in a parsed value but is probably a slip: a ratio over 100% (20/15 where
+    15/20 was meant). Every ratio rule caps it at the maximum, so it is kept, with a word."""
+    if leaf.rule.kind == "ratio" and isinstance(value, tuple):
+        numerator, denominator = value
+        if numerator > denominator:
+            percent = (numerator * 100 / denominator).quantize(Decimal(1), ROUND_HALF_UP)
+            return [ValueProblem(OVER_FULL, value=f"{fmt(numerator)}/{fmt(denominator)}",
+                                 percent=percent)]
+    return []
 
 
 def leaf_points(leaf: Node, value: object) -> Decimal | None:

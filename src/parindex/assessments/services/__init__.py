@@ -18,6 +18,7 @@ from .cycle import (
     APPRAISED,
     SELF,
     Conflict,
+    accept_self_scores,
     add_evidence,
     answer_request,
     approve_round,
@@ -50,8 +51,8 @@ from .rounds import (
 
 __all__ = [
     "APPRAISED", "SELF", "AssignmentSummary", "Conflict", "Deadlines", "ScoresSummary",
-    "add_evidence", "assign_criteria", "consolidate", "import_assignments", "review_criterion",
-    "start_evidence_package",
+    "accept_self_scores", "add_evidence", "assign_criteria", "consolidate", "import_assignments",
+    "review_criterion", "start_evidence_package",
     "answer_request", "approve_round", "assign", "create_round", "create_sheets", "finalise",
     "import_scores", "open_round", "open_round_file", "remove_evidence", "reopen", "request_explanation",
     "save_score", "send_requests", "submission_problems", "submit",

@@ -15,6 +15,8 @@ records each change in the history inside the same transaction.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -23,6 +25,7 @@ from django.utils.translation import gettext as _
 from parindex import history, policy
 from parindex.engine.values import parse_value, stored_points
 from parindex.frameworks.models import Node, top_level_ids
+from parindex.imports import problem_text
 from parindex.notifications.services import notify
 
 from ..evidence import check_upload
@@ -160,7 +163,7 @@ def write_value(user, sheet: Sheet, node: Node, leaf, stage: str, value: str, no
         try:
             points = stored_points(leaf, parse_value(leaf, value))
         except ValueError as error:
-            raise ValidationError(str(error)) from None
+            raise ValidationError(problem_text(error)) from None
     elif note:
         raise ValidationError(_("Enter a value before writing a note."))
 
@@ -256,7 +259,18 @@ def remove_evidence(user, evidence: Evidence, reason: str = "") -> None:
 # --------------------------------------------------------------------------- lifecycle
 
 
-def submission_problems(sheet: Sheet) -> list[str]:
+@dataclass(frozen=True)
+class Problem:
+    """What stops a step, and the sub-criteria it concerns (the page links each to its leaf)."""
+
+    text: str
+    codes: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"{self.text} {', '.join(self.codes)}"
+
+
+def submission_problems(sheet: Sheet) -> list[Problem]:
     """What stops a draft from being submitted; empty when it can go."""
     framework, nodes = load_nodes(sheet)
     by_pk = {n.pk: n.code for n in nodes}
@@ -282,12 +296,11 @@ def submission_problems(sheet: Sheet) -> list[str]:
             unexplained.append(code)
     problems = []
     if missing:
-        problems.append(_("Enter a value (or NA) for: %(codes)s") % {"codes": ", ".join(missing)})
+        problems.append(Problem(_("Enter a value (or NA) for:"), tuple(missing)))
     if unexplained:
-        problems.append(
-            _("Attach evidence or write in the note why there is none, for: %(codes)s")
-            % {"codes": ", ".join(unexplained)}
-        )
+        problems.append(Problem(
+            _("Attach evidence or write in the note why there is none, for:"), tuple(unexplained)
+        ))
     return problems
 
 
@@ -300,7 +313,7 @@ def submit(user, sheet: Sheet) -> Sheet:
         if sheet.state == S.DRAFT:
             problems = submission_problems(sheet)
             if problems:
-                raise ValidationError(problems)
+                raise ValidationError([str(problem) for problem in problems])
             _state(user, sheet, S.SUBMITTED)
             sheet.submitted_at, sheet.submitted_by = timezone.now(), user
             sheet.save(update_fields=["state", "submitted_at", "submitted_by"])
@@ -405,28 +418,58 @@ def finalise(user, sheet: Sheet) -> Sheet:
             raise ValidationError(
                 _("Send the explanation requests to the unit first.")
             )
-        codes = dict(Node.objects.filter(framework_id=sheet.framework_id)
-                     .values_list("pk", "code"))
-        scores = Score.objects.filter(round_id=sheet.round_id, unit_id=sheet.unit_id)
-        appraised = {s.node_id for s in scores if s.stage == APPRAISED}
-        accepted = [s for s in scores if s.stage == SELF and s.node_id not in appraised]
-        Score.objects.bulk_create(
-            [
-                Score(round_id=sheet.round_id, unit_id=sheet.unit_id, node_id=s.node_id,
-                      stage=APPRAISED, value=s.value, points=s.points, field_id=s.field_id,
-                      updated_by=user)
-                for s in accepted
-            ]
-        )
-        history.bulk([
-            _entry(user, "score", sheet, APPRAISED, new=s.value, round=sheet.round,
-                   part=codes[s.node_id], reason=_("Self score accepted"))
-            for s in accepted
-        ])
+        _accept(user, sheet, _not_appraised(sheet))
         _state(user, sheet, S.FINALISED)
         sheet.save(update_fields=["state"])
         notify(user, "sheet_finalised", policy.sheet_unit_people(sheet), sheet=sheet)
     return sheet
+
+
+def _not_appraised(sheet: Sheet, fields: set[int] | None = None) -> list[Score]:
+    """The self scores of the sheet that have no appraised score yet, in the top-level fields
+    `fields` (node ids) or in all."""
+    scores = Score.objects.filter(round_id=sheet.round_id, unit_id=sheet.unit_id)
+    if fields is not None:
+        scores = scores.filter(field_id__in=fields)
+    scores = list(scores.select_related("node"))
+    appraised = {s.node_id for s in scores if s.stage == APPRAISED}
+    return [s for s in scores if s.stage == SELF and s.node_id not in appraised]
+
+
+def _accept(user, sheet: Sheet, accepted: list[Score]) -> None:
+    """Each self score of `accepted` becomes its leaf's appraised score (value, points and field
+    as the unit saved them), one change per leaf in the history."""
+    Score.objects.bulk_create([
+        Score(round_id=sheet.round_id, unit_id=sheet.unit_id, node_id=s.node_id,
+              stage=APPRAISED, value=s.value, points=s.points, field_id=s.field_id,
+              updated_by=user)
+        for s in accepted
+    ])
+    history.bulk([
+        _entry(user, "score", sheet, APPRAISED, new=s.value, round=sheet.round,
+               part=s.node.code, reason=_("Self score accepted"))
+        for s in accepted
+    ])
+
+
+def accept_self_scores(user, sheet: Sheet, field: str | None = None) -> int:
+    """The appraiser accepts the unit's self score for every leaf of a field (or of the whole
+    sheet, as far as the person appraises it) that has no appraised score yet; returns how many
+    leaves were set. Appraised scores already given are never overwritten."""
+    with transaction.atomic():
+        sheet = _locked(sheet)
+        fields = policy.appraisable_fields(user, sheet)
+        if field is not None:
+            fields = fields.filter(code=field)
+        fields = set(fields.values_list("pk", flat=True))
+        if not fields:
+            if field is not None and policy.can_appraise(user, sheet):
+                raise ValidationError(_("'%(code)s' is not a field you appraise on this sheet.")
+                                      % {"code": field})
+            _deny(_("This sheet is locked for you at this stage."))
+        accepted = _not_appraised(sheet, fields)
+        _accept(user, sheet, accepted)
+    return len(accepted)
 
 
 def approve_round(user, round: Round) -> Round:

@@ -6,6 +6,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from parindex.engine.values import NA_WORDS, NO_WORDS, YES_WORDS
+from parindex.imports import problem_text
 from parindex.results.templatetags.points import points
 
 register = template.Library()
@@ -67,3 +68,9 @@ def ratio_part(value, index):
 @register.filter
 def field_result(result, code):
     return result.fields.get(code) if result is not None else None
+
+
+@register.filter
+def problem(value):
+    """An engine's refusal or warning about a value, in the reader's language."""
+    return problem_text(value)
