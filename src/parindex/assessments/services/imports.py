@@ -29,7 +29,7 @@ from parindex.engine.io import Issues, ScoreRow, iter_score_rows
 from parindex.engine.values import parse_value, stored_points
 from parindex.frameworks.models import Node, top_level_ids
 from parindex.frameworks.selectors import engine_framework
-from parindex.imports import read_limits
+from parindex.imports import problem_text, read_limits
 from parindex.units.models import Unit
 
 from ..models import Round, Score, Sheet
@@ -223,7 +223,7 @@ class _Import:
             return None
         points = self.frameworks.points_of(leaf, node_id, r.value)
         if isinstance(points, ValueError):
-            return self._issue(r.row, "value", str(points))
+            return self._issue(r.row, "value", problem_text(points))
         if len(r.value) > MAX_VALUE:
             return self._issue(r.row, "value", "the value is too long")
         if not self._sheet_open(unit, r):
