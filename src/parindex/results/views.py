@@ -269,22 +269,33 @@ def manage_index(request):
 
 @login_required
 def manage(request, round_code: str):
+    """A round's results: each unit group's state (approved by the council or not, computed,
+    published), the buttons the person may use, and why when there are none."""
     round = _managed_round(request, round_code)
     snapshots = list(
         round.result_snapshots.select_related("framework__unit_group")
         .defer("inputs", "structure")
         .order_by("-version", "framework__code")
     )
+    ready = set(policy.ready_frameworks(round).values_list("pk", flat=True))
+    published = {s.framework_id for s in snapshots if s.is_published}
+    groups = [
+        {"framework": fw, "ready": fw.pk in ready, "published": fw.pk in published}
+        for fw in round.frameworks.select_related("unit_group").order_by("unit_group__name")
+    ]
     return render(
         request,
         "results/manage.html",
         {
             "round": round,
             "snapshots": snapshots,
-            "has_draft": any(not s.is_published for s in snapshots),
-            "has_published": any(s.is_published for s in snapshots),
+            "groups": groups,
+            "to_publish": any(not s.is_published and s.framework_id in ready - published
+                              for s in snapshots),
+            "has_published": bool(published),
             "can_publish": policy.can_publish_results(request.user, round),
-            "ready": policy.results_ready(round),
+            "ready": bool(ready),
+            "waiting": len(ready) < len(groups),
             "results_round": round.kind == Round.Kind.RESULTS,
         },
     )

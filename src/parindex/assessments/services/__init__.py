@@ -18,6 +18,7 @@ from .cycle import (
     Conflict,
     add_evidence,
     answer_request,
+    approve_group,
     approve_round,
     finalise,
     remove_evidence,
@@ -40,7 +41,7 @@ from .rounds import (
 
 __all__ = [
     "APPRAISED", "SELF", "Conflict", "Deadlines", "ScoresSummary", "add_evidence",
-    "answer_request", "approve_round", "assign", "create_round", "create_sheets", "finalise",
+    "answer_request", "approve_group", "approve_round", "assign", "create_round", "create_sheets", "finalise",
     "import_scores", "open_round", "open_round_file", "remove_evidence", "reopen", "request_explanation",
     "save_score", "send_requests", "submission_problems", "submit",
 ]
