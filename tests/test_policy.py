@@ -251,3 +251,25 @@ def test_who_is_told_of_each_event_and_who_reads_notifications_jobs_and_reminder
         assert policy.can_view_reminders(user, cycle.round) == (person == "manager"), person
     assert not policy.visible_notifications(AnonymousUser()).exists()
     assert not policy.visible_jobs(AnonymousUser()).exists()
+
+
+def test_unit_groups_to_approve_and_ready_for_results(cycle):
+    from parindex.assessments.models import GroupApproval
+
+    def approvers():
+        return {p for p in PEOPLE
+                if policy.groups_to_approve(fresh(getattr(cycle, p)), cycle.round).exists()}
+
+    assert approvers() == {"council"}
+    assert not policy.ready_frameworks(cycle.round).exists()  # nothing approved yet
+    GroupApproval.objects.create(round=cycle.round, framework=cycle.framework,
+                                 approved_at=timezone.now(), approved_by=cycle.council)
+    assert list(policy.ready_frameworks(cycle.round)) == [cycle.framework]
+    assert approvers() == set()  # its only group is approved
+    GroupApproval.objects.all().delete()
+    cycle.round.approved_at = timezone.now()  # approved whole (before groups were kept)
+    assert approvers() == set()
+    assert list(policy.ready_frameworks(cycle.round)) == [cycle.framework]
+    cycle.round.approved_at, cycle.round.kind = None, Round.Kind.RESULTS
+    assert approvers() == set()  # no council step
+    assert list(policy.ready_frameworks(cycle.round)) == [cycle.framework]
