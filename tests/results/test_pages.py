@@ -339,3 +339,20 @@ def test_ranking_sorted_by_unit_follows_vietnamese_order(client):
                 "Phú Thiện"]
     assert [code_name[code] for code in ascending] == expected
     assert [code_name[code] for code in descending] == expected[::-1]
+
+
+def test_demo_round_manager_sees_the_buttons_and_others_the_reason(client, demo):
+    """Issue 12: snv.quanly, the demo's round manager, computes and corrects the published
+    2022 results; for 2023 (in appraisal) the page says the council has not approved it; the
+    council member sees why there is no button."""
+    client.force_login(User.objects.get(username="snv.quanly"))
+    html = client.get(reverse("results_manage", args=["gialai-2022"])).content.decode()
+    assert 'id="compute"' in html and 'id="correct"' in html
+    assert 'id="why-no-actions"' not in html
+    html = client.get(reverse("results_manage", args=["gialai-2023"])).content.decode()
+    assert 'id="not-approved"' in html and "Hội đồng thẩm định chưa phê duyệt" in html
+    assert 'id="compute"' not in html
+    client.force_login(User.objects.get(username="snv.hoidong"))
+    html = client.get(reverse("results_manage", args=["gialai-2022"])).content.decode()
+    assert 'id="why-no-actions"' in html and 'id="compute"' not in html
+    assert "Chỉ người quản lý kỳ đánh giá" in html

@@ -97,6 +97,13 @@ def _with_derived(result_set: ResultSet, raw: dict[str, dict[str, str]]) -> dict
     return {unit: values for unit, values in recorded.items() if values}
 
 
+def _bonus_and_penalty(result_set: ResultSet) -> set[str]:
+    """Leaves of the bonus and penalty blocks: left empty, they simply give nothing, so a
+    result lacking them is still final."""
+    return {leaf.code for top in result_set.framework.nodes if top.kind in ("bonus", "penalty")
+            for leaf in top.leaves()}
+
+
 def _check_allowed(actor, round: Round) -> None:
     if not policy.can_publish_results(actor, round):
         raise PermissionDenied(_("Only the round's manager computes, publishes and corrects its "
@@ -159,6 +166,7 @@ def compute_round(actor, round: Round, frameworks=None) -> list[ResultSnapshot]:
         )
         snapshots.append(snapshot)
         self_points = {r.unit_code: _points(r) for r in self_set.results} if has_self else {}
+        optional = _bonus_and_penalty(result_set)
         published = _published(result_set)
         for result in result_set.results:
             data = published[result.unit_code]
@@ -176,6 +184,7 @@ def compute_round(actor, round: Round, frameworks=None) -> list[ResultSnapshot]:
                     fields=data["fields"],
                     self_achieved=Decimal(own["achieved"]) if own else None,
                     self_index=Decimal(own["index"]) if own else None,
+                    missing=len(set(data["missing"]) - optional),
                 )
             )
             details.append(

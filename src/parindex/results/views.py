@@ -127,8 +127,8 @@ def ranking(request, round_code: str, group: str, published: bool = True):
         per_page=PAGE_SIZE,
     )
     table, page = found.table, found.page
-    chart = charts.ranking_bars(
-        [(r.unit_name, r.index) for r in page.object_list],
+    chart = charts.ranking_bars(  # a preview leaves out the lines not final (no bar at 0)
+        [(r.unit_name, r.index) for r in page.object_list if published or r.final],
         _("Index of each unit, %(group)s") % {"group": table.group.name},
     )
     context = {
