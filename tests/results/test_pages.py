@@ -355,4 +355,4 @@ def test_demo_round_manager_sees_the_buttons_and_others_the_reason(client, demo)
     client.force_login(User.objects.get(username="snv.hoidong"))
     html = client.get(reverse("results_manage", args=["gialai-2022"])).content.decode()
     assert 'id="why-no-actions"' in html and 'id="compute"' not in html
-    assert "Chỉ người quản lý kỳ đánh giá" in html
+    assert "Chỉ cán bộ quản lý kỳ đánh giá" in html
