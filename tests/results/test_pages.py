@@ -356,3 +356,23 @@ def test_demo_round_manager_sees_the_buttons_and_others_the_reason(client, demo)
     html = client.get(reverse("results_manage", args=["gialai-2022"])).content.decode()
     assert 'id="why-no-actions"' in html and 'id="compute"' not in html
     assert "Chỉ cán bộ quản lý kỳ đánh giá" in html
+
+
+def test_a_preview_marks_units_without_every_score_not_final(client):
+    """Issue 12: a preview showed 0,00 "Yếu" and a rank for a unit not scored yet."""
+    rnd = f.round_with(3)
+    f.units(4)  # U004: in the group, no score yet
+    client.force_login(staff())
+    client.post(reverse("results_manage_action", args=[rnd.code, "compute"]))
+    html = client.get(reverse("results_preview_ranking", args=[rnd.code, "huyen"])).content
+    html = html.decode()
+    assert 'id="preview-note"' in html and "Bản xem trước, chưa công bố" in html
+    line = row(html, "U004")
+    assert 'class="not-final"' in line and "Chưa phải kết quả cuối cùng: 5 tiêu chí" in line
+    assert "0,00" not in line and "Yếu" not in line
+    assert "not-final" not in row(html, "U002")  # only the bonus left empty: final
+    card = client.get(reverse("results_preview_unit", args=[rnd.code, "huyen", "U004"]))
+    assert 'id="not-final"' in card.content.decode()
+    client.post(reverse("results_manage_action", args=[rnd.code, "publish"]))
+    public = client.get(reverse("results_ranking", args=[rnd.code, "huyen"])).content.decode()
+    assert "not-final" not in public and "preview-note" not in public  # as published
