@@ -72,6 +72,9 @@ def test_scorecard_shows_components_losses_and_trend(client, demo):
     amounts = [Decimal(a.replace(",", ".")) for a in re.findall(r"<strong>([\d,]+)</strong>", lost)]
     assert amounts and amounts == sorted(amounts, reverse=True)
     assert html.count("<svg") == 1  # one year published up to 2021: no trend chart
+    survey = fields[fields.index('data-field="8"') :].split("</tr>")[0]
+    assert "Điều tra xã hội học" in survey  # issue 12: named once, not "(điều tra xã hội học)"
+    assert "(điều tra xã hội học)" not in survey
     html_2022 = client.get(
         reverse("results_unit", args=["gialai-2022", "huyen", "IAGRAI"])
     ).content.decode()
