@@ -379,3 +379,13 @@ def test_a_preview_marks_units_without_every_score_not_final(client):
     client.post(reverse("results_manage_action", args=[rnd.code, "publish"]))
     public = client.get(reverse("results_ranking", args=[rnd.code, "huyen"])).content.decode()
     assert "not-final" not in public and "preview-note" not in public  # as published
+
+
+def test_a_previews_statistics_leave_out_the_units_not_final(client):
+    rnd = f.round_with(3)
+    f.units(4)  # U004: no score yet
+    client.force_login(staff())
+    client.post(reverse("results_manage_action", args=[rnd.code, "compute"]))
+    html = client.get(reverse("results_preview_overview", args=[rnd.code])).content.decode()
+    yeu = html[html.index("band-yeu") :].split("</tr>")[0]
+    assert re.search(r">\s*0\s*<", yeu)  # U004 is not counted as "Yếu"
