@@ -119,3 +119,14 @@ def test_the_results_page_shows_each_groups_state_to_the_manager(client, cycle):
                 {"published_on": "2024-04-15"})
     assert client.get(reverse("results_ranking", args=[c.round.code, "huyen"])).status_code == 200
     assert client.get(reverse("results_ranking", args=[c.round.code, "so"])).status_code == 404
+
+
+def test_a_round_approved_whole_before_groups_were_kept_shows_every_group_approved(
+        client, cycle):
+    from django.utils import timezone
+
+    Round.objects.filter(pk=cycle.round.pk).update(approved_at=timezone.now())
+    client.force_login(cycle.viewer)
+    page = client.get(reverse("assessments:round", args=[cycle.round.code])).content.decode()
+    approval = page.split('id="approval"')[1].split("</section>")[0]
+    assert approval.count("state-approved") == 2 and "Chờ Hội đồng" not in approval
