@@ -423,9 +423,9 @@ def _approve(user, round: Round, framework_code: str | None) -> Round:
             _deny(_("This unit group is approved already, or you may not approve it.")
                   if framework_code is not None and policy.can_approve_round(user, round)
                   else None)
-        sheets = Sheet.objects.select_for_update().filter(round=round, framework__in=frameworks)
-        pending = list(sheets.exclude(state=S.FINALISED).order_by("unit__name")
-                       .values_list("unit__name", flat=True))
+        group = Sheet.objects.filter(round=round, framework__in=frameworks)
+        sheets = list(group.select_for_update(of=("self",)).select_related("round", "unit"))
+        pending = sorted(s.unit.name for s in sheets if s.state != S.FINALISED)
         if pending:
             raise ValidationError(
                 _("The appraisal of these units is not finalised yet: %(units)s")
@@ -433,7 +433,7 @@ def _approve(user, round: Round, framework_code: str | None) -> Round:
             )
         history.bulk([_entry(user, "state", sheet, "state", sheet.state, S.APPROVED, round=round)
                       for sheet in sheets])
-        sheets.update(state=S.APPROVED)
+        group.update(state=S.APPROVED)
         now = timezone.now()
         GroupApproval.objects.bulk_create(
             GroupApproval(round=round, framework=fw, approved_at=now, approved_by=user)
