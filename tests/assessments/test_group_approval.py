@@ -130,3 +130,27 @@ def test_a_round_approved_whole_before_groups_were_kept_shows_every_group_approv
     page = client.get(reverse("assessments:round", args=[cycle.round.code])).content.decode()
     approval = page.split('id="approval"')[1].split("</section>")[0]
     assert approval.count("state-approved") == 2 and "Chờ Hội đồng" not in approval
+
+
+def test_an_import_keeps_an_approved_groups_sheets_locked_and_the_others_open(cycle, tmp_path):
+    """Once the districts' group is approved and published, an import of Sở Tư pháp's self
+    scores is no correction (no reason, the districts' results untouched); a row for an
+    approved sheet is refused with its row."""
+    from parindex.assessments.models import Score
+    from parindex.engine.io import InputError
+    from tests.frameworks.factories import write_scores
+
+    c = cycle
+    services.approve_group(fresh(c.council), c.round, c.framework.code)
+    results.compute_round(fresh(c.manager), c.round)
+    results.publish(fresh(c.manager), c.round)
+    locked = write_scores(tmp_path / "a.csv", [
+        {"unit_code": "H01", "criterion_code": "1.1", "value": "no", "stage": "appraised"}])
+    with pytest.raises(InputError, match="sheet of H01 is approved"):
+        services.import_scores(fresh(c.manager), c.round, locked)
+    open_sheet = write_scores(tmp_path / "b.csv", [
+        {"unit_code": "STP", "criterion_code": "1.1", "value": "yes", "stage": "self"}])
+    services.import_scores(fresh(c.manager), c.round, open_sheet)  # no reason asked
+    assert Score.objects.get(unit__code="STP", node__code="1.1", stage="self").value == "yes"
+    assert not Change.objects.filter(action="correct").exists()
+    assert ResultSnapshot.objects.filter(round=c.round).count() == 1  # no correction version

@@ -106,8 +106,12 @@ def _is_published(round: Round) -> bool:
 
 
 def _is_closed(round: Round) -> bool:
-    """After the council's approval or the first publication, scores are only corrected."""
-    return round.approved_at is not None or _is_published(round)
+    """Scores are only corrected once an assessment round is approved whole (a unit group
+    approved before keeps its sheets locked: the stage rule refuses their rows), or once a
+    results round's results are published."""
+    if round.kind == Round.Kind.ASSESSMENT:
+        return round.approved_at is not None
+    return _is_published(round)
 
 
 # The sheet states in which each stage's values may still be written.
