@@ -63,9 +63,10 @@ def import_scores(actor, round: Round, path: str | Path, *, reason: str = "") ->
 
     The import is one more door to the scores, so it keeps the doors' rules: only the round's
     manager imports (`policy.can_import_scores`); in a round run with sheets a self value goes
-    only into a draft sheet and an appraised one only into a sheet in appraisal; once the round
-    is closed (approved by its council, or its results published) values change only as a
-    correction with its `reason`, logged as `correct`, and published results are corrected
+    only into a draft sheet and an appraised one only into a sheet in appraisal (a unit group
+    the council approved is locked); once the round is closed (an assessment round approved
+    whole, a results round's results published) values change only as a correction with its
+    `reason`, logged as `correct`, and published results are corrected
     from the new scores in the same transaction.
     """
     if not policy.can_import_scores(actor, round):
