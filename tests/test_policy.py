@@ -235,6 +235,7 @@ def test_who_is_told_of_each_event_and_who_reads_notifications_jobs_and_reminder
     assert names(policy.sheet_appraisers(cycle.other_sheet)) == {"appraiser", "field_appraiser"}
     assert names(policy.round_organiser_people(cycle.round)) == wide
     assert names(policy.round_approved_recipients(cycle.round)) == wide | units
+    assert names(policy.group_approved_recipients(cycle.round, cycle.framework)) == wide | units
     assert names(policy.results_recipients(cycle.round)) == wide | {"head", "other_head"}
 
     for person in ("officer", "manager"):

@@ -682,6 +682,13 @@ def round_approved_recipients(round: Round) -> QuerySet:
     return round_organiser_people(round) | round_unit_people(round)
 
 
+def group_approved_recipients(round: Round, framework) -> QuerySet:
+    """A unit group approved before the rest of the round is told to the organiser's people
+    and to the officers and heads of that group's units (a sheet on its framework)."""
+    units = Sheet.objects.filter(round=round, framework=framework).values("unit_id")
+    return round_organiser_people(round) | _holders(units, K.OFFICER, K.HEAD)
+
+
 def results_recipients(round: Round) -> QuerySet:
     """Published results are told to the organiser's people and to the heads of the units
     assessed (a sheet in the round, or a line in its published results)."""

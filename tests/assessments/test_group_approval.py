@@ -55,6 +55,10 @@ def test_a_complete_group_is_approved_alone_and_its_results_published(cycle):
     with pytest.raises(PermissionDenied):  # approved already
         services.approve_group(fresh(c.council), round, c.framework.code)
     assert not Notification.objects.filter(kind="round_approved").exists()
+    told = set(Notification.objects.filter(kind="group_approved")
+               .values_list("recipient__username", flat=True))
+    assert told == {"r2023-manager", "r2023-viewer", "r2023-officer1", "r2023-head1",
+                    "r2023-officer2", "r2023-head2"}  # not Sở Tư pháp's people
 
     results.compute_round(fresh(c.manager), round)
     results.publish(fresh(c.manager), round)
@@ -68,6 +72,7 @@ def test_a_complete_group_is_approved_alone_and_its_results_published(cycle):
     round = Round.objects.get(pk=c.round.pk)
     assert round.approved_at is not None and policy.results_ready(round)
     assert Notification.objects.filter(kind="round_approved").exists()
+    assert Notification.objects.filter(kind="group_approved").count() == 6  # no more
     assert not policy.can_approve_round(fresh(c.council), round)
     results.compute_round(fresh(c.manager), round)
     drafts = results.publish(fresh(c.manager), round)

@@ -449,4 +449,8 @@ def _approve(user, round: Round, framework_code: str | None) -> Round:
             _log(user, "state", round, "state", new=S.APPROVED, round=round,
                  reason=_("Round approved by the council"))
             notify(user, "round_approved", policy.round_approved_recipients(round), round=round)
+        else:  # groups approved before the rest: each told to its own units
+            for fw in frameworks:
+                notify(user, "group_approved", policy.group_approved_recipients(round, fw),
+                       round=round, params={"group": fw.unit_group.name})
     return round
