@@ -124,6 +124,9 @@ def test_the_results_page_shows_each_groups_state_to_the_manager(client, cycle):
                 {"published_on": "2024-04-15"})
     assert client.get(reverse("results_ranking", args=[c.round.code, "huyen"])).status_code == 200
     assert client.get(reverse("results_ranking", args=[c.round.code, "so"])).status_code == 404
+    preview = client.get(reverse("results_preview_overview", args=[c.round.code])).content
+    note = preview.decode().split('id="groups-not-final"')[1].split("</p>")[0]
+    assert "Sở, ban, ngành" in note and "Huyện" not in note
 
 
 def test_a_round_approved_whole_before_groups_were_kept_shows_every_group_approved(

@@ -104,6 +104,10 @@ def overview(request, round_code: str, published: bool = True):
             "corrected": any(v.version > 1 for v in versions),
             "published": published,
             "can_manage": policy.can_preview_results(request.user, round),
+            # A preview names the unit groups whose scores the council has not approved yet.
+            "waiting": [] if published else list(
+                round.frameworks.exclude(pk__in=policy.ready_frameworks(round).values("pk"))
+                .select_related("unit_group").order_by("unit_group__name")),
         },
     )
 
