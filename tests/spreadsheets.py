@@ -27,3 +27,19 @@ def assert_csv_safe(text: str, expected=()) -> None:
     assert [c for c in cells if is_formula_like(c)] == []
     for value in expected:
         assert "'" + value in cells
+
+
+def assert_xlsx_printable(content: bytes) -> dict:
+    """Every sheet prints A4 landscape, one page wide, its header rows repeated, and scrolls
+    with them frozen; its columns have widths. Returns {sheet: (title rows, frozen cell)}."""
+    book = load_workbook(io.BytesIO(content))
+    found = {}
+    for ws in book.worksheets:
+        setup = ws.page_setup
+        assert (setup.orientation, str(setup.paperSize)) == ("landscape", "9"), ws.title
+        assert (setup.fitToWidth, setup.fitToHeight) == (1, 0), ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert ws.print_title_rows and ws.freeze_panes, ws.title
+        assert ws.column_dimensions["A"].width and ws.column_dimensions["B"].width, ws.title
+        found[ws.title] = (ws.print_title_rows, ws.freeze_panes)
+    return found

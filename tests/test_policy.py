@@ -254,6 +254,7 @@ def test_who_is_told_of_each_event_and_who_reads_notifications_jobs_and_reminder
     assert names(policy.sheet_appraisers(cycle.other_sheet)) == {"appraiser", "field_appraiser"}
     assert names(policy.round_organiser_people(cycle.round)) == wide
     assert names(policy.round_approved_recipients(cycle.round)) == wide | units
+    assert names(policy.group_approved_recipients(cycle.round, cycle.framework)) == wide | units
     assert names(policy.results_recipients(cycle.round)) == wide | {"head", "other_head"}
 
     for person in ("officer", "manager"):
@@ -435,3 +436,23 @@ def test_reform_plans_reports_service_figures_and_prefills(cycle, tmp_path):
     assert not policy.can_edit_plan(anonymous, h01.pk)
     assert not policy.can_import_service_data(anonymous)
     assert not policy.can_view_service_index(anonymous)
+def test_unit_groups_to_approve_and_ready_for_results(cycle):
+    from parindex.assessments.models import GroupApproval
+
+    def approvers():
+        return {p for p in PEOPLE
+                if policy.groups_to_approve(fresh(getattr(cycle, p)), cycle.round).exists()}
+
+    assert approvers() == {"council"}
+    assert not policy.ready_frameworks(cycle.round).exists()  # nothing approved yet
+    GroupApproval.objects.create(round=cycle.round, framework=cycle.framework,
+                                 approved_at=timezone.now(), approved_by=cycle.council)
+    assert list(policy.ready_frameworks(cycle.round)) == [cycle.framework]
+    assert approvers() == set()  # its only group is approved
+    GroupApproval.objects.all().delete()
+    cycle.round.approved_at = timezone.now()  # approved whole (before groups were kept)
+    assert approvers() == set()
+    assert list(policy.ready_frameworks(cycle.round)) == [cycle.framework]
+    cycle.round.approved_at, cycle.round.kind = None, Round.Kind.RESULTS
+    assert approvers() == set()  # no council step
+    assert list(policy.ready_frameworks(cycle.round)) == [cycle.framework]

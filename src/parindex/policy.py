@@ -22,9 +22,10 @@ Lists are filtered by the querysets below (`visible_*`, `*_to_manage`), never by
 may not see — a guessed URL or id — answers "not found" exactly as a missing one does.
 
 Lifecycle: a survey takes responses only until its round's results are published
-(`survey_open`); an assessment round (run in parindex, a sheet per unit) has results computed
-and published only once its council approved it, a results round (imported appraised scores)
-at any time (`results_ready`).
+(`survey_open`); an assessment round (run in parindex, a sheet per unit) has a unit group's results computed
+and published once its council approved that group (`ready_frameworks`; the round is approved
+when every group is, `results_ready`), a results round (imported appraised scores) at any
+time.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from django.utils import timezone
 
 from parindex.assessments.models import Assignment, CriterionAssignment, Evidence, Round, Sheet
 from parindex.awards.models import Campaign
-from parindex.frameworks.models import Node
+from parindex.frameworks.models import Framework, Node
 from parindex.jobs.models import Job
 from parindex.notifications.models import Notification, Reminder
 from parindex.plans.models import Plan, Report, ServiceMonth, Task
@@ -200,11 +201,20 @@ def can_view_round_history(user, round: Round) -> bool:
 
 
 def can_approve_round(user, round: Round) -> bool:
-    """The council approves an unapproved assessment round (the workflow checks every sheet is
-    final); a results round has no council step."""
+    """The council approves an unapproved assessment round, all at once or one unit group at a
+    time (the workflow checks that every sheet approved is final); a results round has no
+    council step."""
     if round.approved_at is not None or round.kind != Round.Kind.ASSESSMENT:
         return False
     return user.is_superuser or has_role(user, round.organiser_id, K.COUNCIL)
+
+
+def groups_to_approve(user, round: Round) -> QuerySet[Framework]:
+    """The round's frameworks (one per unit group) the council member `user` may still approve:
+    those not approved yet; none for anyone else."""
+    if not can_approve_round(user, round):
+        return Framework.objects.none()
+    return round.frameworks.exclude(pk__in=round.group_approvals.values("framework_id"))
 
 
 def visible_rounds(user) -> QuerySet[Round]:
@@ -480,9 +490,18 @@ def rounds_with_results_to_manage(user) -> QuerySet[Round]:
 
 
 def results_ready(round: Round) -> bool:
-    """Results are computed from approved scores: an assessment round's only once its council
-    approved it; a results round's (imported appraised scores) at any time."""
+    """Results are computed from approved scores: an assessment round's once its council
+    approved it whole; a results round's (imported appraised scores) at any time."""
     return round.approved_at is not None or round.kind == Round.Kind.RESULTS
+
+
+def ready_frameworks(round: Round) -> QuerySet[Framework]:
+    """The round's frameworks whose results may be computed and published: all of a ready
+    round (`results_ready`); of an assessment round still in appraisal, those of the unit
+    groups its council has approved."""
+    if results_ready(round):
+        return round.frameworks.all()
+    return round.frameworks.filter(pk__in=round.group_approvals.values("framework_id"))
 
 
 # --------------------------------------------------------------------------- survey
@@ -789,6 +808,13 @@ def round_approved_recipients(round: Round) -> QuerySet:
     """The approval is told to the organiser's people and to the assessed units' officers
     and heads."""
     return round_organiser_people(round) | round_unit_people(round)
+
+
+def group_approved_recipients(round: Round, framework) -> QuerySet:
+    """A unit group approved before the rest of the round is told to the organiser's people
+    and to the officers and heads of that group's units (a sheet on its framework)."""
+    units = Sheet.objects.filter(round=round, framework=framework).values("unit_id")
+    return round_organiser_people(round) | _holders(units, K.OFFICER, K.HEAD)
 
 
 def results_recipients(round: Round) -> QuerySet:

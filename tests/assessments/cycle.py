@@ -79,3 +79,22 @@ def fill(c, sheet=None, user=None, values=None, note="Không có tài liệu: xe
 def submitted(c, sheet=None, head=None):
     sheet = fill(c, sheet, user=head or c.head)
     return services.submit(fresh(head or c.head), sheet)
+
+
+def add_group(c, code: str = "so") -> SimpleNamespace:
+    """A second unit group in the round: its own framework and one unit (Sở Tư pháp) with
+    its officer and head, appraised by the round's appraiser. Sets c.so_* attributes."""
+    so = UnitGroup.objects.get_or_create(code=code, defaults={"name": "Sở, ban, ngành"})[0]
+    unit = Unit.objects.create(code="STP", name="Sở Tư pháp", group=so)
+    framework = import_framework(
+        cast.administrator(),
+        mini_framework(code=f"{c.round.code}-{code}", group=code, year=2023, fields=2),
+    )
+    c.round.frameworks.add(framework)
+    services.create_sheets(c.round, [unit], user=c.manager)
+    services.assign(c.manager, c.round, c.appraiser, unit)
+    c.so_framework, c.so_unit = framework, unit
+    c.so_officer = cast.person(f"{c.round.code}-so-officer", unit, "officer")
+    c.so_head = cast.person(f"{c.round.code}-so-head", unit, "head")
+    c.so_sheet = Sheet.objects.get(round=c.round, unit=unit)
+    return c

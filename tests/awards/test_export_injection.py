@@ -6,7 +6,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from parindex.awards.models import Award
-from tests.spreadsheets import HOSTILE, assert_csv_safe, assert_xlsx_safe
+from tests.spreadsheets import HOSTILE, assert_csv_safe, assert_xlsx_printable, assert_xlsx_safe
 
 
 def test_register_exports_neutralise_hostile_names(client, outsider, demo_campaign):
@@ -18,6 +18,7 @@ def test_register_exports_neutralise_hostile_names(client, outsider, demo_campai
     assert_csv_safe(client.get(url, {"export": "csv"}).content.decode("utf-8-sig"), HOSTILE)
     xlsx = client.get(url, {"export": "xlsx"}).content
     assert_xlsx_safe(xlsx, HOSTILE)
+    assert assert_xlsx_printable(xlsx) == {"Sổ khen thưởng": ("$1:$1", "G2")}
     years = [row[0] for row in load_workbook(io.BytesIO(xlsx)).active.iter_rows(
         min_row=2, values_only=True)]
     assert set(years) == {2021}  # numbers stay numbers

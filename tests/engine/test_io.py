@@ -13,6 +13,7 @@ from parindex.engine.io import (
     render_results,
     results_to_dict,
 )
+from tests.spreadsheets import assert_xlsx_printable
 
 from .helpers import field, leaf, make
 
@@ -74,6 +75,8 @@ def test_framework_xlsx_errors_name_sheet_row_and_column(tmp_path):
     from parindex.engine.io import write_framework_xlsx
 
     write_framework_xlsx(FW, tmp_path / "fw.xlsx")
+    assert set(assert_xlsx_printable((tmp_path / "fw.xlsx").read_bytes()).values()) == {
+        ("$1:$1", "A2")}
     book = openpyxl.load_workbook(tmp_path / "fw.xlsx")
     book["nodes"]["E2"] = 5  # field max 5, children sum 3
     book.save(tmp_path / "fw.xlsx")
@@ -90,6 +93,6 @@ def test_results_formats():
     assert data["results"][1]["missing"] == ["1.2"]
     table = render_results(rs, "table")
     assert "Hạng" in table and "Xếp loại" in table and "Thiếu điểm" in table
-    assert isinstance(render_results(rs, "xlsx"), bytes)
+    assert assert_xlsx_printable(render_results(rs, "xlsx")) == {"results": ("$1:$1", "D2")}
     with pytest.raises(ValueError):
         render_results(rs, "pdf")

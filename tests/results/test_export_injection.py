@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from parindex.results.exports import write_annex
 from parindex.units.models import Unit
-from tests.spreadsheets import HOSTILE, assert_xlsx_safe
+from tests.spreadsheets import HOSTILE, assert_xlsx_printable, assert_xlsx_safe
 
 from . import factories as f
 
@@ -24,6 +24,8 @@ def test_annex_writes_hostile_unit_names_as_text(client):
     response = client.get(reverse("results_xlsx", args=[rnd.code]))
     content = b"".join(response.streaming_content) if response.streaming else response.content
     assert_xlsx_safe(content, names)
+    assert assert_xlsx_printable(content) == {"Nhóm 3": ("$5:$6", "C7"),
+                                              "Chi tiết": ("$1:$1", "D2")}
 
 
 def test_streamed_annex_writes_hostile_text_as_text_in_its_style():

@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from parindex.results import pdf as results_pdf
 from parindex.units.models import Unit
+from tests import cast
 
 from . import factories as f
 
@@ -111,3 +112,35 @@ def test_ranking_chart_only_for_groups_that_fit_a_page(client, monkeypatch):
     assert "Biểu đồ Chỉ số CCHC năm 2020" not in content
     assert "lược bỏ khi nhóm có trên 2 đơn vị" in content
     assert "Đơn vị Y2020-003" in content  # the table is whole
+
+
+def decision_pages(client, groups: int) -> list[str]:
+    """The draft decision's pages (text, spaces squeezed) for a round of `groups` unit
+    groups: each adds a line to the preamble and to Article 1, moving the page break."""
+    from parindex.assessments.models import Round
+    from parindex.results import services
+
+    rnd = Round.objects.create(code=f"sig-{groups}", name="Chỉ số CCHC năm 2021", year=2021,
+                               published_on=f.PUBLISHED, decision_number="197/QĐ-UBND")
+    for i in range(groups):
+        group = f.group(f"s{groups}-{i}", f"Nhóm đơn vị số {i + 1} có tên khá dài để xuống dòng")
+        fw = f.framework(code=f"sig-{groups}-{i}", year=2021, unit_group=group)
+        rnd.frameworks.add(fw)
+        for unit in f.units(2, unit_group=group, prefix=f"S{groups}-{i}-"):
+            f.scores(rnd, unit, fw, f.GOOD)
+    services.compute_round(cast.administrator(), rnd)
+    services.publish(cast.administrator(), rnd)
+    reader = pdf(client, "results_decision_pdf", rnd.code)
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
+def test_the_signature_block_stays_with_the_last_article(client):
+    """Issue 12: "Nơi nhận" and the signature were left alone on page 2 of the decision.
+    Wherever the page breaks, Article 3 and the signature block share a page."""
+    block = ("Điều 3.", "thi hành Quyết định này", "Nơi nhận", "Lưu: VT.", "TM. ỦY BAN NHÂN DÂN")
+    for groups in range(1, 7):
+        pages = decision_pages(client, groups)
+        signed = [page for page in pages if any(part in page for part in block[2:])]
+        assert len(signed) == 1, (groups, [page[:80] for page in signed])
+        assert all(part in signed[0] for part in block), (groups, signed[0][:200])
+        assert "PHỤ LỤC" not in signed[0]  # the annex starts on a page of its own

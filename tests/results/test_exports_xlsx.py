@@ -127,7 +127,9 @@ def test_detail_sheet_continues_past_the_row_limit(client, monkeypatch):
 def test_ranking_sheet_prints_landscape_with_its_header(client, demo):
     districts = workbook(client, "gialai-2021")["UBND cấp huyện"]
     assert districts.page_setup.orientation == "landscape"
-    assert districts.print_title_rows == "$5:$5"
+    assert districts.print_title_rows == "$5:$6"  # the titles and the maxima
+    assert districts.freeze_panes == "C7"  # the unit's name stays in view
+    assert [districts.column_dimensions[c].width for c in "AB"] == [6, 42]
 
 
 def test_export_query_count_is_constant(client, django_assert_max_num_queries):

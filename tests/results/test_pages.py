@@ -72,6 +72,9 @@ def test_scorecard_shows_components_losses_and_trend(client, demo):
     amounts = [Decimal(a.replace(",", ".")) for a in re.findall(r"<strong>([\d,]+)</strong>", lost)]
     assert amounts and amounts == sorted(amounts, reverse=True)
     assert html.count("<svg") == 1  # one year published up to 2021: no trend chart
+    survey = fields[fields.index('data-field="8"') :].split("</tr>")[0]
+    assert "Điều tra xã hội học" in survey  # issue 12: named once, not "(điều tra xã hội học)"
+    assert "(điều tra xã hội học)" not in survey
     html_2022 = client.get(
         reverse("results_unit", args=["gialai-2022", "huyen", "IAGRAI"])
     ).content.decode()
@@ -339,3 +342,50 @@ def test_ranking_sorted_by_unit_follows_vietnamese_order(client):
                 "Phú Thiện"]
     assert [code_name[code] for code in ascending] == expected
     assert [code_name[code] for code in descending] == expected[::-1]
+
+
+def test_demo_round_manager_sees_the_buttons_and_others_the_reason(client, demo):
+    """Issue 12: snv.quanly, the demo's round manager, computes and corrects the published
+    2022 results; for 2023 (in appraisal) the page says the council has not approved it; the
+    council member sees why there is no button."""
+    client.force_login(User.objects.get(username="snv.quanly"))
+    html = client.get(reverse("results_manage", args=["gialai-2022"])).content.decode()
+    assert 'id="compute"' in html and 'id="correct"' in html
+    assert 'id="why-no-actions"' not in html
+    html = client.get(reverse("results_manage", args=["gialai-2023"])).content.decode()
+    assert 'id="not-approved"' in html and "Hội đồng thẩm định chưa phê duyệt" in html
+    assert 'id="compute"' not in html
+    client.force_login(User.objects.get(username="snv.hoidong"))
+    html = client.get(reverse("results_manage", args=["gialai-2022"])).content.decode()
+    assert 'id="why-no-actions"' in html and 'id="compute"' not in html
+    assert "Chỉ cán bộ quản lý kỳ đánh giá" in html
+
+
+def test_a_preview_marks_units_without_every_score_not_final(client):
+    """Issue 12: a preview showed 0,00 "Yếu" and a rank for a unit not scored yet."""
+    rnd = f.round_with(3)
+    f.units(4)  # U004: in the group, no score yet
+    client.force_login(staff())
+    client.post(reverse("results_manage_action", args=[rnd.code, "compute"]))
+    html = client.get(reverse("results_preview_ranking", args=[rnd.code, "huyen"])).content
+    html = html.decode()
+    assert 'id="preview-note"' in html and "Bản xem trước, chưa công bố" in html
+    line = row(html, "U004")
+    assert 'class="not-final"' in line and "Chưa phải kết quả cuối cùng: 5 tiêu chí" in line
+    assert "0,00" not in line and "Yếu" not in line
+    assert "not-final" not in row(html, "U002")  # only the bonus left empty: final
+    card = client.get(reverse("results_preview_unit", args=[rnd.code, "huyen", "U004"]))
+    assert 'id="not-final"' in card.content.decode()
+    client.post(reverse("results_manage_action", args=[rnd.code, "publish"]))
+    public = client.get(reverse("results_ranking", args=[rnd.code, "huyen"])).content.decode()
+    assert "not-final" not in public and "preview-note" not in public  # as published
+
+
+def test_a_previews_statistics_leave_out_the_units_not_final(client):
+    rnd = f.round_with(3)
+    f.units(4)  # U004: no score yet
+    client.force_login(staff())
+    client.post(reverse("results_manage_action", args=[rnd.code, "compute"]))
+    html = client.get(reverse("results_preview_overview", args=[rnd.code])).content.decode()
+    yeu = html[html.index("band-yeu") :].split("</tr>")[0]
+    assert re.search(r">\s*0\s*<", yeu)  # U004 is not counted as "Yếu"

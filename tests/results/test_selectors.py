@@ -106,3 +106,18 @@ def test_a_round_without_frameworks_has_no_results(db):
     from parindex.assessments.models import Round
 
     assert round_results(Round.objects.create(code="empty", name="empty", year=2021)) == []
+
+
+def test_histogram_labels_read_at_the_pages_size():
+    """Issue 12: the histogram's labels were 10 units in a 720-wide drawing shown at half the
+    page (about 7 px); now 14–15 in a 540-wide one, and only the low end when bins crowd."""
+    import re
+
+    from parindex.results import charts
+
+    few = charts.histogram([(65, 1), (70, 4), (75, 9)], 5, "x")
+    sizes = {int(size) for size in re.findall(r'font-size="(\d+)"', few)}
+    assert min(sizes) >= 14 and 'viewBox="0 0 540 240"' in few
+    assert "65–70" in few
+    many = charts.histogram([(low, 1) for low in range(0, 100, 5)], 5, "x")
+    assert "95–100" not in many and ">95<" in many

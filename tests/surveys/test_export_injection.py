@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from parindex.surveys.models import Response
-from tests.spreadsheets import HOSTILE, assert_csv_safe, assert_xlsx_safe
+from tests.spreadsheets import HOSTILE, assert_csv_safe, assert_xlsx_printable, assert_xlsx_safe
 
 
 @pytest.fixture(autouse=True)
@@ -24,4 +24,6 @@ def test_hostile_comments_are_neutralised_in_csv_and_xlsx(client, staff_client, 
     csv_page = staff_client.get(reverse("surveys:export_csv", args=["r2021", citizens.code]))
     assert_csv_safe(b"".join(csv_page.streaming_content).decode("utf-8-sig"), stored)
     xlsx = staff_client.get(reverse("surveys:export_xlsx", args=["r2021"]))
-    assert_xlsx_safe(b"".join(xlsx.streaming_content), stored)
+    content = b"".join(xlsx.streaming_content)
+    assert_xlsx_safe(content, stored)
+    assert set(assert_xlsx_printable(content).values()) == {("$1:$1", "B2")}

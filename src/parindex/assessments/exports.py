@@ -13,6 +13,7 @@ from openpyxl.styles import Font
 
 from parindex.engine.cells import xlsx_row
 from parindex.engine.compute import UnitResult, round2
+from parindex.engine.printing import print_setup, widths_for
 from parindex.results.selectors import round_results
 
 from .models import Round, Score, Sheet
@@ -20,7 +21,8 @@ from .models import Round, Score, Sheet
 FINAL = (Sheet.State.FINALISED, Sheet.State.APPROVED)
 
 
-def workbook(title: str, header: list[str], rows) -> bytes:
+def workbook(title: str, header: list[str], rows, frozen_columns: int = 2) -> bytes:
+    """One sheet: the bold header row, then `rows`; printed and frozen as every export is."""
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31]
@@ -29,7 +31,7 @@ def workbook(title: str, header: list[str], rows) -> bytes:
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append(xlsx_row(sheet, row))
-    sheet.freeze_panes = "A2"
+    print_setup(sheet, widths_for(header), frozen_columns=frozen_columns)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -58,6 +58,31 @@ class Round(models.Model):
         return self.name
 
 
+class GroupApproval(models.Model):
+    """The council's approval of one unit group's sheets in an assessment round (the group's
+    framework): its appraised scores are final and its results may be computed and published
+    while other groups are still being appraised. The round is approved (`Round.approved_at`)
+    once every one of its frameworks is."""
+
+    round = models.ForeignKey(Round, verbose_name=_("assessment round"),
+                              on_delete=models.CASCADE, related_name="group_approvals")
+    framework = models.ForeignKey(Framework, verbose_name=_("framework"),
+                                  on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(_("approved at"))
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved by"),
+                                    on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "framework"], name="one_approval_per_group"),
+        ]
+        verbose_name = _("unit group approval")
+        verbose_name_plural = _("unit group approvals")
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.framework}"
+
+
 class Score(models.Model):
     """A unit's declared value for one leaf at one stage, as text in the scores-file syntax
     (`3.5`, `yes`, `45/50`, a level label, `NA`); the engine turns it into points.

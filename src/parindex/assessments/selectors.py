@@ -411,6 +411,40 @@ def page(sheets: QuerySet[Sheet], number, per_page: int = PER_PAGE) -> Page:
     return Paginator(sheets.select_related("unit", "submitted_by"), per_page).get_page(number)
 
 
+@dataclass
+class GroupState:
+    """One unit group of a round as the council sees it before approving."""
+
+    framework: object  # frameworks.models.Framework, its unit_group loaded
+    sheets: int
+    final: int  # sheets whose appraisal is finalised (or approved)
+    approval: object | None  # the GroupApproval, once approved
+
+    @property
+    def complete(self) -> bool:
+        return self.sheets > 0 and self.final == self.sheets
+
+
+def group_states(round: Round) -> list[GroupState]:
+    """Each framework of the round with its sheets counted and its approval; three queries."""
+    from .models import GroupApproval
+
+    counts = {
+        row["framework_id"]: row
+        for row in Sheet.objects.filter(round=round).values("framework_id").annotate(
+            total=Count("pk"),
+            final=Count("pk", filter=Q(state__in=(Sheet.State.FINALISED, Sheet.State.APPROVED))),
+        )
+    }
+    approvals = {a.framework_id: a for a in
+                 GroupApproval.objects.filter(round=round).select_related("approved_by")}
+    return [
+        GroupState(fw, counts.get(fw.pk, {}).get("total", 0),
+                   counts.get(fw.pk, {}).get("final", 0), approvals.get(fw.pk))
+        for fw in round.frameworks.select_related("unit_group").order_by("unit_group__name")
+    ]
+
+
 # --------------------------------------------------------------------------- national index
 # The province's self-assessment for the national index: one sheet, each leaf in the charge of
 # a department (`CriterionAssignment`). A leaf is "drafted" once it has a self value.

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from parindex.engine.cells import xlsx_row
+from parindex.engine.printing import print_setup
 from parindex.engine.tables import InputError, read_xlsx_rows
 from parindex.engine.values import parse_value
 from parindex.imports import issue_text, problem_text, read_limits
@@ -68,11 +69,9 @@ def write_sheet(data: SheetData, with_appraisal: bool = True) -> bytes:
         else:
             for cell in ws[line]:
                 cell.font = Font(bold=True)
-    for letter, width in zip("ABCDEFGHI", (6, 9, 60, 9, 14, 10, 14, 10, 40), strict=True):
-        ws.column_dimensions[letter].width = width
+    print_setup(ws, (6, 9, 60, 9, 14, 10, 14, 10, 40), frozen_columns=3)
     for cell in ws["C"]:
         cell.alignment = Alignment(wrap_text=True)
-    ws.freeze_panes = "D2"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -152,6 +152,9 @@ def round_detail(request, round_code):
         "whole_round": policy.sees_whole_round(user, round),
         "can_manage": policy.can_manage_round(user, round),
         "can_approve": policy.can_approve_round(user, round),
+        "groups": selectors.group_states(round) if policy.sees_whole_round(user, round)
+        and round.kind == Round.Kind.ASSESSMENT else [],
+        "to_approve": set(policy.groups_to_approve(user, round).values_list("pk", flat=True)),
         "can_view_history": policy.can_view_round_history(user, round),
         "queue": policy.appraisal_queue(user, round).count(),
         "results_round": round.kind == Round.Kind.RESULTS,
@@ -218,13 +221,22 @@ def queue(request, round_code):
 @login_required
 @require_POST
 def approve(request, round_code):
+    """The council approves one unit group (`framework` posted) or every group left."""
     round = _round(request, round_code)
+    framework = request.POST.get("framework", "")[:100]
     try:
-        services.approve_round(request.user, round)
+        if framework:
+            round = services.approve_group(request.user, round, framework)
+        else:
+            round = services.approve_round(request.user, round)
     except (ValidationError, PermissionDenied) as error:
         web.flash_errors(request, error)
     else:
-        messages.success(request, _("The round is approved; its appraised scores are final."))
+        if round.approved_at:
+            messages.success(request, _("The round is approved; its appraised scores are final."))
+        else:
+            messages.success(request, _("The unit group is approved; its appraised scores are "
+                                        "final and its results may be computed."))
     return redirect("assessments:round", round.code)
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from parindex import policy, web
 from parindex.engine.cells import csv_writer, xlsx_row
+from parindex.engine.printing import print_setup
 from parindex.units.models import Unit
 
 from . import documents, selectors, services
@@ -511,6 +512,7 @@ EXPORT_COLUMNS = [
     ("position", "Chức vụ"), ("work_unit", "Đơn vị công tác"), ("unit", "Đơn vị đề nghị"),
     ("awarder_title", "Người khen thưởng"), ("title_text", "Thành tích"),
 ]
+EXPORT_WIDTHS = [6, 16, 14, 16, 12, 32, 20, 28, 28, 24, 50]
 
 
 def _export_row(award: Award) -> list:
@@ -549,7 +551,9 @@ def register(request):
         book = Workbook()
         sheet = book.active
         sheet.title = "Sổ khen thưởng"
-        sheet.append([title for _key, title in EXPORT_COLUMNS])
+        header = [title for _key, title in EXPORT_COLUMNS]
+        sheet.append(header)
+        print_setup(sheet, EXPORT_WIDTHS, frozen_columns=6)
         for award in awards:
             sheet.append(xlsx_row(sheet, _export_row(award)))
         out = io.BytesIO()

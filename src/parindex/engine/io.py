@@ -32,6 +32,7 @@ from .framework import (
     framework_to_dict,
     source_to_dict,
 )
+from .printing import print_setup, widths_for
 from .tables import (
     EMPTY,
     TOO_LARGE,
@@ -219,6 +220,7 @@ def write_framework_xlsx(fw: Framework, out: str | os.PathLike | IO[bytes]) -> N
         for column in ws.columns:
             cell_values = [len(cell_text(c.value)) for c in column]
             ws.column_dimensions[column[0].column_letter].width = min(60, max(cell_values) + 2)
+        print_setup(ws, [])  # widths as measured above
     book.save(out)
 
 
@@ -669,6 +671,7 @@ def render_results(resultset: ResultSet, fmt: str) -> str | bytes:
         for cells in sheet.iter_rows(min_row=2):
             for i in numeric:
                 cells[i - 1].number_format = "0.00"
+        print_setup(sheet, widths_for(header), frozen_columns=3)
         buffer = io.BytesIO()
         book.save(buffer)
         return buffer.getvalue()

@@ -48,6 +48,10 @@ KINDS = {
         _("Appraisal finalised"),
         _("The appraisal of the sheet of %(unit)s in %(round)s is final."),
     ),
+    "group_approved": (
+        _("Unit group approved"),
+        _("The council approved %(group)s in %(round)s: its appraised scores are final."),
+    ),
     "round_approved": (
         _("Round approved"),
         _("The council approved the round %(round)s."),

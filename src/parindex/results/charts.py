@@ -178,11 +178,12 @@ def histogram(
     step: int,
     label: str,
     font: str = FONT,
-    width: int = 720,
-    height: int = 220,
+    width: int = 540,
+    height: int = 240,
 ) -> SafeString:
-    """Count of units per index bin [low, low + step)."""
-    left, right, top, bottom = 36, 12, 16, 30
+    """Count of units per index bin [low, low + step). Drawn narrow with large labels: it
+    sits in half the page's width, so that its text reads at the size of the page's."""
+    left, right, top, bottom = 12, 12, 24, 34
     plot_w, plot_h = width - left - right, height - top - bottom
     peak = max((c for _low, c in bins), default=0) or 1
     slot = plot_w / max(len(bins), 1)
@@ -198,6 +199,8 @@ def histogram(
             f'height="{h:.1f}" fill="{SERIES[0]}"/>'
         )
         if count:
-            body.append(_text(x + slot / 2, top + plot_h - h - 4, count, 10, "middle"))
-        body.append(_text(x + slot / 2, height - 12, f"{low}–{low + step}", 10, "middle"))
+            body.append(_text(x + slot / 2, top + plot_h - h - 5, count, 15, "middle",
+                              "bold"))
+        span = f"{low}–{low + step}" if slot >= 48 else str(low)  # many bins: the low end
+        body.append(_text(x + slot / 2, height - 10, span, 14, "middle"))
     return _svg(width, height, body, label, font)

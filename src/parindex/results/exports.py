@@ -1,7 +1,7 @@
 """The ranking annex as an Excel workbook, as provinces publish it.
 
 One sheet per unit group (STT, unit, each field's points, total, index, rank, band), printed
-landscape, one page wide, its header row repeated; then one detail sheet with a row per unit
+landscape, one page wide, its header rows repeated and frozen (`engine.printing`); then one detail sheet with a row per unit
 and criterion (group, unit code, unit name, criterion, max, self-assessed, appraised, points
 lost), continued on "Chi tiết (2)"… past DETAIL_ROWS rows (Excel holds 1,048,576). Numbers are
 numbers (Decimal → Excel number) formatted to two decimals, never text.
@@ -29,12 +29,11 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from parindex.assessments.models import Round
 from parindex.dates import long_date
 from parindex.engine.cells import xlsx_cell, xlsx_row
+from parindex.engine.printing import print_setup
 
 from .models import ResultDetail, ResultRow
 from .selectors import Table, engine_structure
@@ -47,7 +46,8 @@ class Sheet(NamedTuple):
     title: str
     widths: list[int]
     rows: Iterator[list[CellSpec]]
-    header_row: int = 0  # repeated on every printed page (1-based); 0: none
+    header: tuple[int, int] = (1, 1)  # rows repeated on every printed page and frozen (1-based)
+    frozen_columns: int = 0  # columns kept in view when scrolling right (the unit)
 
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
@@ -89,7 +89,7 @@ DETAIL_HEADER = [
     "Điểm thẩm định",
     "Điểm bị mất",
 ]
-GROUP_HEADER_ROW = 5
+GROUP_HEADER = (5, 6)  # the column titles and the maxima row
 
 
 def annex_cells(round: Round, tables: list[Table], details: bool = True) -> Iterator[Sheet]:
@@ -100,7 +100,8 @@ def annex_cells(round: Round, tables: list[Table], details: bool = True) -> Iter
             _title(table.group.name, titles),
             [6, 42] + [12] * len(table.fields) + [11, 11, 9, 13],
             _group_rows(round, table, number),
-            GROUP_HEADER_ROW,
+            GROUP_HEADER,
+            2,
         )
     if details:
         yield from _detail_sheets(_detail_rows(tables))
@@ -126,7 +127,8 @@ def _detail_sheets(rows: Iterator[list[CellSpec]]) -> Iterator[Sheet]:
         title = DETAIL_TITLE if part == 1 else f"{DETAIL_TITLE} ({part})"
         chunk = itertools.chain([first], itertools.islice(rows, DETAIL_ROWS - 1))
         header = [[(text, "header") for text in DETAIL_HEADER]]
-        yield Sheet(title, [18, 12, 36, 10, 60, 11, 11, 11, 11], itertools.chain(header, chunk), 1)
+        yield Sheet(title, [18, 12, 36, 10, 60, 11, 11, 11, 11], itertools.chain(header, chunk),
+                    (1, 1), 3)
         first = next(rows, None)
         part += 1
 
@@ -322,7 +324,7 @@ def write_annex(sheets, out, formatted: bool = True) -> None:
     workbook = Workbook(write_only=True)
     pool = None
     for sheet in sheets:
-        title, widths, rows, header_row = Sheet(*sheet)
+        title, widths, rows, header, frozen_columns = Sheet(*sheet)
         ws = workbook.create_sheet(title)
         if not formatted:
             for cells in rows:
@@ -330,7 +332,7 @@ def write_annex(sheets, out, formatted: bool = True) -> None:
             continue
         pool = pool or _prototypes(ws)
         ws._values_to_row = _styled_rows(pool)
-        _print_setup(ws, widths, header_row)
+        print_setup(ws, widths, header, frozen_columns)
         for cells in rows:
             ws.append(cells)
     workbook.save(out)
@@ -353,18 +355,6 @@ def _counted(sheets: Iterator[Sheet], progress) -> Iterator[Sheet]:
 
     for sheet in sheets:
         yield sheet._replace(rows=rows(sheet.rows))
-
-
-def _print_setup(ws, widths: list[int], header_row: int) -> None:
-    """Column widths; A4 landscape, one page wide, the header row on every page."""
-    for i, width in enumerate(widths):
-        ws.column_dimensions[get_column_letter(i + 1)].width = width
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    if header_row:
-        ws.print_title_rows = f"{header_row}:{header_row}"
 
 
 def annex_file(round: Round, tables: list[Table], details: bool = True, progress=None):

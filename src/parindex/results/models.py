@@ -190,6 +190,9 @@ class ResultRow(FrozenWithSnapshot):
     self_index = models.DecimalField(
         _("self-assessed index"), max_digits=5, decimal_places=2, null=True, blank=True
     )
+    # Criteria without an appraised value (counted as 0), bonus and penalty aside: a preview
+    # shows such a line as not final rather than as a low score.
+    missing = models.PositiveIntegerField(_("criteria without a score"), default=0)
 
     class Meta:
         ordering = ["snapshot", "rank", "unit_code"]

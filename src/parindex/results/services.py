@@ -4,9 +4,10 @@ The arithmetic is the engine's (through `results.selectors.round_results`); this
 records what the engine was given and what it returned, and guards the publication rules:
 
 - `compute_round` stores a new draft version per framework of the round (replacing drafts), and
-  `publish` freezes them, only once the round is ready (`policy.results_ready`: approved by its
-  council, or made of imported appraised scores alone);
-- `publish` freezes the drafts; a published snapshot never changes;
+  `publish` freezes them, only for the frameworks that are ready (`policy.ready_frameworks`:
+  the unit groups its council approved, or all of a round of imported appraised scores);
+- `publish` freezes the drafts of the groups not published yet (a group approved later is
+  published on its own); a published snapshot never changes;
 - `correct` recomputes a published round into a new published version that names its reason
   and the version it supersedes; the old version stays visible.
 
@@ -96,6 +97,13 @@ def _with_derived(result_set: ResultSet, raw: dict[str, dict[str, str]]) -> dict
     return {unit: values for unit, values in recorded.items() if values}
 
 
+def _bonus_and_penalty(result_set: ResultSet) -> set[str]:
+    """Leaves of the bonus and penalty blocks: left empty, they simply give nothing, so a
+    result lacking them is still final."""
+    return {leaf.code for top in result_set.framework.nodes if top.kind in ("bonus", "penalty")
+            for leaf in top.leaves()}
+
+
 def _check_allowed(actor, round: Round) -> None:
     if not policy.can_publish_results(actor, round):
         raise PermissionDenied(_("Only the round's manager computes, publishes and corrects its "
@@ -108,23 +116,27 @@ def _versions(snapshots) -> dict[str, int]:
 
 
 @transaction.atomic
-def compute_round(actor, round: Round) -> list[ResultSnapshot]:
-    """Compute every framework of the round and store each as a new draft version.
+def compute_round(actor, round: Round, frameworks=None) -> list[ResultSnapshot]:
+    """Compute every ready framework of the round (or those of `frameworks`, a queryset of
+    them) and store each as a new draft version.
 
-    Earlier drafts of the round are discarded; published versions are untouched. A constant
-    number of queries whatever the number of units and criteria.
+    Earlier drafts of those frameworks are discarded; published versions are untouched. A
+    constant number of queries whatever the number of units and criteria.
     """
     _check_allowed(actor, round)
-    _require_ready(round)
+    ready = _require_ready(round)
+    if frameworks is not None:
+        ready = ready.filter(pk__in=frameworks.values("pk"))
     raw = _raw_values(round)
-    appraised = round_results(round, stage=APPRAISED, leaves=True)
+    appraised = round_results(round, stage=APPRAISED, leaves=True, frameworks=ready)
     self_results = (
-        {fw.pk: rs for fw, rs in round_results(round, stage=SELF, leaves=True)}
+        {fw.pk: rs for fw, rs in round_results(round, stage=SELF, leaves=True, frameworks=ready)}
         if any(stages.get(SELF) for stages in raw.values())
         else {}
     )
 
-    ResultSnapshot.objects.filter(round=round, published_at__isnull=True).delete()
+    ResultSnapshot.objects.filter(round=round, published_at__isnull=True,
+                                  framework__in=ready).delete()
     latest = dict(
         ResultSnapshot.objects.filter(round=round)
         .values("framework_id")
@@ -154,6 +166,7 @@ def compute_round(actor, round: Round) -> list[ResultSnapshot]:
         )
         snapshots.append(snapshot)
         self_points = {r.unit_code: _points(r) for r in self_set.results} if has_self else {}
+        optional = _bonus_and_penalty(result_set)
         published = _published(result_set)
         for result in result_set.results:
             data = published[result.unit_code]
@@ -171,6 +184,7 @@ def compute_round(actor, round: Round) -> list[ResultSnapshot]:
                     fields=data["fields"],
                     self_achieved=Decimal(own["achieved"]) if own else None,
                     self_index=Decimal(own["index"]) if own else None,
+                    missing=len(set(data["missing"]) - optional),
                 )
             )
             details.append(
@@ -197,20 +211,24 @@ def publish(
     published_on: datetime.date | None = None,
     decision_number: str | None = None,
 ) -> list[ResultSnapshot]:
-    """Freeze the round's drafts (one per framework). The first publication of a round only:
-    once published, a change is a correction with a reason (`correct`)."""
+    """Freeze the round's drafts (one per framework) of the unit groups not published yet:
+    each group's first publication; once published, a change is a correction with a reason
+    (`correct`)."""
     _check_allowed(actor, round)
     _lock(round)
-    _require_ready(round)
+    ready = _require_ready(round)
     drafts = list(
-        ResultSnapshot.objects.filter(round=round, published_at__isnull=True)
+        ResultSnapshot.objects.filter(round=round, published_at__isnull=True, framework__in=ready)
         .select_related("framework")
     )
     if not drafts:
         raise ValidationError(
             _("Compute the results before publishing them."), code="nothing_to_publish"
         )
-    if ResultSnapshot.objects.filter(round=round, published_at__isnull=False).exists():
+    published = set(ResultSnapshot.objects.published().filter(round=round)
+                    .values_list("framework_id", flat=True))
+    drafts = [d for d in drafts if d.framework_id not in published]
+    if not drafts:
         raise ValidationError(
             _("These results are already published; publish a correction with its reason."),
             code="already_published",
@@ -242,7 +260,7 @@ def correct(actor, round: Round, reason: str) -> list[ResultSnapshot]:
     }
     if not current:
         raise ValidationError(_("Only published results can be corrected."), code="not_published")
-    snapshots = compute_round(actor, round)
+    snapshots = compute_round(actor, round, round.frameworks.filter(pk__in=list(current)))
     for snapshot in snapshots:
         snapshot.reason = reason
         snapshot.supersedes = current.get(snapshot.framework_id)
@@ -252,14 +270,17 @@ def correct(actor, round: Round, reason: str) -> list[ResultSnapshot]:
     return snapshots
 
 
-def _require_ready(round: Round) -> None:
-    """Approved scores are the input to results: refuse a round its council has not approved."""
-    if not policy.results_ready(round):
+def _require_ready(round: Round):
+    """Approved scores are the input to results: the frameworks whose unit group the council
+    approved (`policy.ready_frameworks`); refused when there is none."""
+    ready = policy.ready_frameworks(round)
+    if not ready.exists():
         raise ValidationError(
-            _("The council has not approved this round yet; its results cannot be computed or "
-              "published."),
+            _("The council has not approved this round, nor any of its unit groups, yet; its "
+              "results cannot be computed or published."),
             code="not_approved",
         )
+    return ready
 
 
 def _lock(round: Round) -> None:

@@ -104,6 +104,10 @@ def overview(request, round_code: str, published: bool = True):
             "corrected": any(v.version > 1 for v in versions),
             "published": published,
             "can_manage": policy.can_preview_results(request.user, round),
+            # A preview names the unit groups whose scores the council has not approved yet.
+            "waiting": [] if published else list(
+                round.frameworks.exclude(pk__in=policy.ready_frameworks(round).values("pk"))
+                .select_related("unit_group").order_by("unit_group__name")),
         },
     )
 
@@ -127,8 +131,8 @@ def ranking(request, round_code: str, group: str, published: bool = True):
         per_page=PAGE_SIZE,
     )
     table, page = found.table, found.page
-    chart = charts.ranking_bars(
-        [(r.unit_name, r.index) for r in page.object_list],
+    chart = charts.ranking_bars(  # a preview leaves out the lines not final (no bar at 0)
+        [(r.unit_name, r.index) for r in page.object_list if published or r.final],
         _("Index of each unit, %(group)s") % {"group": table.group.name},
     )
     context = {
@@ -269,22 +273,33 @@ def manage_index(request):
 
 @login_required
 def manage(request, round_code: str):
+    """A round's results: each unit group's state (approved by the council or not, computed,
+    published), the buttons the person may use, and why when there are none."""
     round = _managed_round(request, round_code)
     snapshots = list(
         round.result_snapshots.select_related("framework__unit_group")
         .defer("inputs", "structure")
         .order_by("-version", "framework__code")
     )
+    ready = set(policy.ready_frameworks(round).values_list("pk", flat=True))
+    published = {s.framework_id for s in snapshots if s.is_published}
+    groups = [
+        {"framework": fw, "ready": fw.pk in ready, "published": fw.pk in published}
+        for fw in round.frameworks.select_related("unit_group").order_by("unit_group__name")
+    ]
     return render(
         request,
         "results/manage.html",
         {
             "round": round,
             "snapshots": snapshots,
-            "has_draft": any(not s.is_published for s in snapshots),
-            "has_published": any(s.is_published for s in snapshots),
+            "groups": groups,
+            "to_publish": any(not s.is_published and s.framework_id in ready - published
+                              for s in snapshots),
+            "has_published": bool(published),
             "can_publish": policy.can_publish_results(request.user, round),
-            "ready": policy.results_ready(round),
+            "ready": bool(ready),
+            "waiting": len(ready) < len(groups),
             "results_round": round.kind == Round.Kind.RESULTS,
         },
     )

@@ -57,11 +57,14 @@ def write_responses_xlsx(survey: Survey, handle) -> None:
     from openpyxl import Workbook
 
     from parindex.engine.cells import xlsx_row
+    from parindex.engine.printing import print_setup, widths_for
 
     book = Workbook(write_only=True)
     for group in survey.groups.all():
         sheet = book.create_sheet(title=group.code[:31])
-        sheet.append(export_header(group))
+        header = export_header(group)
+        print_setup(sheet, widths_for(header, least=6), frozen_columns=1)
+        sheet.append(header)
         for row in export_rows(group):
             sheet.append(xlsx_row(sheet, row))
     book.save(handle)

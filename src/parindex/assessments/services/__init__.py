@@ -21,6 +21,7 @@ from .cycle import (
     accept_self_scores,
     add_evidence,
     answer_request,
+    approve_group,
     approve_round,
     finalise,
     remove_evidence,
@@ -53,7 +54,8 @@ __all__ = [
     "APPRAISED", "SELF", "AssignmentSummary", "Conflict", "Deadlines", "ScoresSummary",
     "accept_self_scores", "add_evidence", "assign_criteria", "consolidate", "import_assignments",
     "review_criterion", "start_evidence_package",
-    "answer_request", "approve_round", "assign", "create_round", "create_sheets", "finalise",
+    "answer_request", "approve_group", "approve_round", "assign", "create_round", "create_sheets",
+    "finalise",
     "import_scores", "open_round", "open_round_file", "remove_evidence", "reopen", "request_explanation",
     "save_score", "send_requests", "submission_problems", "submit",
 ]

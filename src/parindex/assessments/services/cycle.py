@@ -8,8 +8,8 @@ records each change in the history inside the same transaction.
       ▲                   │  └──────────finalise──────────┐                    │
       └──reopen (reason)──┘                               ▼                    │
                                                       finalised ◀──finalise────┘
-                                                          │ council approves the round
-                                                          ▼
+                                                          │ council approves its unit
+                                                          ▼ group, or the whole round
                                                        approved
 """
 
@@ -29,7 +29,15 @@ from parindex.imports import problem_text
 from parindex.notifications.services import notify
 
 from ..evidence import check_upload
-from ..models import CriterionAssignment, Evidence, ExplanationRequest, Round, Score, Sheet
+from ..models import (
+    CriterionAssignment,
+    Evidence,
+    ExplanationRequest,
+    GroupApproval,
+    Round,
+    Score,
+    Sheet,
+)
 from ..selectors import field_codes, load_nodes, points_of
 
 S = Sheet.State
@@ -473,28 +481,59 @@ def accept_self_scores(user, sheet: Sheet, field: str | None = None) -> int:
 
 
 def approve_round(user, round: Round) -> Round:
-    """The council approves the round: every sheet must be finalised; all are then locked and
-    their appraised scores are the round's results."""
+    """The council approves the round whole: every unit group not approved yet (every sheet of
+    each must be finalised); all are then locked and their appraised scores are the round's
+    results."""
+    return _approve(user, round, None)
+
+
+def approve_group(user, round: Round, framework_code: str) -> Round:
+    """The council approves one unit group of the round (the sheets scored on
+    `framework_code`): every sheet of it must be finalised; they are then locked and the
+    group's results may be computed and published. The round is approved with its last
+    group."""
+    return _approve(user, round, framework_code)
+
+
+def _approve(user, round: Round, framework_code: str | None) -> Round:
     with transaction.atomic():
         round = Round.objects.select_for_update().get(pk=round.pk)
-        if not policy.can_approve_round(user, round):
-            _deny()
-        pending = list(
-            Sheet.objects.filter(round=round).exclude(state=S.FINALISED)
-            .values_list("unit__code", flat=True)
-        )
+        waiting = policy.groups_to_approve(user, round)
+        if framework_code is not None:
+            waiting = waiting.filter(code=framework_code)
+        frameworks = list(waiting.select_related("unit_group").order_by("unit_group__code"))
+        if not frameworks:
+            _deny(_("This unit group is approved already, or you may not approve it.")
+                  if framework_code is not None and policy.can_approve_round(user, round)
+                  else None)
+        group = Sheet.objects.filter(round=round, framework__in=frameworks)
+        sheets = list(group.select_for_update(of=("self",)).select_related("round", "unit"))
+        pending = sorted(s.unit.name for s in sheets if s.state != S.FINALISED)
         if pending:
             raise ValidationError(
-                _("These sheets are not finalised yet: %(units)s") % {"units": ", ".join(pending)}
+                _("The appraisal of these units is not finalised yet: %(units)s")
+                % {"units": ", ".join(pending)}
             )
-        sheets = Sheet.objects.select_for_update().filter(round=round)
         history.bulk([_entry(user, "state", sheet, "state", sheet.state, S.APPROVED, round=round)
                       for sheet in sheets])
-        Sheet.objects.filter(round=round).update(state=S.APPROVED)
-        round.approved_at, round.approved_by = timezone.now(), user
-        round.save(update_fields=["approved_at", "approved_by"])
-        _log(user, "state", round, "state", new=S.APPROVED, round=round,
-             reason=_("Round approved by the council"))
-        notify(user, "round_approved", policy.round_approved_recipients(round), round=round)
+        group.update(state=S.APPROVED)
+        now = timezone.now()
+        GroupApproval.objects.bulk_create(
+            GroupApproval(round=round, framework=fw, approved_at=now, approved_by=user)
+            for fw in frameworks)
+        for fw in frameworks:
+            _log(user, "state", round, "state", new=S.APPROVED, round=round, part=fw.code,
+                 reason=_("Unit group %(group)s approved by the council")
+                 % {"group": fw.unit_group.name})
+        if not round.frameworks.exclude(pk__in=round.group_approvals.values("framework_id")) \
+                .exists():
+            round.approved_at, round.approved_by = now, user
+            round.save(update_fields=["approved_at", "approved_by"])
+            _log(user, "state", round, "state", new=S.APPROVED, round=round,
+                 reason=_("Round approved by the council"))
+            notify(user, "round_approved", policy.round_approved_recipients(round), round=round)
+        else:  # groups approved before the rest: each told to its own units
+            for fw in frameworks:
+                notify(user, "group_approved", policy.group_approved_recipients(round, fw),
+                       round=round, params={"group": fw.unit_group.name})
     return round
-

@@ -63,9 +63,10 @@ def import_scores(actor, round: Round, path: str | Path, *, reason: str = "") ->
 
     The import is one more door to the scores, so it keeps the doors' rules: only the round's
     manager imports (`policy.can_import_scores`); in a round run with sheets a self value goes
-    only into a draft sheet and an appraised one only into a sheet in appraisal; once the round
-    is closed (approved by its council, or its results published) values change only as a
-    correction with its `reason`, logged as `correct`, and published results are corrected
+    only into a draft sheet and an appraised one only into a sheet in appraisal (a unit group
+    the council approved is locked); once the round is closed (an assessment round approved
+    whole, a results round's results published) values change only as a correction with its
+    `reason`, logged as `correct`, and published results are corrected
     from the new scores in the same transaction.
     """
     if not policy.can_import_scores(actor, round):
@@ -106,8 +107,12 @@ def _is_published(round: Round) -> bool:
 
 
 def _is_closed(round: Round) -> bool:
-    """After the council's approval or the first publication, scores are only corrected."""
-    return round.approved_at is not None or _is_published(round)
+    """Scores are only corrected once an assessment round is approved whole (a unit group
+    approved before keeps its sheets locked: the stage rule refuses their rows), or once a
+    results round's results are published."""
+    if round.kind == Round.Kind.ASSESSMENT:
+        return round.approved_at is not None
+    return _is_published(round)
 
 
 # The sheet states in which each stage's values may still be written.

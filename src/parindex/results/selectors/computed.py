@@ -15,7 +15,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from parindex.assessments.models import Round, Score
 from parindex.engine.compute import ResultSet, Tally, UnitInfo, compute, compute_tallied
@@ -29,7 +29,8 @@ from parindex.units.selectors import valid_in_year
 
 
 def round_results(
-    round: Round, stage: str = Score.Stage.APPRAISED, *, leaves: bool = False
+    round: Round, stage: str = Score.Stage.APPRAISED, *, leaves: bool = False,
+    frameworks: QuerySet[Framework] | None = None,
 ) -> list[tuple[Framework, ResultSet]]:
     """Each framework of the round with its computed results, ordered by unit group.
 
@@ -37,10 +38,10 @@ def round_results(
     group valid in the round's year (those with no score show every leaf missing). Names come
     from the Unit rows. Survey points come from the round's survey where it has answers.
     Results carry each leaf's points only with `leaves=True` (which reads every value).
+    `frameworks` (a queryset of the round's) limits the computation to those.
     """
-    frameworks = list(
-        round.frameworks.select_related("unit_group").order_by("unit_group__code", "code")
-    )
+    chosen = round.frameworks.all() if frameworks is None else frameworks
+    frameworks = list(chosen.select_related("unit_group").order_by("unit_group__code", "code"))
     if not frameworks:
         return []
     nodes_of: dict[int, list[Node]] = defaultdict(list)
@@ -97,7 +98,8 @@ class _Leaves:
         self.values: dict[int, dict[str, dict[str, object]]] = {
             fw.pk: defaultdict(dict) for fw in frameworks
         }
-        rows = Score.objects.filter(round=round, stage=stage).values_list(
+        rows = Score.objects.filter(
+            round=round, stage=stage, node__framework_id__in=list(engines)).values_list(
             "unit_id", "unit__code", "node__framework_id", "node__code", "value")
         self.scored_ids, self.by_framework = set(), defaultdict(set)
         for unit_id, unit_code, framework_id, node_code, raw in rows:
@@ -138,7 +140,8 @@ class _Totals:
             cursor.execute(
                 f"SELECT unit_id, node_id, field_id, value, points FROM {table} "
                 f"WHERE round_id = %s AND stage = %s AND {where}", [round.pk, stage])
-            self.rows = cursor.fetchall()
+            # Only the frameworks asked for (all of the round's, unless some groups only).
+            self.rows = [row for row in cursor.fetchall() if row[1] in leaf_of]
         # Exact on both databases: PostgreSQL sums NUMERIC exactly; SQLite keeps the 4-place
         # points as REAL and its float sum of a unit's leaves is off by far less than 0.00005,
         # so writing it at four places gives the exact sum.
@@ -149,7 +152,9 @@ class _Totals:
         self.scored_ids, self.by_framework = set(), defaultdict(set)
         top_of, mark = self.top_of, self._mark
         for unit_id, top, points, count in sums:
-            if count and top in top_of:
+            if top not in top_of:
+                continue  # a framework not asked for
+            if count:
                 if not exact:
                     points = Decimal(f"{points:.4f}")
                 self.sums[unit_id, top] = [points, count]

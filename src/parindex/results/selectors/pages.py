@@ -137,17 +137,19 @@ def _aggregate(tables: list[Table]) -> dict[int, Stats]:
         top = Q() if low + BIN >= 100 else Q(index__lt=low + BIN)
         aggregates[f"b{low}"] = Count("pk", filter=Q(index__gte=low) & top)
     snapshot_ids = [t.snapshot.pk for t in tables]
+    # A draft's lines not final yet (criteria without a score) would count as zeros: left out.
+    rows = ResultRow.objects.filter(snapshot_id__in=snapshot_ids).filter(
+        Q(snapshot__published_at__isnull=False) | Q(missing=0))
     found = {
         a["snapshot_id"]: a
-        for a in ResultRow.objects.filter(snapshot_id__in=snapshot_ids)
+        for a in rows
         .values("snapshot_id")
         .order_by()
         .annotate(**aggregates)
     }
     bands: dict[int, dict[str, int]] = {pk: {} for pk in snapshot_ids}
     for snapshot_id, band, n in (
-        ResultRow.objects.filter(snapshot_id__in=snapshot_ids)
-        .values("snapshot_id", "band")
+        rows.values("snapshot_id", "band")
         .order_by()
         .annotate(n=Count("pk"))
         .values_list("snapshot_id", "band", "n")

@@ -54,6 +54,7 @@ ROW_COLUMNS = [
     "fields_text",
     "self_achieved",
     "self_index",
+    "missing",
 ]
 
 
@@ -91,6 +92,7 @@ class Row:
         "previous_rank",
         "previous_index",
         "previous_units",
+        "missing",
         "_fields",
     )
 
@@ -108,12 +110,14 @@ class Row:
         field_codes,
         self_achieved=None,
         self_index=None,
+        missing=0,
     ):
         self.rank, self.unit_code, self.unit_name = rank, unit_code, unit_name
         self.achieved, self.max, self.index = achieved, max, index
         self.band, self.band_label = band, band_label
         self.stored_fields, self.field_codes = stored_fields, field_codes
         self.self_achieved, self.self_index = self_achieved, self_index
+        self.missing = missing  # criteria without a score
         self.previous_rank: int | None = None
         self.previous_index: Decimal | None = None
         self.previous_units: list[str] = []
@@ -136,6 +140,11 @@ class Row:
                 cells.append({k: Decimal(v) for k, v in data.items()} if data else None)
             self._fields = cells
         return self._fields
+
+    @property
+    def final(self) -> bool:
+        """Every criterion has its score: a preview shows the others as "not final"."""
+        return not self.missing
 
     @property
     def rank_change(self) -> int | None:
@@ -169,9 +178,8 @@ class Table:
 
     def row(self, values) -> Row:
         """A Row from one `ROW_COLUMNS` tuple (its first item, the snapshot id, ignored)."""
-        _snapshot, code, name, rank, achieved, maximum, index, band, stored, own, own_index = (
-            values
-        )
+        (_snapshot, code, name, rank, achieved, maximum, index, band, stored, own, own_index,
+         missing) = values
         return Row(
             rank,
             code,
@@ -185,6 +193,7 @@ class Table:
             self.field_codes,
             own,
             own_index,
+            missing,
         )
 
     @property
