@@ -84,11 +84,11 @@ def test_one_detail_sheet_with_every_unit_and_criterion(client, demo):
     assert ia_grai and {row[0] for row in ia_grai} == {"UBND cấp huyện"}
     assert len({row[3] for row in ia_grai}) == len(ia_grai)  # each criterion once
     cells = [c for row in detail.iter_rows(min_row=2) for c in row[5:]
-             if c.value not in (None, "", "KAD")]
+             if c.value not in (None, "", "NA")]
     assert cells and all(c.data_type == "n" and c.number_format == "0.00" for c in cells)
     total = find_row(wb["UBND cấp huyện"], "UBND huyện Ia Grai")[-4].value  # Tổng điểm
     appraised = sum(-row[7] if row[3].startswith("P") else row[7]
-                    for row in ia_grai if row[7] != "KAD")
+                    for row in ia_grai if row[7] != "NA")
     assert appraised == pytest.approx(total, abs=0.005)  # the published total, to the cent
 
 
@@ -101,7 +101,7 @@ def test_detail_rows_carry_each_units_points_in_ranking_order(client):
     assert line["Y2020-002", "1.2"] == ("Đơn vị Y2020-002", "Kiểm tra CCHC", 3, 3, 1.5, 1.5)
     assert line["Y2020-002", "2.1"] == ("Đơn vị Y2020-002", "Giải quyết hồ sơ đúng hạn",
                                          4, 2, 2, 2)
-    assert line["Y2020-003", "2.1"][2:] == (4, "KAD", "KAD", "KAD")
+    assert line["Y2020-003", "2.1"][2:] == (4, "NA", "NA", "NA")
     assert line["Y2020-003", "1.1"][2:] == (2, 0, 0, 2)
     assert line["Y2020-001", "T.1"][2:] == (1, 0.5, 0.5, 0)
     ranking = [row[1] for row in wb["Nhóm 3"].iter_rows(min_row=7, values_only=True) if row[0]]

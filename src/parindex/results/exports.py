@@ -163,10 +163,10 @@ def _details(table: Table) -> Iterator[tuple[str, dict, dict | None]]:
 
 
 def _criterion_cells(kind: str, leaf, got, mine) -> list[CellSpec]:
-    """Code, title, max, self, appraised, lost; KAD where the criterion does not apply."""
+    """Code, title, max, self, appraised, lost; NA where the criterion does not apply."""
     cells: list[CellSpec] = [(leaf.code, "text"), (leaf.title, "text"), (leaf.max, "num")]
     if got is None:
-        return cells + [("KAD", "center")] * 3
+        return cells + [("NA", "center")] * 3
     got = Decimal(got)
     lost = got if kind == "penalty" else (Decimal(0) if kind == "bonus" else leaf.max - got)
     own = (Decimal(mine), "num") if mine is not None else ("", "text")
@@ -201,7 +201,7 @@ def _group_rows(round: Round, table: Table, number: int) -> Iterator[list[CellSp
     )
     for position, row in enumerate(table.rows, start=1):
         cells: list[CellSpec] = [(position, "int"), (row.unit_name, "text")]
-        cells += [(cell["achieved"], "num") if cell else ("KAD", "center") for cell in row.fields]
+        cells += [(cell["achieved"], "num") if cell else ("NA", "center") for cell in row.fields]
         cells += [
             (row.achieved, "num"),
             (row.index, "bold_num"),
@@ -212,7 +212,7 @@ def _group_rows(round: Round, table: Table, number: int) -> Iterator[list[CellSp
     yield []
     yield [
         (
-            "Ghi chú: KAD – không áp dụng; Chỉ số CCHC = tổng điểm đạt được ÷ tổng điểm tối đa "
+            "Ghi chú: NA – không áp dụng; Chỉ số CCHC = tổng điểm đạt được ÷ tổng điểm tối đa "
             "của các tiêu chí được áp dụng × 100.",
             "italic",
         )

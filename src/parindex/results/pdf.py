@@ -113,7 +113,7 @@ def _group(number: int, table: Table) -> dict:
 
 def _row(position: int, row) -> list[str]:
     cells = [str(position), row.unit_name]
-    cells += [points(cell["achieved"]) if cell else "KAD" for cell in row.fields]
+    cells += [points(cell["achieved"]) if cell else "NA" for cell in row.fields]
     return cells + [points(row.achieved), points(row.index), str(row.rank), row.band_label]
 
 
