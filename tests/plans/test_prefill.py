@@ -99,6 +99,21 @@ def test_a_contested_value_is_kept_beside_the_computed_one(plans):
         services.contest_prefill(fresh(plans.other_officer), prefill, "4/4", "x")
 
 
+def test_a_value_typed_over_the_computed_one_is_kept_as_the_units(plans):
+    """Nothing typed is lost: the next change of the data keeps the unit's value as contested,
+    beside the new computed one, and the history says so."""
+    score = self_score(plans, "1.2")
+    cycle.save_score(fresh(plans.officer), plans.sheet, "1.2", "self", "3/4", "NV3 xong",
+                     score.version)
+    services.report_progress(plans.officer, plans.tasks[0], "Xong", D(2026, 1, 10))
+    prefill = Prefill.objects.get(sheet=plans.sheet, node__code="1.2")
+    assert (prefill.value, prefill.contested_value, prefill.explanation) == (
+        "1/4", "3/4", "NV3 xong")
+    assert self_score(plans, "1.2").value == "3/4"
+    contest = Change.objects.filter(action="contest", part="1.2").get()
+    assert contest.after == {"value": "3/4", "explanation": "NV3 xong", "computed": "1/4"}
+
+
 def test_a_submitted_sheet_is_no_longer_prefilled(plans):
     for code, value in (("1.4", "1"), ("2.1", "1/2")):
         cycle.save_score(fresh(plans.officer), plans.sheet, code, "self", value, "Không có", 0)

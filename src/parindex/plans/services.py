@@ -522,13 +522,31 @@ def _apply(actor, sheet: Sheet, node, leaf, computed: tuple[str, list], prefill)
     before = {"value": prefill.value} if prefill else {}
     if prefill is None:
         prefill = Prefill(sheet=sheet, node=node)
+    kept = not prefill.contested and _keep_typed(sheet, node, prefill)
     prefill.value, prefill.provenance, prefill.computed_at = value, provenance, timezone.now()
     prefill.save()
+    if kept:
+        history.record(actor, "contest", prefill, scope=sheet.round, part=node.code,
+                       after={"value": prefill.contested_value,
+                              "explanation": prefill.explanation, "computed": value})
     history.record(actor, "prefill", prefill, scope=sheet.round, part=node.code, before=before,
                    after={"value": value, "from": [f"{p['kind']} {p['id']}" for p in provenance]})
     if not prefill.contested:
         _write(actor, sheet, node, leaf, value, _("Computed from the year's data"))
     return 1
+
+
+def _keep_typed(sheet: Sheet, node, prefill: Prefill) -> bool:
+    """A value the unit typed on the sheet over the computed one (or before there was one) is
+    never overwritten: it becomes the unit's contested value, for the appraiser to weigh."""
+    current = Score.objects.filter(round_id=sheet.round_id, unit_id=sheet.unit_id, node=node,
+                                   stage=Score.Stage.SELF).first()
+    if current is None or not current.value or current.value == prefill.value:
+        return False
+    prefill.contested_value = current.value
+    prefill.explanation = current.note or _("Typed on the sheet by the unit.")
+    prefill.contested_by, prefill.contested_at = current.updated_by, timezone.now()
+    return True
 
 
 def _write(actor, sheet: Sheet, node, leaf, value: str, reason: str, note: str | None = None):
