@@ -137,3 +137,21 @@ def test_robustness_queries_do_not_grow_with_units(client, django_assert_max_num
             assert client.get(reverse(f"results_{view}", args=args)).status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_xlsx_annex_appendix(client, demo):
+    from .test_exports_xlsx import workbook
+
+    sheet = workbook(client, "gialai-2022")["Độ tin cậy xếp hạng"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[2][:4] == ("Nhóm đơn vị", "Mã đơn vị", "Đơn vị", "Xếp hạng công bố")
+    ia_grai = next(r for r in rows if r[1] == "IAGRAI")
+    assert ia_grai[3] == 1 and ia_grai[5] == 1 and ia_grai[7] > 0  # could be (and was) first
+    assert any("Ước tính" in str(r[0]) for r in rows if r and r[0])
+
+
+def test_pdf_annex_appendix(client, demo):
+    from .test_exports_pdf import pdf, text
+
+    content = text(pdf(client, "results_pdf", "gialai-2022"))
+    assert "ĐỘ TIN CẬY CỦA THỨ HẠNG" in content and "Khả năng đứng đầu" in content
