@@ -155,3 +155,24 @@ def test_pdf_annex_appendix(client, demo):
 
     content = text(pdf(client, "results_pdf", "gialai-2022"))
     assert "ĐỘ TIN CẬY CỦA THỨ HẠNG" in content and "Khả năng đứng đầu" in content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_ranking_is_analysed_by_a_job_the_pages_wait_for(client, monkeypatch):
+    from parindex.jobs.models import Job
+    from tests.jobs.conftest import run_worker
+
+    monkeypatch.setattr(analysis, "INLINE_UNITS", 2)
+    cache.clear()
+    rnd, group = f.published_round(3, 2020)  # publishing starts the job
+    job = Job.objects.get(kind="results_robustness")
+    url = reverse("results_ranking", args=[rnd.code, group.code])
+    card = reverse("results_unit", args=[rnd.code, group.code, "Y2020-001"])
+    assert "data-preparing" in client.get(url).content.decode()
+    assert "data-preparing" in client.get(card).content.decode()
+    run_worker()
+    job.refresh_from_db()
+    assert job.state == Job.State.DONE
+    html = client.get(url).content.decode()
+    assert "data-preparing" not in html and html.count("<circle") == 3
+    assert 'id="simulator"' in client.get(card).content.decode()

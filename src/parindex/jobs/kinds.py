@@ -41,6 +41,9 @@ KINDS: dict[str, Kind] = {
     "results_annex": Kind(_("Excel annex"), "parindex.results.services.build_annex", attempts=3),
     "results_compute": Kind(_("Computing results"), "parindex.results.services.compute_job",
                             attempts=3),
+    # Idempotent: it only computes and caches how sure a published ranking is.
+    "results_robustness": Kind(_("How sure the ranks are"),
+                               "parindex.results.services.robustness_job", attempts=3),
 }
 
 

@@ -19,7 +19,9 @@ MAX_TEXT = 16  # characters of one typed number
 
 def ranking_context(table, rows) -> dict:
     """The whisker chart of the page's rows and the analysis, for results/_whiskers.html."""
-    found = analysis.robustness(table.snapshot)
+    found = analysis.robustness(table.snapshot, table.count)
+    if found is None:
+        return {"robustness": None, "preparing": True}
     spreads = found.uncertainty.by_code()
     shown = [(r.unit_name, spreads[r.unit_code]) for r in rows if r.unit_code in spreads]
     first = sorted((s for s in found.uncertainty.spreads if s.first), key=lambda s: -s.first)
@@ -36,7 +38,9 @@ def card_context(card) -> dict:
     """The scorecard's robustness panel: the rank's interval, the chances of each band, the
     neighbours, the rank under other weights, what would lift it, and the simulator's leaves."""
     snapshot, code = card.table.snapshot, card.row.unit_code
-    found = analysis.robustness(snapshot)
+    found = analysis.robustness(snapshot, card.table.count)
+    if found is None:
+        return {"robustness": None, "preparing": True}
     spread = found.spread(code)
     labels = card.table.band_labels
     lift = analysis.lift(snapshot, code)

@@ -6,7 +6,8 @@ round's answers (`surveys.selectors.leaf_samples`: forms returned, spread of the
 population of each group). A survey sub-criterion without answers in the system — a round whose
 survey was run elsewhere, such as the demo's 2022 — gets an assumed sample (`ASSUMED`), and the
 page says so ("ước tính"). A published snapshot never changes, so its analysis is computed once
-and then served from the cache; a draft's is computed each time.
+and then served from the cache; a draft's is computed each time. A ranking of more than
+INLINE_UNITS units is computed by a job (`services.publish` starts it), not while a page waits.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ from .stored import engine_structure
 __all__ = ["engine_structure"]  # the simulator reads the framework from here
 
 DRAWS = 1000
+# Beyond this many units the analysis takes seconds: pages show it once a job has computed it
+# (`services.publish` and `correct` start one), and say it is being prepared until then.
+INLINE_UNITS = 1000
 # Assumed when a unit's survey points have no answers here: 200 people per sub-criterion, the
 # answers' weights spread with a standard deviation of 0.3 (as a four-option scale A/B/C/D
 # weighted 1/0.6/0.2/0 typically does; the 2021 demo survey's spreads are 0.2–0.35), no
@@ -81,13 +85,16 @@ def _units(snapshot: ResultSnapshot) -> tuple[list[UnitPoints], bool, bool]:
     return units, estimated, real
 
 
-def robustness(snapshot: ResultSnapshot) -> Robustness:
-    """The analysis of one snapshot (seeded by its id: the same every time)."""
+def robustness(snapshot: ResultSnapshot, units: int | None = None) -> Robustness | None:
+    """The analysis of one snapshot (seeded by its id: the same every time). Given its number
+    of `units`, None when they are more than INLINE_UNITS and it is not computed yet."""
     key = _cache_key(snapshot) if snapshot.published_at else None
     if key is not None:
         found = cache.get(key)
         if found is not None:
             return found
+    if units is not None and units > INLINE_UNITS:
+        return None
     framework = engine_structure(snapshot)
     units, estimated, counted = _units(snapshot)
     names = dict(ResultRow.objects.filter(snapshot=snapshot).values_list(
