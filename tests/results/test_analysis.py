@@ -54,6 +54,9 @@ def test_ranking_page_shows_whiskers_and_who_could_have_been_first(client, demo)
     for name in ("Ia Grai", "Chư Sê", "Đak Pơ"):
         assert name in first
     assert "ước tính" in section.lower()  # the assumed sample is said
+    weights = section[section.index('id="weights"'):]
+    assert "0,5" in weights or "0,6" in weights  # equal weights reorder the districts a lot
+    assert weights.count("<tr>") == 1 + 2 * 9 + 1 + 2  # header, each field ±20%, equal, shares
     html_2021 = client.get(reverse("results_ranking", args=["gialai-2021", "huyen"])
                            ).content.decode()
     assert 'id="robustness"' in html_2021 and "data-estimated" not in html_2021

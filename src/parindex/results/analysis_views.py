@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,9 +30,21 @@ def ranking_context(table, rows) -> dict:
         "robustness": found,
         "could_be_first": [(found.names.get(s.code, s.code), s.first) for s in first],
         "stable": [found.names.get(code, code) for code in found.sensitivity.stable],
+        "scenarios": [(scenario_label(s), s) for s in found.sensitivity.scenarios],
         "whiskers": whiskers(shown, table.count, _("Rank and its 5–95%% interval, %(group)s")
                              % {"group": table.group.name}) if shown else None,
     }
+
+
+def scenario_label(scenario) -> str:
+    """A weight scenario in words: "Field 3 × 1.2", "Equal field weights", "Survey 20%"."""
+    if scenario.kind == "field":
+        return _("Field %(field)s weight × %(factor)s") % {
+            "field": scenario.field, "factor": number_format(scenario.factor)}
+    if scenario.kind == "equal":
+        return _("All fields weigh the same")
+    return _("Survey worth %(share)s%% of the points") % {
+        "share": number_format(scenario.share * 100, decimal_pos=0)}
 
 
 def card_context(card) -> dict:
