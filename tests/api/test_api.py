@@ -99,14 +99,15 @@ def test_every_lookup_documents_its_404_and_the_body_matches(client):
     error = schema["components"]["schemas"]["ErrorOut"]
     lookups = [(path, op) for path, ops in schema["paths"].items() if "{" in path
                for op in ops.values()]
-    assert len(lookups) == 5
+    assert len(lookups) == 7
     for path, op in lookups:
         answer = op["responses"].get("404")
         assert answer, f"{path} does not document 404"
         assert answer["content"]["application/json"]["schema"] == {
             "$ref": "#/components/schemas/ErrorOut"}, path
     for url in ["/api/rounds/nope", "/api/frameworks/nope", "/api/rounds/nope/results",
-                "/api/rounds/nope/results/huyen", "/api/rounds/nope/results/huyen/X"]:
+                "/api/rounds/nope/results/huyen", "/api/rounds/nope/results/huyen/X",
+                "/api/rounds/nope/robustness/huyen", "/api/rounds/nope/robustness/huyen/X"]:
         response = client.get(url)
         assert response.status_code == 404, url
         body = response.json()

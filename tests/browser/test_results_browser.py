@@ -15,7 +15,7 @@ def test_leader_reads_ranking_scorecard_and_downloads(live_server, page, tmp_pat
     page.wait_for_url("**/results/gialai-2021/huyen/")
     first = page.locator("table.ranking tbody tr").first
     assert "Ia Grai" in first.inner_text() and "78,30" in first.inner_text()
-    assert page.locator("figure.chart svg").is_visible()
+    assert page.locator("figure.chart svg").first.is_visible()
 
     page.locator("input[name=q]").fill("Chư Prông")  # htmx filters in place
     # expect(), not wait_for_function: that evaluates a string, which the page's CSP refuses.

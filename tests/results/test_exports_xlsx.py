@@ -74,7 +74,7 @@ def test_one_detail_sheet_with_every_unit_and_criterion(client, demo):
     assert response.streaming and int(response["Content-Length"]) > 0  # a file, streamed
     assert "chi-so-cchc-gialai-2021.xlsx" in response["Content-Disposition"]
     wb = workbook(client, "gialai-2021")
-    assert wb.sheetnames[2:] == ["Chi tiết"]
+    assert wb.sheetnames[2:] == ["Chi tiết", "Độ tin cậy xếp hạng"]
     detail = wb["Chi tiết"]
     rows = list(detail.iter_rows(values_only=True))
     assert list(rows[0]) == DETAIL_HEADER
@@ -138,6 +138,6 @@ def test_export_query_count_is_constant(client, django_assert_max_num_queries):
         rnd, group = f.published_round(n, year)
         with django_assert_max_num_queries(10) as ctx:
             wb = workbook(client, rnd.code)
-        assert wb.sheetnames == [f"Nhóm {n}", "Chi tiết"]
+        assert wb.sheetnames == [f"Nhóm {n}", "Chi tiết", "Độ tin cậy xếp hạng"]
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]

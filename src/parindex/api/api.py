@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Annotated
 from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.urls import reverse
 from ninja import Field, NinjaAPI, Query, Schema
@@ -26,6 +27,7 @@ from parindex.frameworks.models import Framework, Node
 from parindex.frameworks.selectors import framework_dict
 from parindex.results import selectors
 from parindex.results.models import ResultSnapshot
+from parindex.results.selectors import analysis
 
 api = NinjaAPI(
     title="parindex API",
@@ -329,4 +331,152 @@ def unit_results(request, code: str, group: str, unit: str):
         "points": stored.points,
         "self_points": stored.self_points,
         "missing": stored.missing,
+    }
+
+
+# --------------------------------------------------------------------------- robustness
+
+Chance = Annotated[
+    Decimal,
+    PlainSerializer(lambda value: str(value), return_type=str),
+    WithJsonSchema({"type": "string", "pattern": r"^[01]\.\d{3}$", "examples": ["0.615"],
+                    "description": "A probability, 0 to 1, with three places."}),
+]
+
+
+class RankSpreadOut(Schema):
+    """How sure one unit's rank is under the survey's sampling error, and under other
+    weights (`best`, `worst`: its ranks over the weight scenarios)."""
+
+    unit_code: str
+    unit_name: str
+    rank: int
+    median: int
+    low: int = Field(description="Best rank of the 5–95% interval (it holds the published rank).")
+    high: int = Field(description="Worst rank of the 5–95% interval.")
+    first: Chance = Field(description="Chance of rank 1.")
+    bands: dict[str, Chance] = Field(description="Chance of each band (\"\": no band).")
+    neighbours: list[str] = Field(description="Units it cannot be told apart from.")
+    best: int | None = None
+    worst: int | None = None
+    stable: bool | None = Field(None, description="The same rank under every scenario.")
+
+
+class ScenarioOut(Schema):
+    kind: str = Field(description="field: one field's weight × factor; equal: equal field "
+                      "weights; survey: the survey worth `share` of the points.")
+    field: str
+    factor: Decimal
+    share: Decimal | None
+    correlation: Decimal | None = Field(description="Spearman's, with the published ranks.")
+    moved: int = Field(description="Units whose rank changes.")
+
+
+class GroupRobustnessOut(Schema):
+    """How sure a unit group's published ranking is: one page of units in rank order."""
+
+    round: str
+    unit_group: str
+    version: int
+    draws: int
+    seed: int
+    estimated: bool = Field(description="Some survey points had an assumed sample (no answers "
+                            "in the system): 200 people, spread 0.3.")
+    survey_share: Decimal | None
+    scenarios: list[ScenarioOut]
+    count: int
+    next: str | None
+    previous: str | None
+    results: list[RankSpreadOut]
+
+
+class TargetOut(Schema):
+    kind: str = Field(description="rank: the next rank up; band: the next band up.")
+    index: Points
+    band: str | None
+    short: Points = Field(description="Points short of it.")
+    criteria: list[str] = Field(description="The fewest criteria whose lost points reach it.")
+
+
+class StepOut(Schema):
+    code: str
+    lost: Points
+    index: Points = Field(description="The index with these points recovered.")
+    rank: int
+    band: str | None
+
+
+class UnitRobustnessOut(RankSpreadOut):
+    round: str
+    unit_group: str
+    targets: list[TargetOut]
+    steps: list[StepOut]
+
+
+def _robustness_of(code: str, group: str):
+    round = selectors.get_round(code)
+    tables = selectors.group_tables(round, group=group)
+    if not tables:
+        raise Http404("No published results for this unit group")
+    return round, tables[0], analysis.robustness(tables[0].snapshot)
+
+
+def _spread(found, spread) -> dict:
+    shift = found.shift(spread.code)
+    return {
+        "unit_code": spread.code, "unit_name": found.names.get(spread.code, ""),
+        "rank": spread.rank, "median": spread.median, "low": spread.low, "high": spread.high,
+        "first": spread.first, "bands": spread.bands, "neighbours": spread.neighbours,
+        "best": shift.best if shift else None, "worst": shift.worst if shift else None,
+        "stable": shift.stable if shift else None,
+    }
+
+
+@api.get("/rounds/{code}/robustness/{group}", response=or_404(GroupRobustnessOut),
+         tags=["results"])
+def group_robustness(request, code: str, group: str, paging: Query[PageIn]):
+    """How sure each rank of a published ranking is: the survey's points drawn within their
+    sampling error (`draws` times, seeded), each unit's median rank, 5–95% interval, chances of
+    first place and of each band, indistinguishable neighbours; and the ranking under other
+    weights (each field ±20%, equal weights, the survey worth 20% or 40%)."""
+    round, table, found = _robustness_of(code, group)
+    size = paging.page_size
+    page = Paginator(found.uncertainty.spreads, size).get_page(paging.page)
+    if page.number != paging.page:
+        raise Http404("No such page")
+    path = reverse("api:group_robustness", kwargs={"code": code, "group": group})
+
+    def link(number: int) -> str:
+        return request.build_absolute_uri(
+            f"{path}?{urlencode({'page': number, 'page_size': size})}")
+
+    sensitivity = found.sensitivity
+    return {
+        "round": round.code, "unit_group": group, "version": table.snapshot.version,
+        "draws": found.uncertainty.draws, "seed": found.uncertainty.seed,
+        "estimated": found.estimated, "survey_share": sensitivity.survey_share,
+        "scenarios": [vars(s) for s in sensitivity.scenarios],
+        "count": page.paginator.count,
+        "next": link(page.next_page_number()) if page.has_next() else None,
+        "previous": link(page.previous_page_number()) if page.has_previous() else None,
+        "results": [_spread(found, s) for s in page.object_list],
+    }
+
+
+@api.get("/rounds/{code}/robustness/{group}/{unit}", response=or_404(UnitRobustnessOut),
+         tags=["results"])
+def unit_robustness(request, code: str, group: str, unit: str):
+    """One unit's rank interval and what would move it up: the next rank's and next band's
+    index, the points short and the fewest criteria whose lost points reach each; and every
+    criterion with lost points, with the index, rank and band it would give back."""
+    round, table, found = _robustness_of(code, group)
+    spread = found.spread(unit)
+    if spread is None:
+        raise Http404("No published result for this unit")
+    lift = analysis.lift(table.snapshot, unit)
+    return {
+        **_spread(found, spread), "round": round.code, "unit_group": group,
+        "targets": [vars(t) for t in lift.targets],
+        "steps": [{"code": s.code, "lost": s.lost, "index": s.published, "rank": s.rank,
+                   "band": s.band} for s in lift.steps],
     }

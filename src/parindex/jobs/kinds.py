@@ -45,6 +45,9 @@ KINDS: dict[str, Kind] = {
                              attempts=3),
     "results_compute": Kind(_("Computing results"), "parindex.results.services.compute_job",
                             attempts=3),
+    # Idempotent: it only computes and caches how sure a published ranking is.
+    "results_robustness": Kind(_("How sure the ranks are"),
+                               "parindex.results.services.robustness_job", attempts=3),
 }
 
 

@@ -36,7 +36,7 @@ from parindex.engine.cells import xlsx_cell, xlsx_row
 from parindex.engine.printing import print_setup
 
 from .models import ResultDetail, ResultRow
-from .selectors import Table, engine_structure
+from .selectors import Table, analysis, engine_structure
 
 # A cell is a plain value (text, int) or (value, style name); Decimals are points (0.00).
 CellSpec = object
@@ -90,6 +90,20 @@ DETAIL_HEADER = [
     "Điểm bị mất",
 ]
 GROUP_HEADER = (5, 6)  # the column titles and the maxima row
+ROBUSTNESS_TITLE = "Độ tin cậy xếp hạng"
+ROBUSTNESS_HEADER = [
+    "Nhóm đơn vị",
+    "Mã đơn vị",
+    "Đơn vị",
+    "Xếp hạng công bố",
+    "Trung vị",
+    "Hạng cao nhất (5%)",
+    "Hạng thấp nhất (95%)",
+    "Khả năng đứng đầu (%)",
+    "Không phân biệt được với",
+    "Hạng cao nhất khi đổi trọng số",
+    "Hạng thấp nhất khi đổi trọng số",
+]
 
 
 def annex_cells(round: Round, tables: list[Table], details: bool = True) -> Iterator[Sheet]:
@@ -105,6 +119,9 @@ def annex_cells(round: Round, tables: list[Table], details: bool = True) -> Iter
         )
     if details:
         yield from _detail_sheets(_detail_rows(tables))
+    if tables:
+        yield Sheet(ROBUSTNESS_TITLE, [18, 12, 36, 9, 9, 9, 9, 11, 40, 9, 9],
+                    _robustness_rows(tables), (3, 3), 3)
 
 
 def _title(text: str, taken: set[str]) -> str:
@@ -160,6 +177,43 @@ def _details(table: Table) -> Iterator[tuple[str, dict, dict | None]]:
         .values_list("unit_code", "points", "self_points")
         .iterator(chunk_size=500)
     )
+
+
+def _robustness_rows(tables: list[Table]) -> Iterator[list[CellSpec]]:
+    """The appendix: each unit's rank interval under the survey's sampling error and its ranks
+    under other weights (selectors.analysis), group by group in ranking order."""
+    yield [("PHỤ LỤC: ĐỘ TIN CẬY CỦA THỨ HẠNG", "title")]
+    yield [(ROBUSTNESS_NOTE, "italic")]
+    yield [(text, "header") for text in ROBUSTNESS_HEADER]
+    estimated = False
+    for table in tables:
+        found = analysis.robustness(table.snapshot)
+        estimated = estimated or found.estimated
+        for spread in found.uncertainty.spreads:
+            shift = found.shift(spread.code)
+            yield [
+                (table.group.name, "text"), (spread.code, "text"),
+                (found.names.get(spread.code, spread.code), "text"),
+                (spread.rank, "int"), (spread.median, "int"), (spread.low, "int"),
+                (spread.high, "int"), (spread.first * 100, "num"),
+                (", ".join(found.names.get(c, c) for c in spread.neighbours), "text"),
+                (shift.best, "int"), (shift.worst, "int"),
+            ]
+    if estimated:
+        yield []
+        yield [(ROBUSTNESS_ESTIMATED, "italic")]
+
+
+ROBUSTNESS_NOTE = (
+    "Điểm điều tra xã hội học được tính từ một mẫu người trả lời. Bảng xếp hạng được tính lại "
+    "1.000 lần, mỗi lần lấy điểm điều tra của mọi đơn vị ngẫu nhiên trong phạm vi sai số chọn "
+    "mẫu; từ hạng cao nhất đến hạng thấp nhất là khoảng chứa thứ hạng của 90% số lần tính lại. "
+    "Đổi trọng số: mỗi lĩnh vực ±20%, các lĩnh vực ngang nhau, điều tra chiếm 20% hoặc 40%."
+)
+ROBUSTNESS_ESTIMATED = (
+    "Ước tính: phiếu trả lời điều tra của kỳ này không có trong hệ thống; điểm điều tra được "
+    "coi như từ 200 người trả lời cho mỗi tiêu chí thành phần, độ lệch chuẩn 0,3 của thang đo."
+)
 
 
 def _criterion_cells(kind: str, leaf, got, mine) -> list[CellSpec]:

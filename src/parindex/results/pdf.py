@@ -37,9 +37,10 @@ from parindex.assessments.models import Round
 from parindex.dates import long_date
 
 from . import charts
-from .exports import ROMAN, decision_line, issuer
-from .selectors import Table
+from .exports import ROBUSTNESS_ESTIMATED, ROBUSTNESS_NOTE, ROMAN, decision_line, issuer
+from .selectors import Table, analysis
 from .templatetags.points import points
+from .whiskers import whiskers
 
 FONT_DIR = "fonts/liberation-serif-2.1.5"
 CHART_UNITS = 60
@@ -145,7 +146,33 @@ def context(round: Round, tables: list[Table]) -> dict:
         "groups_text": " và ".join(t.group.name for t in tables),
         "chart_units": str(CHART_UNITS),
         "groups": [_group(number, table) for number, table in enumerate(tables)],
+        **_robustness(tables),
     }
+
+
+def _robustness(tables: list[Table]) -> dict:
+    """The appendix on how sure the ranks are (results/pdf/_robustness.typ): per group, each
+    unit's rank, its 5–95% interval under the survey's sampling error, the chance of first
+    place, its ranks under other weights, and the whisker chart (up to CHART_UNITS units)."""
+    groups, estimated = [], False
+    for table in tables:
+        found = analysis.robustness(table.snapshot)
+        estimated = estimated or found.estimated
+        spreads = found.uncertainty.spreads
+        rows = []
+        for s in spreads:
+            shift = found.shift(s.code)
+            rows.append([
+                found.names.get(s.code, s.code), str(s.rank), f"{s.low}–{s.high}", str(s.median),
+                points(s.first * 100), ", ".join(found.names.get(c, c) for c in s.neighbours),
+                f"{shift.best}–{shift.worst}",
+            ])
+        chart = whiskers([(found.names.get(s.code, s.code), s) for s in spreads], len(spreads),
+                         f"Thứ hạng và khoảng 5–95% – {table.group.name}", width=900)
+        groups.append({"name": table.group.name, "rows": rows,
+                       "chart": str(chart) if 0 < len(spreads) <= CHART_UNITS else ""})
+    return {"robustness": groups, "robustness_note": ROBUSTNESS_NOTE,
+            "robustness_estimated": ROBUSTNESS_ESTIMATED if estimated else ""}
 
 
 def render_pdf(round: Round, tables: list[Table], decision: bool = False) -> bytes:

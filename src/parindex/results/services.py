@@ -28,7 +28,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,7 +42,7 @@ from parindex.engine.values import parse_value
 from parindex.jobs import services as jobs
 from parindex.notifications.services import notify
 from parindex.results.models import ResultDetail, ResultRow, ResultSnapshot
-from parindex.results.selectors import round_results
+from parindex.results.selectors import analysis, round_results
 
 APPRAISED = Score.Stage.APPRAISED.value
 SELF = Score.Stage.SELF.value
@@ -242,6 +242,7 @@ def publish(
     })
     notify(actor, "results_published", policy.results_recipients(round), round=round,
            link=reverse("results_overview", args=[round.code]))
+    _start_robustness(actor, round, drafts)
     return drafts
 
 
@@ -267,6 +268,7 @@ def correct(actor, round: Round, reason: str) -> list[ResultSnapshot]:
     _freeze(snapshots, actor, fields=["reason", "supersedes"])
     history.record(actor, "correct", round, scope=round, reason=reason,
                    before=_versions(current.values()), after=_versions(snapshots))
+    _start_robustness(actor, round, snapshots)
     return snapshots
 
 
@@ -411,6 +413,28 @@ def start_compute(actor, round: Round):
         return jobs.find_active(actor, "results_compute", params) or jobs.start(
             actor, "results_compute", _("Results of %(round)s") % {"round": round.name},
             params=params)
+
+
+def _start_robustness(actor, round: Round, snapshots: list[ResultSnapshot]) -> None:
+    """Queue the analysis of how sure the new published rankings are when one is too large to
+    compute while a page waits (selectors.analysis.INLINE_UNITS units)."""
+    counts = ResultRow.objects.filter(snapshot__in=snapshots).values("snapshot_id").order_by(
+        ).annotate(n=Count("pk")).values_list("n", flat=True)
+    if any(n > analysis.INLINE_UNITS for n in counts):
+        jobs.start(actor, "results_robustness",
+                   _("How sure the ranks of %(round)s are") % {"round": round.name},
+                   params={"round": round.code})
+
+
+def robustness_job(job, progress) -> None:
+    """The worker's side of `_start_robustness`: each current published ranking's analysis,
+    computed once and kept in the cache the pages read."""
+    chosen = list(ResultSnapshot.objects.current().filter(round__code=job.params["round"])
+                  .select_related("round").defer("inputs"))
+    for done, snapshot in enumerate(chosen):
+        progress(done, len(chosen))
+        analysis.robustness(snapshot)
+    progress(len(chosen), len(chosen))
 
 
 def compute_job(job, progress) -> None:

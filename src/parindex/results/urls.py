@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import analysis_views, views
 
 P = "results/<slug:round_code>/"
 M = "manage/results/<slug:round_code>/"
@@ -14,6 +14,8 @@ urlpatterns = [
     path(P + "decision.pdf", views.annex_pdf, {"decision": True}, name="results_decision_pdf"),
     path(P + "<slug:group>/", views.ranking, name="results_ranking"),
     path(P + "<slug:group>/<str:unit_code>/", views.unit_card, name="results_unit"),
+    path(P + "<slug:group>/<str:unit_code>/simulate/", analysis_views.simulate,
+         name="results_simulate"),
     # Staff: compute, preview the latest version (published or not), publish, correct.
     path("manage/results/", views.manage_index, name="results_manage_index"),
     path(M, views.manage, name="results_manage"),
@@ -26,5 +28,10 @@ urlpatterns = [
         M + "<slug:group>/<str:unit_code>/",
         views.preview(views.unit_card),
         name="results_preview_unit",
+    ),
+    path(
+        M + "<slug:group>/<str:unit_code>/simulate/",
+        views.preview(analysis_views.simulate),
+        name="results_preview_simulate",
     ),
 ]

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from parindex import policy
 from parindex.assessments.models import Round
 
-from . import charts, selectors, services
+from . import analysis_views, charts, selectors, services
 from .forms import PublishForm
 from .models import ResultSnapshot
 
@@ -147,6 +147,7 @@ def ranking(request, round_code: str, group: str, published: bool = True):
         "q": query,
         "band": band,
         "sort_keys": selectors.SORT_KEYS,
+        **analysis_views.ranking_context(table, page.object_list),
     }
     if request.headers.get("HX-Request"):
         return render(request, "results/_ranking_table.html", context)
@@ -205,6 +206,7 @@ def unit_card(request, round_code: str, group: str, unit_code: str, published: b
             "field_chart": field_chart,
             "trend_chart": trend_chart,
             "published": published,
+            **analysis_views.card_context(card),
         },
     )
 

@@ -31,6 +31,7 @@ class LeafScore:
     answers: int  # valid answers counted
     mean: Decimal  # mean weight, 0..1
     margin: Decimal | None  # ± points at 95%; None with fewer than two answers
+    spread: Decimal | None = None  # sample standard deviation of the weights (0..1)
 
 
 def check_weight(weight: Decimal) -> None:
@@ -63,11 +64,13 @@ def score(max_points: Decimal, tally: Mapping[Decimal | None, int]) -> LeafScore
     # Multiply before dividing: 10 × 853 / 1000 is exactly 8.53.
     points = min(max_points * total / n, max_points)
     mean = total / n
-    margin = None
+    margin = spread = None
     if n > 1:
         variance = max((squares - total * mean) / (n - 1), ZERO)
-        margin = max_points * Z95 * variance.sqrt() / Decimal(n).sqrt()
-    return LeafScore(points=points, max=max_points, answers=n, mean=mean, margin=margin)
+        spread = variance.sqrt()
+        margin = max_points * Z95 * spread / Decimal(n).sqrt()
+    return LeafScore(points=points, max=max_points, answers=n, mean=mean, margin=margin,
+                     spread=spread)
 
 
 def required_sample(population: int, margin: Decimal) -> int:

@@ -222,6 +222,42 @@ def survey_points_by_group(round: Round) -> dict[str, dict[str, dict[str, Decima
     return grouped
 
 
+@dataclass(frozen=True)
+class LeafSample:
+    """The sample behind one unit's points on one survey sub-criterion: the people who
+    answered (forms of the groups whose questions feed it), the spread of the answers' weights
+    and the population they were drawn from (None when a group's is unknown)."""
+
+    people: int
+    spread: Decimal
+    population: int | None
+
+
+def leaf_samples(round: Round) -> dict[str, dict[str, LeafSample]]:
+    """{unit code: {survey leaf code: LeafSample}} of the round's survey, for units and leaves
+    with at least two valid answers; {} without a survey. survey_scores' queries and one."""
+    survey = Survey.objects.filter(round=round).first()
+    if survey is None:
+        return {}
+    feeds: dict[str, set[int]] = defaultdict(set)
+    for group_id, leaf_code in Question.objects.filter(group__survey=survey).exclude(
+            leaf_code="").values_list("group_id", "leaf_code"):
+        feeds[leaf_code].add(group_id)
+    found: dict[str, dict[str, LeafSample]] = {}
+    for entry in survey_scores(survey).units:
+        by_group = {s.group.pk: s for s in entry.samples}
+        for code, score in entry.leaves.items():
+            if score.spread is None:
+                continue
+            samples = [by_group[g] for g in feeds[code] if g in by_group]
+            people = sum(s.responses for s in samples) or score.answers
+            populations = [s.population for s in samples]
+            population = (sum(populations) if samples and None not in populations else None)
+            found.setdefault(entry.unit.code, {})[code] = LeafSample(
+                min(people, score.answers), score.spread, population)
+    return found
+
+
 def _share(count: int, total: int, step: str = "0.01") -> Decimal:
     """`count` of `total` in percent, rounded to `step`."""
     return (Decimal(100) * count / total).quantize(Decimal(step)) if total else Decimal(0)
