@@ -20,11 +20,15 @@ from django.db import connection, transaction
 from .archive import ArchiveError, applied_migrations, saved_models, unpack
 
 KEPT_TABLES = {"django_migrations", "django_content_type", "auth_permission"}
+# Reference data that a migration writes (the law on awards): a fresh database holds it, and a
+# restore replaces it with the backup's rows.
+SEEDED = {"awards.awardingpower", "awards.legalbasis"}
 
 
 def has_data() -> list[str]:
     """The models holding rows that a restore would replace (empty: a fresh database)."""
-    return [m._meta.label_lower for m in saved_models() if m._base_manager.exists()]
+    return [m._meta.label_lower for m in saved_models()
+            if m._meta.label_lower not in SEEDED and m._base_manager.exists()]
 
 
 def _same_file(storage: Storage, name: str, sha256: str) -> bool:
@@ -68,6 +72,8 @@ def restore(path: Path, *, force: bool = False, storage: Storage = default_stora
             with transaction.atomic():
                 if force:
                     _empty_tables()
+                for label in SEEDED & set(by_label):
+                    by_label[label]._base_manager.all().delete()
                 _load(manifest, unpacked, by_label)
                 for entry in manifest["media"]:
                     name = entry["name"]
