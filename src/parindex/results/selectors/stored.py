@@ -258,7 +258,7 @@ def snapshots(round: Round, published: bool = True, version: int | None = None):
         ResultSnapshot.objects.filter(round=round)
         .select_related("framework__unit_group")
         .defer("inputs")
-        .order_by("framework__unit_group__code", "-version")
+        .order_by("framework__unit_group__position", "framework__unit_group__code", "-version")
     )
     if published:
         query = query.published()
@@ -292,7 +292,7 @@ def versions(round: Round) -> list[ResultSnapshot]:
         .filter(round=round)
         .select_related("framework__unit_group")
         .defer("inputs", "structure")
-        .order_by("framework__unit_group__code", "version")
+        .order_by("framework__unit_group__position", "framework__unit_group__code", "version")
     )
 
 
