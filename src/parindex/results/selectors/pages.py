@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import (
-    Avg,
+    Case,
     Count,
     DecimalField,
     ExpressionWrapper,
@@ -27,6 +27,8 @@ from django.db.models import (
     Q,
     Subquery,
     Sum,
+    Value,
+    When,
 )
 from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
@@ -43,6 +45,7 @@ from .stored import (
     Table,
     compare_with_previous,
     engine_structure,
+    previous_results,
     row_values,
     snapshots,
     table_of,
@@ -292,8 +295,9 @@ def _sorted(rows, round: Round, table: Table, sort: str, descending: bool):
 
 
 def _index_change(round: Round, table: Table):
-    """Index minus last year's index of the unit, else the mean of its predecessors' (NULL
-    when there is nothing to compare)."""
+    """Index minus last year's (`previous_results`), as SQL to sort by: the unit's own row
+    through a subquery, the units carried over from predecessors (a reorganisation's few new
+    units) as a CASE; NULL when there is nothing to compare."""
     previous = (
         ResultSnapshot.objects.current()
         .filter(
@@ -306,17 +310,18 @@ def _index_change(round: Round, table: Table):
     )
     earlier = ResultRow.objects.filter(snapshot_id=Subquery(previous))
     own = earlier.filter(unit_code=OuterRef("unit_code")).values("index")[:1]
-    links = Unit.predecessors.through.objects.filter(
-        from_unit__code=OuterRef(OuterRef("unit_code"))
+    newcomers = list(
+        ResultRow.objects.filter(snapshot=table.snapshot)
+        .exclude(unit_code__in=earlier.values("unit_code"))
+        .filter(unit_code__in=Unit.predecessors.through.objects.values("from_unit__code"))
+        .values_list("unit_code", flat=True)
     )
-    merged = (
-        earlier.filter(unit_code__in=links.values("to_unit__code"))
-        .order_by()
-        .values("snapshot_id")
-        .annotate(mean=Avg("index"))
-        .values("mean")[:1]
-    )
-    before = Coalesce(Subquery(own, output_field=INDEX), Subquery(merged, output_field=INDEX))
+    _, found = previous_results(round, [table.snapshot.framework.unit_group_id], newcomers)
+    derived = [When(unit_code=code, then=Value(last.index))
+               for code, last in sorted(found.items()) if last.index is not None]
+    before = Subquery(own, output_field=INDEX)
+    if derived:
+        before = Coalesce(before, Case(*derived, output_field=INDEX))
     return ExpressionWrapper(F("index") - before, output_field=INDEX)
 
 
