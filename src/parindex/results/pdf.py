@@ -37,7 +37,7 @@ from parindex.assessments.models import Round
 from parindex.dates import long_date
 
 from . import charts
-from .exports import ROMAN, decision_line, issuer
+from .exports import ROMAN, decision_line, illustrative_note, issuer
 from .selectors import Table
 from .templatetags.points import points
 
@@ -133,6 +133,7 @@ def context(round: Round, tables: list[Table]) -> dict:
         "title": f"Chỉ số cải cách hành chính năm {round.year}",
         "year": str(round.year),
         "decision_line": decision_line(round),
+        "illustrative": illustrative_note(round),
         "number": round.decision_number or "\u00a0" * 6 + "/QĐ-UBND",
         "date_line": _date_line(round),
         "issuer": body,

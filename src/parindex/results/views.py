@@ -79,6 +79,7 @@ def overview(request, round_code: str, published: bool = True):
                 "table": table,
                 "averages": list(zip(table.fields, group_stats.field_averages, strict=True)),
                 "average_index": group_stats.average_index,
+                "stats": group_stats,
                 "bands": group_stats.bands,
                 "histogram": charts.histogram(
                     group_stats.distribution,

@@ -23,6 +23,7 @@ from django.db.models import (
     F,
     Func,
     Max,
+    Min,
     OuterRef,
     Q,
     Subquery,
@@ -107,6 +108,13 @@ class Stats:
     best: list[Decimal | None] = field(default_factory=list)
     distribution: list[tuple[int, int]] = field(default_factory=list)
     bands: list[tuple[dict, int]] = field(default_factory=list)
+    lowest: Decimal | None = None
+    highest: Decimal | None = None
+
+    @property
+    def spread(self) -> Decimal | None:
+        """Highest index minus lowest: how far apart the group's units are."""
+        return None if self.lowest is None else self.highest - self.lowest
 
 
 def statistics(tables: list[Table]) -> dict[int, Stats]:
@@ -131,7 +139,8 @@ def _aggregate(tables: list[Table]) -> dict[int, Stats]:
     if not tables:
         return {}
     codes = sorted({f.code for t in tables for f in t.fields})
-    aggregates = {"n": Count("pk"), "total": Sum("index")}
+    aggregates = {"n": Count("pk"), "total": Sum("index"), "low": Min("index"),
+                  "high": Max("index")}
     for i, code in enumerate(codes):
         aggregates[f"s{i}"] = Sum(component_index(code))
         aggregates[f"c{i}"] = Count(component_index(code))
@@ -173,6 +182,8 @@ def _stats(table: Table, codes: list[str], found: dict | None, bands) -> Stats:
         best=[_cents(found[f"m{i}"]) for i in where],
         distribution=[(low, n) for low, n in counts if used and low >= used[0]],
         bands=[(b, per_band.get(b["code"], 0)) for b in table.bands],
+        lowest=_cents(found["low"]),
+        highest=_cents(found["high"]),
     )
 
 
