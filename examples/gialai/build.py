@@ -175,18 +175,24 @@ DEPARTMENTS = [
 MERGED = ("STC2025", "Sở Tài chính", "so", "2025-03-01", "STC;SKHDT")
 MERGE_END = "2025-02-28"
 DISTRICT_END = "2025-06-30"  # the district level ended on 1/7/2025
+# The departments merged on 1/3/2025 and the old province, ended by the reorganisations of
+# present/reorganisations-2025.csv (the dates here agree with them, so a reload keeps them).
+ENDED_2025 = {"STC", "SKHDT", "SNNPTNT", "STNMT", "SXD", "SGTVT", "SKHCN", "STTTT", "SNV",
+              "SLDTBXH", "BDT", "SNGV"}
+TAKES_OVER = {"VPUBND": "SNGV"}  # the office took over the foreign affairs department
 
 
 def units_rows() -> list[dict]:
     rows = [dict(code="GIALAI", name="UBND tỉnh Gia Lai", unit_group="tinh", parent_code="",
-                 kind="tinh", valid_from="", valid_to="", predecessors="")]
+                 kind="tinh", valid_from="", valid_to=DISTRICT_END, predecessors="")]
     for code, name, kind, _ in DISTRICTS:
         rows.append(dict(code=code, name=name, unit_group="huyen", parent_code="GIALAI",
                          kind=kind, valid_from="", valid_to=DISTRICT_END, predecessors=""))
     for code, name, kind in DEPARTMENTS:
-        end = MERGE_END if code in ("STC", "SKHDT") else ""
+        end = MERGE_END if code in ENDED_2025 else ""
         rows.append(dict(code=code, name=name, unit_group="so", parent_code="GIALAI",
-                         kind=kind, valid_from="", valid_to=end, predecessors=""))
+                         kind=kind, valid_from="", valid_to=end,
+                         predecessors=TAKES_OVER.get(code, "")))
     code, name, kind, start, preds = MERGED
     rows.append(dict(code=code, name=name, unit_group="so", parent_code="GIALAI", kind=kind,
                      valid_from=start, valid_to="", predecessors=preds))

@@ -138,6 +138,12 @@ def load_demo(directory: Path | None = None) -> DemoSummary:
         # The 2023 round in progress (built on the 2022 frameworks) and an account per role.
         accounts = load_demo_2023(users=people)
         summary.rounds.append("gialai-2023")
+
+        # The present: the merged province from 1/7/2025, its 2025 index in three groups and
+        # the 2026 round open now.
+        from parindex.demo.present import load_present
+
+        summary.rounds += load_present(admin, manager)
         summary.accounts = [(ADMIN_USERNAME, ADMIN_PASSWORD, ADMIN_ROLE)] + accounts
     return summary
 

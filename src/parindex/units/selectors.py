@@ -10,10 +10,13 @@ from .models import Unit
 
 
 def valid_in_year(year: int) -> Q:
-    """Units whose validity dates overlap the calendar year (open ends always do)."""
+    """Units whose validity dates overlap the calendar year (open ends always do), less those a
+    reorganisation ended during it: their successors are assessed for that year."""
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    return (Q(valid_from__isnull=True) | Q(valid_from__lte=last)) & (
-        Q(valid_to__isnull=True) | Q(valid_to__gte=first)
+    return (
+        (Q(valid_from__isnull=True) | Q(valid_from__lte=last))
+        & (Q(valid_to__isnull=True) | Q(valid_to__gte=first))
+        & (Q(ended_by__isnull=True) | Q(valid_to__gt=last))
     )
 
 
