@@ -16,14 +16,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from parindex import history, policy
 from parindex.engine.io import InputError, InputIssue, read_reorganisations, read_units
 from parindex.imports import read_limits
 
-from .models import Reorganisation, ReorganisationLine, Unit, UnitGroup
+from .models import Reorganisation, ReorganisationLine, Role, Unit, UnitGroup
 
 # Display names for the unit groups a province usually has; any other code is its own name
 # until someone renames it in the admin.
@@ -381,3 +382,45 @@ def _write_reorganisations(actor, file, lines, units, groups) -> ReorganisationS
                               after={"file": file, **summary.__dict__}))
     history.bulk(rows)
     return summary
+
+
+# --------------------------------------------------------------------------- loose ends
+
+
+def move_role(actor, role: Role, unit: Unit) -> Role:
+    """Move a role held in a unit a reorganisation ended to one of its successors (the same
+    person, the same kind of role), or drop it when the person already holds it there."""
+    if not policy.can_manage_loose_ends(actor):
+        raise PermissionDenied("only administrators move roles")
+    with transaction.atomic():
+        role = Role.objects.select_for_update().select_related("unit", "user").get(pk=role.pk)
+        successors = ReorganisationLine.objects.filter(old_unit=role.unit, new_unit=unit)
+        if role.unit.ended_by_id is None or not successors.exists():
+            raise ValidationError(_("%(unit)s is not a successor of %(old)s.")
+                                  % {"unit": unit, "old": role.unit})
+        old = role.unit
+        if Role.objects.filter(user=role.user, unit=unit, kind=role.kind).exists():
+            role.delete()
+            role.pk = None
+        else:
+            role.unit = unit
+            role.save(update_fields=["unit"])
+        history.record(actor, "update", unit, part=f"role:{role.kind}", changes={
+            "role": [f"{role.user} · {old.code}", f"{role.user} · {unit.code}"]})
+        return role
+
+
+def close_role(actor, role: Role, reason: str) -> None:
+    """End a role held in a unit a reorganisation ended (the person keeps their account)."""
+    if not policy.can_manage_loose_ends(actor):
+        raise PermissionDenied("only administrators close roles")
+    reason = (reason or "").strip()[:500]
+    with transaction.atomic():
+        role = Role.objects.select_for_update().select_related("unit", "user").get(pk=role.pk)
+        if role.unit.ended_by_id is None:
+            raise ValidationError(_("%(unit)s has not ended.") % {"unit": role.unit})
+        unit = role.unit
+        role.delete()
+        history.record(actor, "delete", unit, part=f"role:{role.kind}",
+                       before={"role": f"{role.user} · {role.get_kind_display()}"},
+                       reason=reason)
