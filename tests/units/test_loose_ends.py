@@ -76,3 +76,19 @@ def test_a_role_moves_only_to_a_successor_and_only_by_an_administrator(client, m
     response = client.post(reverse("units:role_action", args=[role.pk]),
                            {"action": "close", "reason": "x"})
     assert response.status_code == 404 and Role.objects.filter(pk=role.pk).exists()
+
+
+def test_reorganisation_upload_page(client, communes, tmp_path):  # noqa: F811
+    client.force_login(cast.administrator())
+    url = reverse("units:reorganisations")
+    bad = write(tmp_path, merger_rows(old_unit="NOPE")[:1], name="bad.csv")
+    with open(bad, "rb") as stream:
+        response = client.post(url, {"file": stream})
+    html = response.content.decode()
+    assert response.status_code == 400 and 'id="upload-errors"' in html
+    assert "NOPE" in html and Unit.objects.filter(code="XN").count() == 0
+    with open(write(tmp_path, merger_rows()), "rb") as stream:
+        assert client.post(url, {"file": stream}).status_code == 302
+    assert 'data-reorganisation="nq-1664-2025"' in client.get(url).content.decode()
+    client.force_login(cast.outsider())
+    assert client.get(url).status_code == 404

@@ -4,18 +4,26 @@ pending nominations to handle where they live)."""
 
 from __future__ import annotations
 
+import re
+import tempfile
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parindex import history, policy, web
+from parindex.assessments.evidence import max_upload_bytes
+from parindex.engine.io import InputError
+from parindex.imports import issue_text
 
 from . import selectors, services
-from .models import Role, Unit
+from .models import Reorganisation, Role, Unit
 
 
 @login_required
@@ -58,3 +66,49 @@ def role_action(request, pk: int):
     except (PermissionDenied, ValidationError) as error:
         web.flash_errors(request, error)
     return redirect("units:loose_ends")
+
+
+@login_required
+def reorganisations(request):
+    """The reorganisations recorded, and a file of new ones to import (all or nothing)."""
+    if not policy.can_manage_units(request.user):
+        raise Http404
+    errors = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            summary = _import_upload(request.user, upload)
+        except InputError as error:
+            errors = [(issue.row, issue.column, issue_text(issue)) for issue in error.errors]
+        except (PermissionDenied, ValidationError) as error:
+            web.flash_errors(request, error)
+        else:
+            messages.success(request, _(
+                "%(reorganisations)s reorganisations recorded: %(created)s units begin, "
+                "%(ended)s units end.") % {"reorganisations": summary.reorganisations,
+                                           "created": summary.units_created,
+                                           "ended": summary.units_ended})
+            return redirect("units:reorganisations")
+    recorded = (Reorganisation.objects.annotate(n=Count("lines"))
+                .order_by("-date", "code"))
+    return render(request, "units/reorganisations.html", {
+        "reorganisations": recorded, "errors": errors,
+    }, status=400 if errors else 200)
+
+
+def _import_upload(actor, upload):
+    """Store the upload under its own (cleaned) name in a scratch folder, bounded, and import
+    it: the import reads files from paths, and its messages name the file."""
+    if upload is None:
+        raise ValidationError(_("Choose a file to upload."))
+    if upload.size > max_upload_bytes():
+        raise ValidationError(_("The file is larger than the upload limit."))
+    name = Path(upload.name or "").name
+    if Path(name).suffix.lower() not in (".csv", ".xlsx"):
+        raise ValidationError(_("Upload a .csv or .xlsx file."))
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / (re.sub(r"[^\w.\-]", "_", name)[:100] or "file.csv")
+        with open(path, "wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        return services.import_reorganisations(actor, path)
