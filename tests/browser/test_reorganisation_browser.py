@@ -8,14 +8,13 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 from tests import cast
+from tests.browser.test_assessment_cycle import login
+from tests.frameworks.factories import write_csv
 from tests.results import factories as f
 from tests.results.test_change_across_merger import publish
 
 from parindex.engine.io import REORGANISATION_COLUMNS
 from parindex.units.models import Role, Unit
-
-from tests.frameworks.factories import write_csv
-from tests.browser.test_assessment_cycle import login
 
 
 @pytest.mark.django_db(transaction=True)
