@@ -26,10 +26,11 @@ from django.db import transaction
 
 from parindex.assessments import services as rounds
 from parindex.assessments.models import Round
+from parindex.demo.assessment_round import grant
 from parindex.frameworks.models import Framework
 from parindex.frameworks.selectors import engine_framework
 from parindex.frameworks.services import import_framework
-from parindex.units.models import Reorganisation, Role, Unit, UnitGroup
+from parindex.units.models import Reorganisation, Unit, UnitGroup
 from parindex.units.services import import_reorganisations, import_units
 
 PROVINCE = "GIALAI2025"  # the organiser of the 2025 and 2026 rounds
@@ -73,8 +74,7 @@ def load_present(admin, manager, source: Path | None = None) -> list[str]:
             made = [_communes_2024(admin, manager, scratch)]
             if not Reorganisation.objects.filter(code="xa-2025").exists():
                 import_reorganisations(admin, source / "reorganisations-2025.csv")
-            Role.objects.get_or_create(user=manager, unit=Unit.objects.get(code=PROVINCE),
-                                       kind=Role.Kind.MANAGER)
+            grant(manager, Unit.objects.get(code=PROVINCE), "manager")
             manager = get_user_model().objects.get(pk=manager.pk)  # roles are cached per user
             made.append(_round_2025(admin, manager, scratch))
         made.append(_round_2026(admin, manager))
@@ -207,5 +207,5 @@ def _round_2026(admin, manager) -> str:
     Round.objects.filter(pk=round.pk).update(illustrative=True, source=ILLUSTRATIVE)
     appraiser = get_user_model().objects.filter(username="snv.thamdinh").first()
     if appraiser is not None:
-        Role.objects.get_or_create(user=appraiser, unit=round.organiser, kind=Role.Kind.APPRAISER)
+        grant(appraiser, round.organiser, "appraiser")
     return round.code
