@@ -109,12 +109,15 @@ ROUNDS = [
         "organiser": "SNV", "decision_number": "197/QĐ-UBND", "decision_date": "2022-04-15",
         "note": "Kết quả công bố theo Quyết định 197/QĐ-UBND ngày 15/4/2022 của UBND tỉnh "
                 "Gia Lai; điểm từng tiêu chí thành phần là dữ liệu minh họa.",
+        "source": "Quyết định 197/QĐ-UBND ngày 15/4/2022 của UBND tỉnh Gia Lai",
     },
     {
         "code": "gialai-2022", "name": "Chỉ số CCHC năm 2022 của tỉnh Gia Lai", "year": 2022,
         "organiser": "SNV", "decision_number": "265/QĐ-UBND", "decision_date": "2023-04-14",
         "note": "Số và ngày quyết định là giả định cho bản demo; thứ hạng đầu, cuối bảng theo "
                 "kết quả được công bố, điểm từng tiêu chí thành phần là dữ liệu minh họa.",
+        "source": "Kết quả Chỉ số CCHC năm 2022 của tỉnh Gia Lai được công bố (đầu và cuối "
+                  "bảng xếp hạng)",
     },
 ]
 
@@ -1273,6 +1276,11 @@ def rounds_yaml() -> str:
             f"    decision_number: {json.dumps(r['decision_number'], ensure_ascii=False)}",
             f"    decision_date: {r['decision_date']}",
             f"    note: {json.dumps(r['note'], ensure_ascii=False)}",
+            # Every figure is illustrative but the published indexes of these units.
+            "    illustrative: true",
+            f"    source: {json.dumps(r['source'], ensure_ascii=False)}",
+            "    published_units: [" + ", ".join(sorted(
+                PUBLISHED[f"gialai-huyen-{y}"] | PUBLISHED[f"gialai-so-{y}"])) + "]",
             "    frameworks:",
         ]
         for grp in ("huyen", "so"):

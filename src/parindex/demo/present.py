@@ -40,13 +40,6 @@ ILLUSTRATIVE = "Dữ liệu minh họa của bản demo parindex (tên đơn v�
 # The order in which the province publishes its groups (the annex, the overview).
 GROUPS = [("so", "Sở, ban, ngành", 1), ("phuong", "UBND các phường", 2),
           ("xa", "UBND các xã, đặc khu", 3)]
-# The 2021–2023 rounds: what is as published (seed article; Decision 197/QĐ-UBND), the rest not.
-EARLIER = {
-    "gialai-2021": ("Quyết định 197/QĐ-UBND ngày 15/4/2022 của UBND tỉnh Gia Lai",
-                    ["IAGRAI", "PLEIKU", "KONGCHRO", "CHUPRONG", "STTTT", "SYT"]),
-    "gialai-2022": (ILLUSTRATIVE, []),
-    "gialai-2023": (ILLUSTRATIVE, []),
-}
 # Where each new department's demo values come from (its 2022 predecessor); others: itself.
 VALUES_OF = {"STC2025": "STC", "SNNMT": "SNNPTNT", "SXD2025": "SXD", "SKHCN2025": "SKHCN",
              "SNV2025": "SNV", "SDTTG": "BDT"}
@@ -62,7 +55,7 @@ def load_present(admin, manager, source: Path | None = None) -> list[str]:
     """Build the present once (a reload changes nothing); returns the rounds it made."""
     source = Path(source or directory())
     with transaction.atomic():
-        _mark_earlier_rounds()
+        Round.objects.filter(code="gialai-2023").update(illustrative=True, source=ILLUSTRATIVE)
         if Round.objects.filter(code=ROUND_2026).exists():
             return []
         for code, name, position in GROUPS:
@@ -79,12 +72,6 @@ def load_present(admin, manager, source: Path | None = None) -> list[str]:
             made.append(_round_2025(admin, manager, scratch))
         made.append(_round_2026(admin, manager))
     return [code for codes in made for code in ([codes] if isinstance(codes, str) else codes)]
-
-
-def _mark_earlier_rounds() -> None:
-    for code, (source, published) in EARLIER.items():
-        Round.objects.filter(code=code).update(illustrative=True, source=source,
-                                               published_units=published)
 
 
 def _copy(admin, code: str, new_code: str, group: str, year: int, name: str) -> Framework:
