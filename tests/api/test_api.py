@@ -18,6 +18,7 @@ def test_rounds_and_frameworks(client, demo):
         "gialai-2025", "gialai-xa-2024", "gialai-2022", "gialai-2021"]  # the demo's present too
     r2021 = client.get("/api/rounds/gialai-2021").json()
     assert r2021["decision_number"] == "197/QĐ-UBND" and r2021["published_on"] == "2022-04-15"
+    assert r2021["illustrative"] and "IAGRAI" in r2021["published_units"]
     assert {g["code"] for g in r2021["unit_groups"]} == {"huyen", "so"}
     frameworks = client.get("/api/frameworks").json()
     assert len(frameworks) == 8  # 2021, 2022 (two each), 2024 (communes), 2025 (three)

@@ -117,6 +117,11 @@ class RoundOut(Schema):
     decision_number: str
     organiser: str | None
     unit_groups: list[GroupBrief]
+    illustrative: bool = Field(
+        False, description="The round's figures are made up (a demo), except those of "
+        "`published_units`, which are as published in `source`.")
+    source: str = ""
+    published_units: list[str] = Field(default_factory=list)
 
 
 class FieldOut(Schema):
@@ -194,6 +199,9 @@ def _round_out(round, chosen) -> dict:
         "published_on": round.published_on,
         "decision_number": round.decision_number,
         "organiser": round.organiser.name if round.organiser_id else None,
+        "illustrative": round.illustrative,
+        "source": round.source,
+        "published_units": round.published_units,
         "unit_groups": [
             {
                 "code": s.framework.unit_group.code,
