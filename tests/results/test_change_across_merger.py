@@ -88,6 +88,7 @@ def test_weighted_mean_of_predecessors_across_groups(last_year, tmp_path, client
     assert "change-note" in html
     html = client.get(reverse("results_unit", args=[rnd.code, "phuong", "P1"])).content.decode()
     assert 'id="change-explanation"' in html and "U001, U002" in html
+    assert html.count('class="num field-change"') == 3  # each field against last year
 
     data = client.get(f"/api/rounds/{rnd.code}/results/phuong").json()
     out = {r["unit_code"]: r for r in data["results"]}

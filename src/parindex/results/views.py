@@ -177,6 +177,7 @@ def unit_card(request, round_code: str, group: str, unit_code: str, published: b
         else None
     )
     by_field = []
+    changes = card.row.field_changes
     for i, f in enumerate(card.table.fields):
         leaves = [leaf for leaf in card.leaves if leaf.field_code == f.code]
         own_points = [leaf.self_points for leaf in leaves if leaf.self_points is not None]
@@ -188,6 +189,7 @@ def unit_card(request, round_code: str, group: str, unit_code: str, published: b
                 "best": card.best[i],
                 "self": sum(own_points) if own_points else None,
                 "survey": all(leaf.survey for leaf in leaves) and bool(leaves),
+                "change": changes[i],
             }
         )
     return render(
