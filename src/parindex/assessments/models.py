@@ -38,8 +38,8 @@ class Round(models.Model):
     decision_number = models.CharField(_("decision number"), max_length=64, blank=True)
     # Demo and training rounds: their names and figures are made up, except the units in
     # `published_units`, whose figures are exactly as published in `source`.
-    illustrative = models.BooleanField(_("illustrative figures"), default=False)
-    source = models.CharField(_("source"), max_length=255, blank=True)
+    illustrative = models.BooleanField(_("illustrative figures"), default=False, db_default=False)
+    source = models.CharField(_("source"), max_length=255, blank=True, db_default="")
     published_units = models.JSONField(_("units with published figures"), default=list,
                                        blank=True)
     # The cycle's deadlines (inclusive, in the organiser's time zone); empty = no deadline.
