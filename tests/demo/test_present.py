@@ -7,6 +7,7 @@ import io
 
 import openpyxl
 import pytest
+from pypdf import PdfReader
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -55,6 +56,10 @@ def test_2025_round_ranks_three_groups_in_the_published_order(demo, client):
         "UBND các xã, đặc khu")
     notes = [row[0] for row in book["UBND các phường"].iter_rows(values_only=True) if row]
     assert any(isinstance(n, str) and n.startswith("Số liệu minh họa") for n in notes)
+    pdf = client.get(reverse("results_pdf", args=["gialai-2025"]))
+    content = b"".join(pdf.streaming_content) if pdf.streaming else pdf.content
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    assert "Số liệu minh họa" in " ".join(text.split())
 
 
 def test_2026_round_is_open_with_self_assessment_due_in_january_2027(demo):
