@@ -7,9 +7,9 @@ import io
 
 import openpyxl
 import pytest
-from pypdf import PdfReader
 from django.core.management import call_command
 from django.urls import reverse
+from pypdf import PdfReader
 
 from parindex.assessments.models import Round
 from parindex.results.selectors import tables
