@@ -59,7 +59,7 @@ def test_merger_walk(live_server, page, tmp_path):
     expect(cell).to_contain_text("26,25")
     mark = cell.locator('[data-mark="derived"]')
     expect(mark).to_be_visible()
-    assert "U001, U002" in mark.get_attribute("title")
+    assert "Đơn vị U001, Đơn vị U002" in mark.get_attribute("title")
     expect(page.locator(".change-note")).to_be_visible()
 
     page.locator('tr[data-unit="XMOI"] a').first.click()

@@ -87,7 +87,7 @@ def test_weighted_mean_of_predecessors_across_groups(last_year, tmp_path, client
     assert 'data-mark="derived"' in cell and "dân số" in cell
     assert "change-note" in html
     html = client.get(reverse("results_unit", args=[rnd.code, "phuong", "P1"])).content.decode()
-    assert 'id="change-explanation"' in html and "U001, U002" in html
+    assert 'id="change-explanation"' in html and "Đơn vị U001, Đơn vị U002" in html
     assert html.count('class="num field-change"') == 3  # each field against last year
 
     data = client.get(f"/api/rounds/{rnd.code}/results/phuong").json()

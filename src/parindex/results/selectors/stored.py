@@ -434,16 +434,19 @@ def previous_results(round: Round, group_ids: list[int], codes: list[str]
     reorganisations = {r.pk: r for r in Reorganisation.objects.filter(pk__in=basis.values())}
     olds = {old for pairs in lines.values() for old, _ in pairs}
     latest: dict[str, tuple[int, int, Decimal, dict]] = {}
-    for year, code, rank, index, fields in (
+    names: dict[str, str] = {}
+    for year, code, name, rank, index, fields in (
         ResultRow.objects.filter(
             snapshot__in=ResultSnapshot.objects.current().filter(
                 round__year__lt=round.year, round__published_on__isnull=False),
             unit_code__in=olds,
         )
         .order_by("-snapshot__round__year")
-        .values_list("snapshot__round__year", "unit_code", "rank", "index", "fields")
+        .values_list("snapshot__round__year", "unit_code", "unit_name", "rank", "index",
+                     "fields")
     ):
         latest.setdefault(code, (year, rank, index, _field_indices(fields)))
+        names.setdefault(code, name)
     for new, pairs in lines.items():
         had = [(old, w) for old, w in sorted(pairs) if old in latest]
         if not had:
@@ -464,14 +467,14 @@ def previous_results(round: Round, group_ids: list[int], codes: list[str]
         fields = {f: weighted_mean((latest[old][3].get(f), w) for old, w in had)
                   for f in sorted(field_codes)}
         weighted = reorganisation is not None and all(w is not None for _, w in had)
-        names = ", ".join(units)
+        listed = ", ".join(names[code] for code in units)
         if len(had) == 1:
             text = gettext("Carried over from %(units)s (%(year)s)")
         elif weighted and reorganisation.weight_name:
             text = gettext("Mean of %(units)s (%(year)s), weighted by %(weight)s")
         else:
             text = gettext("Mean of %(units)s (%(year)s)")
-        text %= {"units": names, "year": year,
+        text %= {"units": listed, "year": year,
                  "weight": reorganisation.weight_name if reorganisation else ""}
         if reorganisation is not None:
             text += " · " + reorganisation.legal_basis
