@@ -227,7 +227,8 @@ def test_lifecycle_of_survey_and_results(cycle):
     assert not policy.survey_open(survey)
 
 
-@pytest.mark.parametrize("check", [policy.can_manage_units, policy.can_manage_frameworks])
+@pytest.mark.parametrize("check", [policy.can_manage_units, policy.can_manage_frameworks,
+                                   policy.can_manage_loose_ends])
 def test_reference_data_is_managed_by_administrators_only(cycle, check):
     assert {p for p in PEOPLE if check(fresh(getattr(cycle, p)))} == set()
     admin = cast.administrator()
@@ -237,6 +238,12 @@ def test_reference_data_is_managed_by_administrators_only(cycle, check):
     admin.is_active = False
     assert not check(admin)
     assert not check(AnonymousUser()) and not check(None)
+
+
+def test_unit_pages_are_for_signed_in_people(cycle):
+    assert {p for p in PEOPLE if policy.can_view_units(fresh(getattr(cycle, p)))} == set(PEOPLE)
+    assert policy.can_view_units(cast.outsider())
+    assert not policy.can_view_units(AnonymousUser()) and not policy.can_view_units(None)
 
 
 def test_who_is_told_of_each_event_and_who_reads_notifications_jobs_and_reminders(cycle):

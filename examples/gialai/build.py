@@ -109,12 +109,15 @@ ROUNDS = [
         "organiser": "SNV", "decision_number": "197/QĐ-UBND", "decision_date": "2022-04-15",
         "note": "Kết quả công bố theo Quyết định 197/QĐ-UBND ngày 15/4/2022 của UBND tỉnh "
                 "Gia Lai; điểm từng tiêu chí thành phần là dữ liệu minh họa.",
+        "source": "Quyết định 197/QĐ-UBND ngày 15/4/2022 của UBND tỉnh Gia Lai",
     },
     {
         "code": "gialai-2022", "name": "Chỉ số CCHC năm 2022 của tỉnh Gia Lai", "year": 2022,
         "organiser": "SNV", "decision_number": "265/QĐ-UBND", "decision_date": "2023-04-14",
         "note": "Số và ngày quyết định là giả định cho bản demo; thứ hạng đầu, cuối bảng theo "
                 "kết quả được công bố, điểm từng tiêu chí thành phần là dữ liệu minh họa.",
+        "source": "Kết quả Chỉ số CCHC năm 2022 của tỉnh Gia Lai được công bố (đầu và cuối "
+                  "bảng xếp hạng)",
     },
 ]
 
@@ -175,18 +178,24 @@ DEPARTMENTS = [
 MERGED = ("STC2025", "Sở Tài chính", "so", "2025-03-01", "STC;SKHDT")
 MERGE_END = "2025-02-28"
 DISTRICT_END = "2025-06-30"  # the district level ended on 1/7/2025
+# The departments merged on 1/3/2025 and the old province, ended by the reorganisations of
+# present/reorganisations-2025.csv (the dates here agree with them, so a reload keeps them).
+ENDED_2025 = {"STC", "SKHDT", "SNNPTNT", "STNMT", "SXD", "SGTVT", "SKHCN", "STTTT", "SNV",
+              "SLDTBXH", "BDT", "SNGV"}
+TAKES_OVER = {"VPUBND": "SNGV"}  # the office took over the foreign affairs department
 
 
 def units_rows() -> list[dict]:
     rows = [dict(code="GIALAI", name="UBND tỉnh Gia Lai", unit_group="tinh", parent_code="",
-                 kind="tinh", valid_from="", valid_to="", predecessors="")]
+                 kind="tinh", valid_from="", valid_to=DISTRICT_END, predecessors="")]
     for code, name, kind, _ in DISTRICTS:
         rows.append(dict(code=code, name=name, unit_group="huyen", parent_code="GIALAI",
                          kind=kind, valid_from="", valid_to=DISTRICT_END, predecessors=""))
     for code, name, kind in DEPARTMENTS:
-        end = MERGE_END if code in ("STC", "SKHDT") else ""
+        end = MERGE_END if code in ENDED_2025 else ""
         rows.append(dict(code=code, name=name, unit_group="so", parent_code="GIALAI",
-                         kind=kind, valid_from="", valid_to=end, predecessors=""))
+                         kind=kind, valid_from="", valid_to=end,
+                         predecessors=TAKES_OVER.get(code, "")))
     code, name, kind, start, preds = MERGED
     rows.append(dict(code=code, name=name, unit_group="so", parent_code="GIALAI", kind=kind,
                      valid_from=start, valid_to="", predecessors=preds))
@@ -1267,6 +1276,11 @@ def rounds_yaml() -> str:
             f"    decision_number: {json.dumps(r['decision_number'], ensure_ascii=False)}",
             f"    decision_date: {r['decision_date']}",
             f"    note: {json.dumps(r['note'], ensure_ascii=False)}",
+            # Every figure is illustrative but the published indexes of these units.
+            "    illustrative: true",
+            f"    source: {json.dumps(r['source'], ensure_ascii=False)}",
+            "    published_units: [" + ", ".join(sorted(
+                PUBLISHED[f"gialai-huyen-{y}"] | PUBLISHED[f"gialai-so-{y}"])) + "]",
             "    frameworks:",
         ]
         for grp in ("huyen", "so"):

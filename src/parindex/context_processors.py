@@ -12,5 +12,6 @@ def navigation(request) -> dict:
             "survey": policy.can_manage_survey(user),
             "results": policy.can_see_results_management(user),
             "admin": policy.can_use_admin(user),
+            "units": policy.can_manage_units(user),
         }
     }

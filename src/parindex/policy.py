@@ -114,6 +114,17 @@ def can_manage_units(user) -> bool:
     return _is_administrator(user)
 
 
+def can_view_units(user) -> bool:
+    """A unit's page (its validity, reorganisations and change log): any signed-in account."""
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def can_manage_loose_ends(user) -> bool:
+    """The roles, open sheets and pending nominations of units a reorganisation ended, and
+    moving or closing those roles: the administrators, who manage units and roles."""
+    return can_manage_units(user)
+
+
 def _is_administrator(user) -> bool:
     return bool(getattr(user, "is_superuser", False) and user.is_active)
 

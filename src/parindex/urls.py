@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("assessments/", include("parindex.assessments.urls")),
+    path("units/", include("parindex.units.urls")),
     path("survey/", include("parindex.surveys.urls")),
     path("awards/", include("parindex.awards.urls")),
     path("plans/", include("parindex.plans.urls")),

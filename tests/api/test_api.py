@@ -14,12 +14,14 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.api.urls")]
 
 def test_rounds_and_frameworks(client, demo):
     rounds = client.get("/api/rounds").json()
-    assert [r["code"] for r in rounds] == ["gialai-2022", "gialai-2021"]
+    assert [r["code"] for r in rounds] == [
+        "gialai-2025", "gialai-xa-2024", "gialai-2022", "gialai-2021"]  # the demo's present too
     r2021 = client.get("/api/rounds/gialai-2021").json()
     assert r2021["decision_number"] == "197/QĐ-UBND" and r2021["published_on"] == "2022-04-15"
+    assert r2021["illustrative"] and "IAGRAI" in r2021["published_units"]
     assert {g["code"] for g in r2021["unit_groups"]} == {"huyen", "so"}
     frameworks = client.get("/api/frameworks").json()
-    assert len(frameworks) == 4
+    assert len(frameworks) == 8  # 2021, 2022 (two each), 2024 (communes), 2025 (three)
     code = next(g["framework"] for g in r2021["unit_groups"] if g["code"] == "huyen")
     fw = client.get(f"/api/frameworks/{code}").json()
     assert fw["unit_group"] == "huyen" and fw["bands"] and fw["nodes"][0]["children"]

@@ -18,7 +18,7 @@ def demo(capsys):
 def test_the_national_round_is_in_progress_with_drafts_accepted_returned_and_waiting(demo):
     round = Round.objects.get(code="gialai-par-index-2026")
     sheet = Sheet.objects.get(round=round)
-    assert sheet.unit.code == "GIALAI" and sheet.state == Sheet.State.DRAFT
+    assert sheet.unit.code == "GIALAI2025" and sheet.state == Sheet.State.DRAFT
     assert "minh họa" in round.name and "892/QĐ-BNV" in sheet.framework.name
     statuses = dict(sheet.criterion_assignments.values_list("node__code", "status"))
     assert len(statuses) == 31  # every sub-criterion has its department
@@ -27,7 +27,7 @@ def test_the_national_round_is_in_progress_with_drafts_accepted_returned_and_wai
     assert statuses["3.1"] == CriterionAssignment.Status.PENDING
     lines = {line.code: line for line in department_progress(sheet.criterion_assignments.all())}
     assert (lines["STP"].assigned, lines["STP"].drafted, lines["STP"].accepted) == (4, 4, 2)
-    assert lines["SNV"].drafted == 0
+    assert lines["SNV2025"].drafted == 0
     assert "stp.canbo" in demo
 
 

@@ -119,6 +119,11 @@ class RoundOut(Schema):
     decision_number: str
     organiser: str | None
     unit_groups: list[GroupBrief]
+    illustrative: bool = Field(
+        False, description="The round's figures are made up (a demo), except those of "
+        "`published_units`, which are as published in `source`.")
+    source: str = ""
+    published_units: list[str] = Field(default_factory=list)
 
 
 class FieldOut(Schema):
@@ -139,6 +144,16 @@ class ResultOut(Schema):
     fields: dict[str, FieldOut]
     previous_rank: int | None = None
     previous_index: Points | None = None
+    previous_fields: dict[str, Points] = Field(
+        default_factory=dict, description="Last year's component index per field.")
+    previous_units: list[str] = Field(
+        default_factory=list,
+        description="Codes of the predecessors last year's figures come from (a reorganisation).")
+    change_mark: str = Field(
+        "", description='"derived": last year\'s figures are the (weighted) mean of the '
+        'predecessors\'; "not_comparable": the reorganisation is marked not comparable; '
+        '"" otherwise.')
+    change_explanation: str = ""
 
 
 class FieldInfoOut(Schema):
@@ -186,6 +201,9 @@ def _round_out(round, chosen) -> dict:
         "published_on": round.published_on,
         "decision_number": round.decision_number,
         "organiser": round.organiser.name if round.organiser_id else None,
+        "illustrative": round.illustrative,
+        "source": round.source,
+        "published_units": round.published_units,
         "unit_groups": [
             {
                 "code": s.framework.unit_group.code,
@@ -210,6 +228,10 @@ def _result(row: selectors.Row, table: selectors.Table) -> dict:
         "fields": {f.code: cell for f, cell in zip(table.fields, row.fields, strict=True) if cell},
         "previous_rank": row.previous_rank,
         "previous_index": row.previous_index,
+        "previous_fields": row.previous.fields if row.previous else {},
+        "previous_units": row.previous_units,
+        "change_mark": row.change_mark,
+        "change_explanation": row.previous.explanation if row.change_mark else "",
     }
 
 

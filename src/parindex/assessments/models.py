@@ -36,6 +36,12 @@ class Round(models.Model):
     frameworks = models.ManyToManyField(Framework, verbose_name=_("framework"), related_name="rounds")
     published_on = models.DateField(_("published on"), null=True, blank=True)
     decision_number = models.CharField(_("decision number"), max_length=64, blank=True)
+    # Demo and training rounds: their names and figures are made up, except the units in
+    # `published_units`, whose figures are exactly as published in `source`.
+    illustrative = models.BooleanField(_("illustrative figures"), default=False, db_default=False)
+    source = models.CharField(_("source"), max_length=255, blank=True, db_default="")
+    published_units = models.JSONField(_("units with published figures"), default=list,
+                                       blank=True)
     # The cycle's deadlines (inclusive, in the organiser's time zone); empty = no deadline.
     self_deadline = models.DateField(_("self-assessment deadline"), null=True, blank=True)
     appraisal_deadline = models.DateField(_("appraisal round 1 deadline"), null=True, blank=True)

@@ -460,10 +460,13 @@ def national_sheet(round: Round) -> Sheet | None:
 def departments_of(sheet: Sheet) -> QuerySet:
     """The units under the sheet's unit valid in the round's year: those offered as
     departments in charge (a file may name any unit valid that year)."""
-    from parindex.units.models import Unit
+    from parindex.units.models import ReorganisationLine, Unit
     from parindex.units.selectors import valid_in_year
 
-    return Unit.objects.filter(parent_id=sheet.unit_id).filter(
+    # A province formed by a merger keeps the departments of the one it continues until a
+    # reorganisation moves them: those under its predecessors count as its own.
+    heads = ReorganisationLine.objects.filter(new_unit_id=sheet.unit_id).values("old_unit_id")
+    return Unit.objects.filter(Q(parent_id=sheet.unit_id) | Q(parent_id__in=heads)).filter(
         valid_in_year(sheet.round.year)).order_by("name")
 
 

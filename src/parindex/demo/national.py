@@ -1,6 +1,6 @@
 """The demo's 2026 self-assessment of the province for the national index, in progress.
 
-The province (GIALAI) scores itself on the national framework for provinces (examples/national:
+The province (GIALAI2025, Gia Lai since its merger on 1/7/2025) scores itself on the national framework for provinces (examples/national:
 the eight fields of Decision 892/QĐ-BNV, illustrative criteria and points), due in January as
 each year. The Sở Nội vụ's round manager opens the round, hands the sub-criteria to the
 departments in charge from examples/national/assignments-2026.csv, and has reviewed part of
@@ -32,7 +32,7 @@ from parindex.units.models import Role, Unit
 
 ROUND_CODE = "gialai-par-index-2026"
 ROUND_NAME = "Tự đánh giá Chỉ số CCHC cấp tỉnh năm 2026 của tỉnh Gia Lai (số liệu minh họa)"
-PROVINCE, ORGANISER = "GIALAI", "SNV"
+PROVINCE = ORGANISER = "GIALAI2025"  # the province since 1/7/2025 (demo/present.py)
 DEADLINE = datetime.date(2027, 1, 15)
 ILLUSTRATIVE = " (số liệu minh họa)"
 K = Role.Kind
@@ -43,7 +43,7 @@ ACCOUNTS = [
      "department officer, Sở Tư pháp (national self-assessment: drafts field 2)"),
     ("vpubnd.canbo", "VPUBND", K.OFFICER,
      "department officer, Văn phòng UBND tỉnh (national self-assessment: field 3)"),
-    ("skhcn.canbo", "SKHCN", K.OFFICER,
+    ("skhcn.canbo", "SKHCN2025", K.OFFICER,
      "department officer, Sở Khoa học và Công nghệ (national self-assessment: field 7)"),
 ]
 
@@ -81,7 +81,8 @@ def load_demo_national(admin, manager) -> list[tuple[str, str, str]]:
     with transaction.atomic():
         users = _accounts()
         if not Round.objects.filter(code=ROUND_CODE).exists():
-            _build(admin, manager, users)
+            # Read again: a person's roles are cached, and the present's province is new.
+            _build(admin, get_user_model().objects.get(pk=manager.pk), users)
     return [(username, PASSWORD, description) for username, _u, _k, description in ACCOUNTS]
 
 

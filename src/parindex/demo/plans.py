@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -35,7 +36,7 @@ from parindex.plans import services
 from parindex.plans.models import Plan, Report
 from parindex.units.models import Unit
 
-ORGANISER = "SNV"
+ORGANISER = "GIALAI"  # when the demo has no open round
 PREFERRED_YEAR = 2026
 UNITS = 6
 # Title fragment of a leaf → its source (for the rule kinds that can take it); a leaf about
@@ -85,8 +86,10 @@ def load_demo_plans(users: dict, admin) -> Round | None:
     """Build the year's reform work (once) and prefill the round's draft sheets from it."""
     round = demo_round()
     year = round.year if round else PREFERRED_YEAR
-    organiser = Unit.objects.filter(code=ORGANISER).first()
-    manager = users["snv.quanly"]
+    # The province's plan is issued by the round's organiser (the province of that year).
+    organiser = round.organiser if round else Unit.objects.filter(code=ORGANISER).first()
+    # Read again: the roles of a person are cached, and the demo of the present adds some.
+    manager = get_user_model().objects.get(pk=users["snv.quanly"].pk)
     if organiser is None or Plan.objects.filter(unit=organiser, year=year).exists():
         return round
     with transaction.atomic():

@@ -43,6 +43,9 @@ ROUND_KEYS = {
     "decision_date",
     "published_on",
     "note",
+    "illustrative",
+    "source",
+    "published_units",
     "frameworks",
 }
 
@@ -138,6 +141,13 @@ def load_demo(directory: Path | None = None) -> DemoSummary:
         # The 2023 round in progress (built on the 2022 frameworks) and an account per role.
         accounts = load_demo_2023(users=people)
         summary.rounds.append("gialai-2023")
+
+        # The present: the merged province from 1/7/2025, its 2025 index in three groups and
+        # the 2026 round open now.
+        from parindex.demo.present import load_present
+
+        summary.rounds += load_present(admin, manager)
+
         # The year's reform plan, reports and service figures, and the open round's sheets
         # prefilled from them (demo/plans.py says which round).
         from parindex.demo.plans import load_demo_plans
@@ -170,16 +180,23 @@ def _sync_round(manager, item: dict, frameworks: list[Framework]) -> Round:
         "year": int(item["year"]),
         "decision_number": str(item.get("decision_number") or ""),
         "published_on": _date(item.get("published_on") or item.get("decision_date")),
+        "illustrative": bool(item.get("illustrative")),
+        "source": str(item.get("source") or ""),
+        "published_units": [str(code) for code in item.get("published_units") or []],
     }
     round = Round.objects.filter(code=item["code"]).first()
     if round is None:
-        return create_round(
+        marks = {k: fields.pop(k) for k in ("illustrative", "source", "published_units")}
+        round = create_round(
             manager,
             code=item["code"],
             organiser_code=item.get("organiser"),
             framework_codes=[fw.code for fw in frameworks],
             **fields,
         )
+        Round.objects.filter(pk=round.pk).update(**marks)  # the demo's own marking
+        round.refresh_from_db()
+        return round
     for name, value in fields.items():
         setattr(round, name, value)
     round.organiser = Unit.objects.filter(code=item.get("organiser") or "").first()

@@ -463,6 +463,91 @@ def read_units(path: str | os.PathLike, limits: ReadLimits | None = None) -> lis
     return units
 
 
+REORGANISATION_COLUMNS = ("reorganisation", "date", "legal_basis", "old_unit", "new_unit",
+                          "new_name", "new_group", "new_parent", "weight", "weight_name",
+                          "comparable")
+_YES = {"yes", "có", "co", "true", "1", "x"}
+_NO = {"no", "không", "khong", "false", "0"}
+
+
+@dataclass(frozen=True)
+class ReorganisationRow:
+    """One line of a reorganisation file: `old_unit` flows into `new_unit` on `date`."""
+
+    row: int
+    reorganisation: str
+    date: date | None
+    legal_basis: str
+    old_unit: str
+    new_unit: str
+    new_name: str = ""
+    new_group: str = ""
+    new_parent: str = ""
+    weight: Decimal | None = None
+    weight_name: str = ""
+    comparable: bool = True
+
+
+def read_reorganisations(path: str | os.PathLike, limits: ReadLimits | None = None
+                         ) -> list[ReorganisationRow]:
+    """The lines of a reorganisation CSV/XLSX, checked for shape (every problem with its row);
+    rows with the same `reorganisation` code must agree on its date, basis, weight and
+    comparability."""
+    path = Path(path)
+    issues = Issues(path.name)
+    header, body = _read_table(path, limits)
+    required = ("reorganisation", "date", "legal_basis", "old_unit", "new_unit")
+    _check_header(header, REORGANISATION_COLUMNS, required, issues)
+    issues.raise_if_any()
+    lines, heads, seen = [], {}, {}
+    for number, cells in body:
+        row = _as_dict(header, cells)
+        for column in required:
+            if not row.get(column):
+                issues.add(number, column, f"{column} is empty")
+        day = None
+        if row.get("date"):
+            try:
+                day = parse_date(row["date"])
+            except ValueError as error:
+                issues.add(number, "date", str(error))
+        weight = None
+        if text := row.get("weight", ""):
+            try:
+                weight = Decimal(text.replace(",", "."))
+            except ArithmeticError:
+                weight = None
+            if weight is None or not weight.is_finite() or weight < 0 or weight >= 10**12:
+                issues.add(number, "weight", f"'{text}' is not a weight (a number from 0)")
+                weight = None
+        comparable = row.get("comparable", "").lower()
+        if comparable and comparable not in _YES | _NO:
+            issues.add(number, "comparable", f"'{row['comparable']}' is not yes or no")
+        line = ReorganisationRow(
+            number, row["reorganisation"], day, row["legal_basis"], row["old_unit"],
+            row["new_unit"], row.get("new_name", ""), row.get("new_group", ""),
+            row.get("new_parent", ""), weight, row.get("weight_name", ""),
+            comparable not in _NO,
+        )
+        if line.old_unit and line.old_unit == line.new_unit:
+            issues.add(number, "new_unit", f"unit '{line.old_unit}' cannot flow into itself")
+        key = (line.reorganisation, line.old_unit, line.new_unit)
+        if key in seen:
+            issues.add(number, "new_unit", f"this line is already on row {seen[key]}")
+        seen.setdefault(key, number)
+        head = (line.date, line.legal_basis, line.weight_name, line.comparable)
+        first = heads.setdefault(line.reorganisation, (number, head))
+        if first[1] != head:
+            issues.add(number, "reorganisation",
+                       f"date, legal basis, weight name or comparable differ from row {first[0]}"
+                       f" of reorganisation '{line.reorganisation}'")
+        lines.append(line)
+    if not body:
+        issues.add(None, None, "the file has no lines")
+    issues.raise_if_any()
+    return lines
+
+
 SCORE_COLUMNS = ("unit_code", "criterion_code", "value", "stage", "note")
 
 

@@ -66,6 +66,20 @@ def decision_line(round: Round) -> str:
     return "(" + " ".join(parts) + ")"
 
 
+def illustrative_note(round: Round) -> str:
+    """The annexes' warning (in Vietnamese, as the documents are) that a round's figures are
+    made up, naming the units whose figures are as published; empty for a real round."""
+    if not round.illustrative:
+        return ""
+    note = "Số liệu minh họa (không phải số liệu đã công bố)"
+    if round.published_units:
+        note += ", trừ các đơn vị có số liệu đúng như công bố: " + ", ".join(
+            round.published_units)
+    if round.source:
+        note += f". Nguồn: {round.source}"
+    return note + "."
+
+
 def issuer(round: Round) -> str:
     """The body that signs the decision: the province's People's Committee."""
     organiser = round.organiser
@@ -271,6 +285,8 @@ def _group_rows(round: Round, table: Table, number: int) -> Iterator[list[CellSp
             "italic",
         )
     ]
+    if note := illustrative_note(round):
+        yield [(note, "italic")]
 
 
 # --------------------------------------------------------------------------- writing

@@ -37,7 +37,14 @@ from parindex.assessments.models import Round
 from parindex.dates import long_date
 
 from . import charts
-from .exports import ROBUSTNESS_ESTIMATED, ROBUSTNESS_NOTE, ROMAN, decision_line, issuer
+from .exports import (
+    ROBUSTNESS_ESTIMATED,
+    ROBUSTNESS_NOTE,
+    ROMAN,
+    decision_line,
+    illustrative_note,
+    issuer,
+)
 from .selectors import Table, analysis
 from .templatetags.points import points
 from .whiskers import whiskers
@@ -134,6 +141,7 @@ def context(round: Round, tables: list[Table]) -> dict:
         "title": f"Chỉ số cải cách hành chính năm {round.year}",
         "year": str(round.year),
         "decision_line": decision_line(round),
+        "illustrative": illustrative_note(round),
         "number": round.decision_number or "\u00a0" * 6 + "/QĐ-UBND",
         "date_line": _date_line(round),
         "issuer": body,

@@ -79,6 +79,7 @@ def overview(request, round_code: str, published: bool = True):
                 "table": table,
                 "averages": list(zip(table.fields, group_stats.field_averages, strict=True)),
                 "average_index": group_stats.average_index,
+                "stats": group_stats,
                 "bands": group_stats.bands,
                 "histogram": charts.histogram(
                     group_stats.distribution,
@@ -181,6 +182,7 @@ def unit_card(request, round_code: str, group: str, unit_code: str, published: b
         else None
     )
     by_field = []
+    changes = card.row.field_changes
     for i, f in enumerate(card.table.fields):
         leaves = [leaf for leaf in card.leaves if leaf.field_code == f.code]
         own_points = [leaf.self_points for leaf in leaves if leaf.self_points is not None]
@@ -192,6 +194,7 @@ def unit_card(request, round_code: str, group: str, unit_code: str, published: b
                 "best": card.best[i],
                 "self": sum(own_points) if own_points else None,
                 "survey": all(leaf.survey for leaf in leaves) and bool(leaves),
+                "change": changes[i],
             }
         )
     return render(

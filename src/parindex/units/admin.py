@@ -12,7 +12,8 @@ from .models import Role, Unit, UnitGroup
 @admin.register(UnitGroup)
 class UnitGroupAdmin(LoggedAdmin):
     allowed_by = policy.can_manage_units
-    list_display = ["code", "name"]
+    list_display = ["code", "name", "position"]
+    list_editable = ["position"]  # the order the province publishes its groups in
     search_fields = ["code", "name"]
 
 
@@ -34,8 +35,9 @@ class UnitAdmin(LoggedAdmin):
     filter_horizontal = ["predecessors"]
     fieldsets = [
         (None, {"fields": ["code", "name", "group", "kind", "parent"]}),
-        (None, {"fields": ["valid_from", "valid_to", "predecessors"]}),
+        (None, {"fields": ["valid_from", "valid_to", "predecessors", "ended_by"]}),
     ]
+    readonly_fields = ["ended_by"]  # set by a reorganisation (units/reorganisations/)
 
 
 @admin.register(Role)

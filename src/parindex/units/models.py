@@ -8,9 +8,12 @@ class UnitGroup(models.Model):
 
     code = models.SlugField(_("code"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=255)
+    # The order in which the province publishes its groups (the annex, the overview).
+    # db_default: rows written by code that predates the column (migration tests) get 0 too.
+    position = models.PositiveSmallIntegerField(_("position"), default=0, db_default=0)
 
     class Meta:
-        ordering = ["code"]
+        ordering = ["position", "code"]
         verbose_name = _("unit group")
         verbose_name_plural = _("unit groups")
 
@@ -48,6 +51,14 @@ class Unit(models.Model):
         blank=True,
         related_name="successors",
     )
+    ended_by = models.ForeignKey(
+        "Reorganisation",
+        verbose_name=_("ended by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ended_units",
+    )
 
     class Meta:
         ordering = ["code"]
@@ -56,6 +67,59 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Reorganisation(models.Model):
+    """A merger, split or renaming on one date under one legal basis: the units in its lines
+    end the day before `date`, and flow (whole or in part, by `weight`) into the new ones.
+
+    `weight_name` says what the lines' weights measure (population, procedures…); a new unit's
+    "change from last year" is the weighted mean of its predecessors' results, or nothing
+    when the manager marks the reorganisation not comparable."""
+
+    code = models.SlugField(_("code"), max_length=100, unique=True)
+    date = models.DateField(_("effective from"))
+    legal_basis = models.CharField(_("legal basis"), max_length=255)
+    weight_name = models.CharField(_("weight"), max_length=64, blank=True)
+    comparable = models.BooleanField(_("comparable with last year"), default=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-date", "code"]
+        verbose_name = _("reorganisation")
+        verbose_name_plural = _("reorganisations")
+
+    def __str__(self) -> str:
+        return f"{self.legal_basis} ({self.date:%d/%m/%Y})"
+
+
+class ReorganisationLine(models.Model):
+    """One old unit flowing into one new unit, with an optional weight."""
+
+    reorganisation = models.ForeignKey(
+        Reorganisation, verbose_name=_("reorganisation"), on_delete=models.CASCADE,
+        related_name="lines",
+    )
+    old_unit = models.ForeignKey(
+        Unit, verbose_name=_("old unit"), on_delete=models.PROTECT, related_name="flows_out"
+    )
+    new_unit = models.ForeignKey(
+        Unit, verbose_name=_("new unit"), on_delete=models.PROTECT, related_name="flows_in"
+    )
+    weight = models.DecimalField(_("weight"), max_digits=14, decimal_places=2, null=True,
+                                 blank=True)
+
+    class Meta:
+        ordering = ["reorganisation", "new_unit", "old_unit"]
+        constraints = [
+            models.UniqueConstraint(fields=["reorganisation", "old_unit", "new_unit"],
+                                    name="one_line_per_old_and_new_unit"),
+        ]
+        verbose_name = _("reorganisation line")
+        verbose_name_plural = _("reorganisation lines")
+
+    def __str__(self) -> str:
+        return f"{self.old_unit_id} → {self.new_unit_id}"
 
 
 class Role(models.Model):

@@ -16,17 +16,20 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import (
-    Avg,
+    Case,
     Count,
     DecimalField,
     ExpressionWrapper,
     F,
     Func,
     Max,
+    Min,
     OuterRef,
     Q,
     Subquery,
     Sum,
+    Value,
+    When,
 )
 from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
@@ -43,6 +46,7 @@ from .stored import (
     Table,
     compare_with_previous,
     engine_structure,
+    previous_results,
     row_values,
     snapshots,
     table_of,
@@ -104,6 +108,13 @@ class Stats:
     best: list[Decimal | None] = field(default_factory=list)
     distribution: list[tuple[int, int]] = field(default_factory=list)
     bands: list[tuple[dict, int]] = field(default_factory=list)
+    lowest: Decimal | None = None
+    highest: Decimal | None = None
+
+    @property
+    def spread(self) -> Decimal | None:
+        """Highest index minus lowest: how far apart the group's units are."""
+        return None if self.lowest is None else self.highest - self.lowest
 
 
 def statistics(tables: list[Table]) -> dict[int, Stats]:
@@ -128,7 +139,8 @@ def _aggregate(tables: list[Table]) -> dict[int, Stats]:
     if not tables:
         return {}
     codes = sorted({f.code for t in tables for f in t.fields})
-    aggregates = {"n": Count("pk"), "total": Sum("index")}
+    aggregates = {"n": Count("pk"), "total": Sum("index"), "low": Min("index"),
+                  "high": Max("index")}
     for i, code in enumerate(codes):
         aggregates[f"s{i}"] = Sum(component_index(code))
         aggregates[f"c{i}"] = Count(component_index(code))
@@ -172,6 +184,8 @@ def _stats(table: Table, codes: list[str], found: dict | None, bands) -> Stats:
         best=[_cents(found[f"m{i}"]) for i in where],
         distribution=[(low, n) for low, n in counts if used and low >= used[0]],
         bands=[(b, per_band.get(b["code"], 0)) for b in table.bands],
+        lowest=_cents(found["low"]),
+        highest=_cents(found["high"]),
     )
 
 
@@ -294,8 +308,9 @@ def _sorted(rows, round: Round, table: Table, sort: str, descending: bool):
 
 
 def _index_change(round: Round, table: Table):
-    """Index minus last year's index of the unit, else the mean of its predecessors' (NULL
-    when there is nothing to compare)."""
+    """Index minus last year's (`previous_results`), as SQL to sort by: the unit's own row
+    through a subquery, the units carried over from predecessors (a reorganisation's few new
+    units) as a CASE; NULL when there is nothing to compare."""
     previous = (
         ResultSnapshot.objects.current()
         .filter(
@@ -308,17 +323,18 @@ def _index_change(round: Round, table: Table):
     )
     earlier = ResultRow.objects.filter(snapshot_id=Subquery(previous))
     own = earlier.filter(unit_code=OuterRef("unit_code")).values("index")[:1]
-    links = Unit.predecessors.through.objects.filter(
-        from_unit__code=OuterRef(OuterRef("unit_code"))
+    newcomers = list(
+        ResultRow.objects.filter(snapshot=table.snapshot)
+        .exclude(unit_code__in=earlier.values("unit_code"))
+        .filter(unit_code__in=Unit.predecessors.through.objects.values("from_unit__code"))
+        .values_list("unit_code", flat=True)
     )
-    merged = (
-        earlier.filter(unit_code__in=links.values("to_unit__code"))
-        .order_by()
-        .values("snapshot_id")
-        .annotate(mean=Avg("index"))
-        .values("mean")[:1]
-    )
-    before = Coalesce(Subquery(own, output_field=INDEX), Subquery(merged, output_field=INDEX))
+    _, found = previous_results(round, [table.snapshot.framework.unit_group_id], newcomers)
+    derived = [When(unit_code=code, then=Value(last.index))
+               for code, last in sorted(found.items()) if last.index is not None]
+    before = Subquery(own, output_field=INDEX)
+    if derived:
+        before = Coalesce(before, Case(*derived, output_field=INDEX))
     return ExpressionWrapper(F("index") - before, output_field=INDEX)
 
 

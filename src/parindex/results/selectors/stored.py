@@ -93,6 +93,7 @@ class Row:
         "previous_index",
         "previous_units",
         "missing",
+        "previous",
         "_fields",
     )
 
@@ -121,6 +122,7 @@ class Row:
         self.previous_rank: int | None = None
         self.previous_index: Decimal | None = None
         self.previous_units: list[str] = []
+        self.previous = None  # a Previous when there is a last year to compare with
         self._fields = None
 
     def __repr__(self) -> str:
@@ -155,6 +157,20 @@ class Row:
     def index_change(self) -> Decimal | None:
         return None if self.previous_index is None else self.index - self.previous_index
 
+    @property
+    def change_mark(self) -> str:
+        """"derived" (carried over from predecessors), "not_comparable", or ""."""
+        if self.previous is None or not self.previous.derived:
+            return ""
+        return "derived" if self.previous.comparable else "not_comparable"
+
+    @property
+    def field_changes(self) -> list[Decimal | None]:
+        """In field order, the component index minus last year's (None: nothing to compare)."""
+        before = self.previous.fields if self.previous else {}
+        return [None if cell is None or code not in before else cell["index"] - before[code]
+                for code, cell in zip(self.field_codes, self.fields, strict=True)]
+
 
 @dataclass
 class Table:
@@ -166,7 +182,12 @@ class Table:
     bands: list[dict]
     rows: list[Row]
     previous_round: Round | None = None
+    previous_year: int | None = None
     count: int = 0
+
+    @property
+    def has_change_marks(self) -> bool:
+        return any(row.change_mark for row in self.rows)
 
     @cached_property
     def band_labels(self) -> dict[str, str]:
@@ -267,7 +288,7 @@ def snapshots(round: Round, published: bool = True, version: int | None = None):
         ResultSnapshot.objects.filter(round=round)
         .select_related("framework__unit_group")
         .defer("inputs")
-        .order_by("framework__unit_group__code", "-version")
+        .order_by("framework__unit_group__position", "framework__unit_group__code", "-version")
     )
     if published:
         query = query.published()
@@ -301,7 +322,7 @@ def versions(round: Round) -> list[ResultSnapshot]:
         .filter(round=round)
         .select_related("framework__unit_group")
         .defer("inputs", "structure")
-        .order_by("framework__unit_group__code", "version")
+        .order_by("framework__unit_group__position", "framework__unit_group__code", "version")
     )
 
 
@@ -346,19 +367,48 @@ def tables(
     return result
 
 
-def compare_with_previous(round: Round, result: list[Table]) -> None:
-    """Fill previous rank and index from the latest earlier published round of each group,
-    matching units by code, else through their predecessors (a merged unit is compared with
-    the mean index of the units it replaced, and gets no rank change). Reads only the earlier
-    rows of the units in the tables' rows (a page reads a page)."""
-    group_ids = [t.snapshot.framework.unit_group_id for t in result]
+@dataclass
+class Previous:
+    """A unit's results of last year, its own or carried over from the units it replaced
+    (`derived`); a not comparable reorganisation leaves `index` None and says so."""
+
+    year: int
+    rank: int | None
+    index: Decimal | None
+    fields: dict[str, Decimal]
+    units: list[str]  # the predecessors compared with (none for the unit's own results)
+    derived: bool = False
+    comparable: bool = True
+    explanation: str = ""
+
+
+def weighted_mean(pairs) -> Decimal | None:
+    """Mean of (value, weight) pairs by weight when every weight is given and they add up to
+    more than nothing, else the plain mean; two places, half up."""
+    pairs = [(v, w) for v, w in pairs if v is not None]
+    if not pairs:
+        return None
+    total = sum((w for _, w in pairs if w is not None), Decimal(0))
+    if all(w is not None for _, w in pairs) and total > 0:
+        value = sum((v * w for v, w in pairs), Decimal(0)) / total
+        return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return mean(v for v, _ in pairs)
+
+
+def previous_results(round: Round, group_ids: list[int], codes: list[str]
+                     ) -> tuple[dict[int, ResultSnapshot], dict[str, Previous]]:
+    """The one place that says what "last year" is for units of `round`: per unit group its
+    latest earlier published result set, and per unit code its row there, else the weighted
+    mean of its predecessors' latest earlier published rows (in whatever group they were
+    ranked), by the weights of the reorganisation lines. Six queries however many units."""
+    from django.utils.translation import gettext
+
+    from parindex.units.models import ReorganisationLine
+
     earlier = (
         ResultSnapshot.objects.current()
-        .filter(
-            round__year__lt=round.year,
-            round__published_on__isnull=False,
-            framework__unit_group_id__in=group_ids,
-        )
+        .filter(round__year__lt=round.year, round__published_on__isnull=False,
+                framework__unit_group_id__in=group_ids)
         .select_related("round", "framework")
         .defer("inputs", "structure")
         .order_by("-round__year")
@@ -366,37 +416,109 @@ def compare_with_previous(round: Round, result: list[Table]) -> None:
     previous: dict[int, ResultSnapshot] = {}
     for snapshot in earlier:
         previous.setdefault(snapshot.framework.unit_group_id, snapshot)
-    if not previous:
-        return
+    found: dict[str, Previous] = {}
+    for snapshot_id, code, rank, index, fields in ResultRow.objects.filter(
+        snapshot__in=previous.values(), unit_code__in=codes
+    ).values_list("snapshot_id", "unit_code", "rank", "index", "fields"):
+        year = next(s.round.year for s in previous.values() if s.pk == snapshot_id)
+        found[code] = Previous(year, rank, index, _field_indices(fields), [])
+
+    # Predecessors of the rest: reorganisation lines (with weights), else the plain links.
+    rest = [c for c in codes if c not in found]
+    lines: dict[str, list[tuple[str, Decimal | None]]] = defaultdict(list)
+    basis: dict[str, object] = {}
+    for new, old, weight, reorganisation in (
+        ReorganisationLine.objects.filter(new_unit__code__in=rest).values_list("new_unit__code", "old_unit__code", "weight", "reorganisation")
+    ):
+        lines[new].append((old, weight))
+        basis[new] = reorganisation
+    for new, old in Unit.predecessors.through.objects.filter(
+        from_unit__code__in=[c for c in rest if c not in lines]
+    ).values_list("from_unit__code", "to_unit__code"):
+        lines[new].append((old, None))
+    if not lines:
+        return previous, found
+    from parindex.units.models import Reorganisation
+
+    reorganisations = {r.pk: r for r in Reorganisation.objects.filter(pk__in=basis.values())}
+    olds = {old for pairs in lines.values() for old, _ in pairs}
+    latest: dict[str, tuple[int, int, Decimal, dict]] = {}
+    names: dict[str, str] = {}
+    for year, code, name, rank, index, fields in (
+        ResultRow.objects.filter(
+            snapshot__in=ResultSnapshot.objects.current().filter(
+                round__year__lt=round.year, round__published_on__isnull=False),
+            unit_code__in=olds,
+        )
+        .order_by("-snapshot__round__year")
+        .values_list("snapshot__round__year", "unit_code", "unit_name", "rank", "index",
+                     "fields")
+    ):
+        latest.setdefault(code, (year, rank, index, _field_indices(fields)))
+        names.setdefault(code, name)
+    for new, pairs in lines.items():
+        had = [(old, w) for old, w in sorted(pairs) if old in latest]
+        if not had:
+            continue
+        year = max(latest[old][0] for old, _ in had)
+        had = [(old, w) for old, w in had if latest[old][0] == year]
+        reorganisation = reorganisations.get(basis.get(new))
+        units = [old for old, _ in had]
+        if reorganisation is not None and not reorganisation.comparable:
+            found[new] = Previous(year, None, None, {}, units, derived=True, comparable=False,
+                                  explanation=gettext(
+                                      "Not comparable with %(year)s: reorganised under "
+                                      "%(basis)s") % {"year": year,
+                                                       "basis": reorganisation.legal_basis})
+            continue
+        index = weighted_mean((latest[old][2], w) for old, w in had)
+        field_codes = set().union(*(latest[old][3] for old, _ in had))
+        fields = {f: weighted_mean((latest[old][3].get(f), w) for old, w in had)
+                  for f in sorted(field_codes)}
+        weighted = reorganisation is not None and all(w is not None for _, w in had)
+        listed = ", ".join(names[code] for code in units)
+        if len(had) == 1:
+            text = gettext("Carried over from %(units)s (%(year)s)")
+        elif weighted and reorganisation.weight_name:
+            text = gettext("Mean of %(units)s (%(year)s), weighted by %(weight)s")
+        else:
+            text = gettext("Mean of %(units)s (%(year)s)")
+        text %= {"units": listed, "year": year,
+                 "weight": reorganisation.weight_name if reorganisation else ""}
+        if reorganisation is not None:
+            text += " · " + reorganisation.legal_basis
+        rank = latest[had[0][0]][1] if len(had) == 1 else None  # ranks of several don't merge
+        found[new] = Previous(year, rank, index, {k: v for k, v in fields.items() if v is not None},
+                              units, derived=True, explanation=text)
+    return previous, found
+
+
+def _field_indices(fields) -> dict[str, Decimal]:
+    if isinstance(fields, str):
+        fields = json.loads(fields)
+    return {code: Decimal(data["index"]) for code, data in (fields or {}).items()
+            if data and data.get("index") is not None}
+
+
+def compare_with_previous(round: Round, result: list[Table]) -> None:
+    """Fill each row's last year (`previous_results`) and each table's previous round or, for
+    a group new since, the year its units' predecessors were last ranked. Reads only the
+    earlier rows of the units in the tables' rows (a page reads a page)."""
+    group_ids = [t.snapshot.framework.unit_group_id for t in result]
     codes = [row.unit_code for table in result for row in table.rows]
-    predecessors: dict[str, list[str]] = defaultdict(list)
-    links = Unit.predecessors.through.objects.filter(from_unit__code__in=codes).values_list(
-        "from_unit__code", "to_unit__code"
-    )
-    for code, before in links:
-        predecessors[code].append(before)
-    wanted = set(codes).union(*predecessors.values())
-    old: dict[int, dict[str, tuple[int, Decimal]]] = defaultdict(dict)
-    for snapshot_id, code, rank, index in ResultRow.objects.filter(
-        snapshot__in=previous.values(), unit_code__in=wanted
-    ).values_list("snapshot_id", "unit_code", "rank", "index"):
-        old[snapshot_id][code] = (rank, index)
+    previous, found = previous_results(round, group_ids, codes)
     for table in result:
         snapshot = previous.get(table.snapshot.framework.unit_group_id)
-        if snapshot is None:
-            continue
-        table.previous_round = snapshot.round
-        last = old[snapshot.pk]
+        if snapshot is not None:
+            table.previous_round, table.previous_year = snapshot.round, snapshot.round.year
         for row in table.rows:
-            if row.unit_code in last:
-                row.previous_rank, row.previous_index = last[row.unit_code]
+            last = found.get(row.unit_code)
+            if last is None:
                 continue
-            found = sorted(c for c in predecessors.get(row.unit_code, []) if c in last)
-            if len(found) == 1:
-                row.previous_rank, row.previous_index = last[found[0]]
-            elif found:
-                row.previous_index = mean(last[c][1] for c in found)
-            row.previous_units = found
+            row.previous = last
+            row.previous_rank, row.previous_index = last.rank, last.index
+            row.previous_units = last.units
+            table.previous_year = table.previous_year or last.year
 
 
 # --------------------------------------------------------------------------- unit scorecard
