@@ -1,10 +1,9 @@
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from parindex.assessments.models import Round
 from parindex.assessments.selectors import national_sheet
 from parindex.assessments.services import import_assignments
-from parindex.commandline import acting_user, add_actor_argument, refused
+from parindex.commandline import acting_user, add_actor_argument, file_import
 
 
 class Command(BaseCommand):
@@ -25,17 +24,8 @@ class Command(BaseCommand):
         sheet = national_sheet(round) if round is not None else None
         if sheet is None:
             raise CommandError(f"no round '{round_code}' with exactly one sheet", returncode=2)
-        try:
+        with file_import(self.stderr, file, "nothing was assigned"):
             summary = import_assignments(user, sheet, file)
-        except PermissionDenied as exc:
-            raise refused(exc) from None
-        except ValidationError as exc:
-            for message in exc.messages:
-                self.stderr.write(message)
-            raise CommandError(f"{len(exc.messages)} error(s); nothing was assigned",
-                               returncode=2) from None
-        except OSError as exc:
-            raise CommandError(f"cannot read {file}: {exc.strerror}", returncode=2) from None
         self.stdout.write(self.style.SUCCESS(
             f"Round {round.code}: {summary.leaves} sub-criteria covered, "
             f"{summary.changed} assigned anew"))

@@ -1,10 +1,8 @@
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from parindex.assessments.models import Round
 from parindex.assessments.services import import_scores
-from parindex.commandline import acting_user, add_actor_argument, refused
-from parindex.engine.io import InputError
+from parindex.commandline import acting_user, add_actor_argument, file_import
 
 
 class Command(BaseCommand):
@@ -25,18 +23,6 @@ class Command(BaseCommand):
         round = Round.objects.filter(code=round_code).first()
         if round is None:
             raise CommandError(f"unknown round '{round_code}'", returncode=2)
-        try:
+        with file_import(self.stderr, file):
             summary = import_scores(user, round, file, reason=reason)
-        except PermissionDenied as exc:
-            raise refused(exc) from None
-        except ValidationError as exc:
-            raise CommandError("; ".join(exc.messages), returncode=2) from None
-        except InputError as exc:
-            for issue in exc.errors:
-                self.stderr.write(str(issue))
-            raise CommandError(
-                f"{len(exc.errors)} error(s); nothing was imported", returncode=2
-            ) from None
-        except OSError as exc:
-            raise CommandError(f"cannot read {file}: {exc.strerror}", returncode=2) from None
         self.stdout.write(self.style.SUCCESS(f"Round {round.code}: {summary}"))

@@ -1,9 +1,6 @@
-from django.core.exceptions import PermissionDenied
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from parindex.commandline import acting_user, add_actor_argument, refused
-from parindex.engine.framework import FrameworkError
-from parindex.engine.io import InputError
+from parindex.commandline import acting_user, add_actor_argument, file_import
 from parindex.frameworks.services import import_framework
 
 
@@ -20,17 +17,7 @@ class Command(BaseCommand):
         add_actor_argument(parser)
 
     def handle(self, *args, file, replace, actor, **options):
-        try:
+        with file_import(self.stderr, file):
             framework = import_framework(acting_user(actor), file, replace=replace)
-        except PermissionDenied as exc:
-            raise refused(exc) from None
-        except (FrameworkError, InputError) as exc:
-            for error in exc.errors:
-                self.stderr.write(str(error))
-            raise CommandError(
-                f"{len(exc.errors)} error(s); nothing was imported", returncode=2
-            ) from None
-        except OSError as exc:
-            raise CommandError(f"cannot read {file}: {exc.strerror}", returncode=2) from None
         count = framework.nodes.count()
         self.stdout.write(self.style.SUCCESS(f"Framework {framework.code}: {count} nodes"))

@@ -1,12 +1,9 @@
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from parindex.commandline import acting_user, add_actor_argument, refused
-from parindex.engine.tables import InputError
-from parindex.imports import issue_text
+from parindex.commandline import acting_user, add_actor_argument, file_import
 from parindex.plans.services import import_tasks, save_plan
 from parindex.units.models import Unit
 
@@ -34,20 +31,7 @@ class Command(BaseCommand):
             raise CommandError(f"--issued-on {issued_on!r} is not YYYY-MM-DD",
                                returncode=2) from None
         person = acting_user(actor)
-        try:
-            with transaction.atomic():  # the plan is kept only with its tasks
-                plan = save_plan(person, issuer, year, title, number, day)
-                tasks = import_tasks(person, plan, file)
-        except PermissionDenied as exc:
-            raise refused(exc) from None
-        except ValidationError as exc:
-            raise CommandError("; ".join(exc.messages), returncode=2) from None
-        except InputError as exc:
-            for issue in exc.errors:
-                where = f"row {issue.row}: " if issue.row else ""
-                self.stderr.write(f"{issue.file}: {where}{issue_text(issue)}")
-            raise CommandError(f"{exc.total} error(s); no task was imported",
-                               returncode=2) from None
-        except OSError as exc:
-            raise CommandError(f"cannot read {file}: {exc.strerror}", returncode=2) from None
+        with file_import(self.stderr, file, "no task was imported"), transaction.atomic():
+            plan = save_plan(person, issuer, year, title, number, day)  # kept only with its tasks
+            tasks = import_tasks(person, plan, file)
         self.stdout.write(self.style.SUCCESS(f"Plan {plan.title}: {len(tasks)} task(s) added"))

@@ -1,8 +1,6 @@
-from django.core.exceptions import PermissionDenied
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from parindex.commandline import acting_user, add_actor_argument, refused
-from parindex.engine.io import InputError
+from parindex.commandline import acting_user, add_actor_argument, file_import
 from parindex.units.services import import_units
 
 
@@ -14,16 +12,6 @@ class Command(BaseCommand):
         add_actor_argument(parser)
 
     def handle(self, *args, file, actor, **options):
-        try:
+        with file_import(self.stderr, file):
             summary = import_units(acting_user(actor), file)
-        except PermissionDenied as exc:
-            raise refused(exc) from None
-        except InputError as exc:
-            for issue in exc.errors:
-                self.stderr.write(str(issue))
-            raise CommandError(
-                f"{len(exc.errors)} error(s); nothing was imported", returncode=2
-            ) from None
-        except OSError as exc:
-            raise CommandError(f"cannot read {file}: {exc.strerror}", returncode=2) from None
         self.stdout.write(self.style.SUCCESS(f"Units: {summary}"))
