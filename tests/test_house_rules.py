@@ -34,7 +34,7 @@ EXEMPT = {
     "policy.py",
     "demo/services.py",  # creates the demo's administrator
     "demo/assessment_round.py",  # creates the demo round's accounts and their roles
-    "demo/national.py",  # creates the departments' accounts of the national self-assessment
+    "demo/national.py",  # names the roles of the departments' accounts it asks for
 }
 ROLE_NAMES = {"is_staff", "is_superuser", "has_perm", "has_role"}
 TEMPLATE_ROLE_LOGIC = re.compile(r"\b(is_staff|is_superuser|perms\.)")

@@ -1,6 +1,6 @@
 """The law as parindex ships it: which level may give which form when, and the "Căn cứ" lines a
-decision cites by its date. Installed by migration 0007 (and by the demo into a database whose
-tables were emptied, as the browser tests' do); a province edits it in the admin afterwards."""
+decision cites by its date. Written by `services.install_law` (from migration 0007, and by the demo into a database
+whose tables were emptied, as the browser tests' are); a province edits it in the admin."""
 
 import datetime
 
@@ -43,20 +43,3 @@ BASES = [
      "Căn cứ Nghị định số 129/2025/NĐ-CP của Chính phủ quy định phân định thẩm quyền của chính "
      "quyền địa phương 02 cấp trong lĩnh vực quản lý nhà nước của Bộ Nội vụ;"),
 ]
-
-
-
-def install(power, basis) -> bool:
-    """Write the shipped law into the models `power` and `basis` (real or historical) when
-    there is none yet; True when it was written."""
-    if power.objects.exists() or basis.objects.exists():
-        return False
-    power.objects.bulk_create([
-        power(level=level, award_form=form, valid_from=start, valid_to=end, source=source)
-        for level, form, start, end, source in POWERS
-    ])
-    basis.objects.bulk_create([
-        basis(position=position, level=level, valid_from=start, valid_to=end, text=text)
-        for position, level, start, end, text in BASES
-    ])
-    return True

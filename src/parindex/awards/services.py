@@ -16,7 +16,7 @@ from parindex import history, policy
 from parindex.notifications.services import notify
 from parindex.units.models import Unit, UnitGroup
 
-from . import rules, selectors
+from . import law, rules, selectors
 from .models import (
     Award,
     AwardingPower,
@@ -695,3 +695,19 @@ def _issue(user, campaign: Campaign) -> list[Award]:
         notify(user, "decision_issued", policy.decision_recipients(campaign), campaign=campaign,
                params={"number": decision.number})
     return awards
+
+
+def install_law(power, basis) -> bool:
+    """Write the shipped law into the models `power` and `basis` (real or historical) when
+    there is none yet; True when it was written."""
+    if power.objects.exists() or basis.objects.exists():
+        return False
+    power.objects.bulk_create([
+        power(level=level, award_form=form, valid_from=start, valid_to=end, source=source)
+        for level, form, start, end, source in law.POWERS
+    ])
+    basis.objects.bulk_create([
+        basis(position=position, level=level, valid_from=start, valid_to=end, text=text)
+        for position, level, start, end, text in law.BASES
+    ])
+    return True

@@ -82,12 +82,14 @@ def load_demo_2023(stdout=None, users: dict | None = None) -> list[tuple[str, st
     return [(username, PASSWORD, description) for username, _u, _k, description in ACCOUNTS]
 
 
-def ensure_accounts() -> dict[str, object]:
-    """One account per role of ACCOUNTS (by username), holding its role; needs their units."""
+def ensure_accounts(accounts=None) -> dict[str, object]:
+    """One account per role of `accounts` (ACCOUNTS by default: username, unit code, role,
+    description), holding its role; needs their units."""
+    accounts = ACCOUNTS if accounts is None else accounts
     User = get_user_model()
-    units = {u.code: u for u in Unit.objects.filter(code__in={a[1] for a in ACCOUNTS})}
+    units = {u.code: u for u in Unit.objects.filter(code__in={a[1] for a in accounts})}
     users = {}
-    for username, unit_code, kind, _description in ACCOUNTS:
+    for username, unit_code, kind, _description in accounts:
         user, _created = User.objects.get_or_create(username=username)
         if not user.check_password(PASSWORD):
             user.set_password(PASSWORD)

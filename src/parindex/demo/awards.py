@@ -15,7 +15,7 @@ from django.db import transaction
 
 from parindex import history
 from parindex.assessments.models import Round
-from parindex.awards import law, services
+from parindex.awards import services
 from parindex.awards.models import (
     AwardForm,
     AwardingAuthority,
@@ -133,7 +133,7 @@ PROVINCE_CODE = "gialai-cchc-2022"
 def authority(code: str) -> AwardingAuthority | None:
     """The demo's awarding authority `code`, made once (reference data, as an administrator
     enters it in the admin); None when its unit is not loaded."""
-    law.install(AwardingPower, LegalBasis)  # the law as shipped, if the tables were emptied
+    services.install_law(AwardingPower, LegalBasis)  # the law as shipped, if the tables were emptied
     found = AwardingAuthority.objects.filter(code=code).first()
     if found is not None:
         return found

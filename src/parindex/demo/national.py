@@ -24,7 +24,7 @@ from django.db import transaction
 
 from parindex.assessments import services
 from parindex.assessments.models import CriterionAssignment, Round, Sheet
-from parindex.demo.assessment_round import MINI_PDF, PASSWORD
+from parindex.demo.assessment_round import MINI_PDF, PASSWORD, ensure_accounts
 from parindex.engine.io import load_framework
 from parindex.frameworks.models import Framework
 from parindex.frameworks.services import import_framework
@@ -62,24 +62,10 @@ RETURNED = {"2.3": "Đề nghị bổ sung danh mục văn bản đã xử lý v
 EVIDENCE = ("2.1", "2.2", "3.1")
 
 
-def _accounts() -> dict[str, object]:
-    User = get_user_model()
-    units = {u.code: u for u in Unit.objects.filter(code__in={a[1] for a in ACCOUNTS})}
-    users = {}
-    for username, unit_code, kind, _description in ACCOUNTS:
-        user, _created = User.objects.get_or_create(username=username)
-        if not user.check_password(PASSWORD):
-            user.set_password(PASSWORD)
-            user.save()
-        Role.objects.get_or_create(user=user, unit=units[unit_code], kind=kind)
-        users[username] = user
-    return users
-
-
 def load_demo_national(admin, manager) -> list[tuple[str, str, str]]:
     """Build the round (once) as its people; returns the department accounts to print."""
     with transaction.atomic():
-        users = _accounts()
+        users = ensure_accounts(ACCOUNTS)
         if not Round.objects.filter(code=ROUND_CODE).exists():
             # Read again: a person's roles are cached, and the present's province is new.
             _build(admin, get_user_model().objects.get(pk=manager.pk), users)

@@ -3,11 +3,11 @@ decision cites by its date. Data, edited in the admin when the law changes."""
 
 from django.db import migrations
 
-from parindex.awards import law
+from parindex.awards.services import install_law
 
 
 def seed(apps, schema_editor):
-    law.install(apps.get_model("awards", "AwardingPower"), apps.get_model("awards", "LegalBasis"))
+    install_law(apps.get_model("awards", "AwardingPower"), apps.get_model("awards", "LegalBasis"))
 
 
 def unseed(apps, schema_editor):
