@@ -9,6 +9,7 @@ from tests import cast
 from tests.surveys.conftest import FRAMEWORK, definition, make_units, organiser
 
 from parindex.assessments.models import Round, Score, Sheet
+from parindex.demo.assessment_round import FILLING_UNIT
 from parindex.engine.framework import framework_from_dict
 from parindex.frameworks.services import import_framework
 from parindex.results.selectors import published_rounds
@@ -45,7 +46,7 @@ def test_sheet_and_survey_form_under_the_policy(live_server, demo, page):
     refusals = watch(page)
     sheet = Sheet.objects.select_related("round", "unit").filter(
         round__in=Round.objects.exclude(code__in=[r.code for r in published_rounds()]),
-        unit__name__icontains="Pleiku").get()
+        unit__code=FILLING_UNIT).get()
     page.context.add_cookies([cookie_of(live_server, "pleiku.canbo")])
 
     response = page.goto(f"{live_server.url}/assessments/{sheet.round.code}/units/"

@@ -99,4 +99,4 @@ def test_a_bulk_delete_in_the_admin_logs_each_record(client, db):
         "action": "delete_selected", "_selected_action": [g.pk for g in groups], "post": "yes"})
     assert not UnitGroup.objects.exists()
     assert [history.for_object(g).get().action for g in groups] == ["delete", "delete"]
-    assert history.for_object(groups[0]).get().before == {"code": "g0", "name": "Nhóm 0"}
+    assert history.for_object(groups[0]).get().before == {"code": "g0", "name": "Nhóm 0", "position": 0}

@@ -25,7 +25,8 @@ def test_annex_writes_hostile_unit_names_as_text(client):
     content = b"".join(response.streaming_content) if response.streaming else response.content
     assert_xlsx_safe(content, names)
     assert assert_xlsx_printable(content) == {"Nhóm 3": ("$5:$6", "C7"),
-                                              "Chi tiết": ("$1:$1", "D2")}
+                                              "Chi tiết": ("$1:$1", "D2"),
+                                              "Độ tin cậy xếp hạng": ("$3:$3", "D4")}
 
 
 def test_streamed_annex_writes_hostile_text_as_text_in_its_style():

@@ -135,7 +135,7 @@ def test_query_count_does_not_grow_with_units(client, django_assert_max_num_quer
             "overview": [rnd.code],
             "unit": [rnd.code, group.code, f"Y{year}-001"],
         }[view]
-        with django_assert_max_num_queries(15) as ctx:
+        with django_assert_max_num_queries(17) as ctx:  # the scorecard reads its robustness too
             assert client.get(reverse(f"results_{view}", args=args)).status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]

@@ -16,6 +16,7 @@ from .selectors import analysis, group_tables
 from .whiskers import whiskers
 
 MAX_TEXT = 16  # characters of one typed number
+NAMED = 10  # units named in a sentence of the ranking page
 
 
 def ranking_context(table, rows) -> dict:
@@ -26,10 +27,14 @@ def ranking_context(table, rows) -> dict:
     spreads = found.uncertainty.by_code()
     shown = [(r.unit_name, spreads[r.unit_code]) for r in rows if r.unit_code in spreads]
     first = sorted((s for s in found.uncertainty.spreads if s.first), key=lambda s: -s.first)
+    stable = found.sensitivity.stable
+    # Named up to NAMED units each, so that the page does not grow with the ranking.
     return {
         "robustness": found,
-        "could_be_first": [(found.names.get(s.code, s.code), s.first) for s in first],
-        "stable": [found.names.get(code, code) for code in found.sensitivity.stable],
+        "could_be_first": [(found.names.get(s.code, s.code), s.first) for s in first[:NAMED]],
+        "first_more": max(0, len(first) - NAMED),
+        "stable": [found.names.get(code, code) for code in stable[:NAMED]],
+        "stable_more": max(0, len(stable) - NAMED),
         "scenarios": [(scenario_label(s), s) for s in found.sensitivity.scenarios],
         "whiskers": whiskers(shown, table.count, _("Rank and its 5–95%% interval, %(group)s")
                              % {"group": table.group.name}) if shown else None,
